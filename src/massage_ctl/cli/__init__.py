@@ -1,0 +1,1 @@
+"""The ``massage-ctl`` command line. One module per subcommand (``cmd_*.py``)."""

@@ -1,0 +1,82 @@
+"""Entry point of ``massage-ctl``: argument parsing, dispatch, and the one error handler.
+
+Each subcommand lives in ``massage_ctl.cli.cmd_<name>`` and exposes ``register(subparsers)``,
+which adds its parser and sets ``func`` (``args -> int`` exit status). Modules are listed in
+:data:`COMMAND_MODULES`; the import happens here so a broken optional driver (bleak, serial)
+can never break ``massage-ctl list``.
+
+Exit status: 0 ok, 1 a :class:`MassageCtlError` (one clear message, no traceback), 2 usage,
+130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from massage_ctl import __version__
+from massage_ctl.errors import MassageCtlError
+
+#: Subcommand modules, in the order ``--help`` lists them.
+COMMAND_MODULES: tuple[str, ...] = (
+    "list",
+    "show",
+    "validate",
+    "compile",
+    "run",
+    "devices",
+    "history",
+    "pain",
+    "plan",
+    "report",
+    "schema",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full parser with every available subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="massage-ctl",
+        description="Controller for home massage devices. With no command, opens the terminal UI.",
+    )
+    parser.add_argument("--version", action="version", version=f"massage-ctl {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"massage_ctl.cli.cmd_{name}")
+        except ModuleNotFoundError as err:
+            if err.name == f"massage_ctl.cli.cmd_{name}":
+                continue  # command not part of this build
+            raise
+        module.register(sub)
+    return parser
+
+
+def report_error(err: MassageCtlError) -> None:
+    """Print one clear message (and the hint, if any) to stderr."""
+    print(f"massage-ctl: error: {err}", file=sys.stderr)
+    if err.hint:
+        print(f"  hint: {err.hint}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            from massage_ctl.cli.tui_entry import open_tui
+
+            return open_tui(args)
+        result: int = args.func(args)
+        return result
+    except MassageCtlError as err:
+        report_error(err)
+        return 1
+    except KeyboardInterrupt:
+        print("massage-ctl: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

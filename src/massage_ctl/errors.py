@@ -1,0 +1,138 @@
+"""One error tree for the whole package.
+
+Every error a user can cause or meet derives from :class:`MassageCtlError`; the CLI and the
+TUI turn any of them into one clear message (never a traceback). Foreign errors are wrapped
+with ``raise ... from err`` so the cause is kept for debugging.
+
+::
+
+    MassageCtlError
+    ├── ProgramError            a program file is unreadable or invalid
+    │   └── ProgramNotFoundError  no built-in program or file by that name
+    ├── DeviceProfileError      a device descriptor file is invalid / unknown
+    ├── CompileError            a program cannot be compiled for this device + safety profile
+    ├── SafetyError             a safety rule was broken (compile time or at the player guard)
+    │   └── SafetyProfileError  a safety profile file is invalid or tries to loosen a limit
+    ├── ConfigError             the user's configuration file is invalid
+    ├── ProtocolError           bytes from a peer are not a valid frame (see protocol.errors)
+    ├── LinkError               the link to the device failed (handshake, timeout, mismatch)
+    │   └── DeviceFaultError    the device reported a fault / stopped on its own
+    ├── TransportError          a port, socket or BLE device could not be used
+    │   ├── DeviceURLError      a device URL is malformed or names an unknown scheme
+    │   └── DisconnectedError   the transport closed underneath us
+    └── HistoryError            the session history database could not be used
+"""
+
+from __future__ import annotations
+
+
+class MassageCtlError(Exception):
+    """Base of every error massage_ctl raises on purpose.
+
+    ``hint`` is an optional sentence telling the user what to do about it.
+    """
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ProgramError(MassageCtlError):
+    """A program file could not be read or is not a valid program.
+
+    ``path`` is the file, ``line`` the 1-based line where one is known, ``field`` the dotted
+    location inside the program (e.g. ``phases[2].intensity``).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        line: int | None = None,
+        field: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.path = path
+        self.line = line
+        self.field = field
+
+    def location(self) -> str:
+        """``file:line: field`` — whatever parts are known."""
+        parts = []
+        if self.path:
+            parts.append(self.path + (f":{self.line}" if self.line else ""))
+        if self.field:
+            parts.append(self.field)
+        return ": ".join(parts)
+
+    def __str__(self) -> str:
+        loc = self.location()
+        return f"{loc}: {self.message}" if loc else self.message
+
+
+class ProgramNotFoundError(ProgramError):
+    """No built-in program has that id and no file exists at that path."""
+
+
+class DeviceProfileError(MassageCtlError):
+    """A device descriptor is invalid, or no device profile has that name."""
+
+
+class CompileError(MassageCtlError):
+    """The program cannot be compiled for this device and safety profile.
+
+    ``phase`` names the offending phase (``"phase 3 (deep-tissue)"``) where there is one.
+    """
+
+    def __init__(self, message: str, *, phase: str | None = None, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.phase = phase
+
+    def __str__(self) -> str:
+        return f"{self.phase}: {self.message}" if self.phase else self.message
+
+
+class SafetyError(MassageCtlError):
+    """A safety rule was broken (a hard rule at compile time, or a setpoint at the guard)."""
+
+
+class SafetyProfileError(SafetyError):
+    """A safety profile file is invalid or tries to loosen a built-in limit."""
+
+
+class ConfigError(MassageCtlError):
+    """The user's configuration file is invalid."""
+
+
+class ProtocolError(MassageCtlError):
+    """Bytes received from a peer are not a valid frame. Subclasses name the exact kind."""
+
+
+class LinkError(MassageCtlError):
+    """The link to the device failed: handshake, version/schema mismatch, no reply."""
+
+
+class DeviceFaultError(LinkError):
+    """The device reported a fault or left the running state on its own."""
+
+
+class TransportError(MassageCtlError):
+    """A port, socket or BLE device could not be opened or used."""
+
+
+class DeviceURLError(TransportError):
+    """A device URL is malformed or names an unknown scheme."""
+
+
+class DisconnectedError(TransportError):
+    """The transport was closed underneath us (cable pulled, BLE link lost, peer gone)."""
+
+
+class HistoryError(MassageCtlError):
+    """The session history database could not be opened or written."""

@@ -1,0 +1,11 @@
+"""Safety profiles (DESIGN §4): the numbers every layer enforces."""
+
+from massage_ctl.safety.profile import (
+    BUILTIN_SAFETY,
+    GENTLE,
+    STANDARD,
+    SafetyProfile,
+    load_safety_profile,
+)
+
+__all__ = ["BUILTIN_SAFETY", "GENTLE", "STANDARD", "SafetyProfile", "load_safety_profile"]
