@@ -1,0 +1,108 @@
+"""What the player needs from a link, as plain types: setpoints out, telemetry in, STOP.
+
+:class:`ControlLink` is the interface the player and session are written against. The real
+implementation is :class:`massage_ctl.link.Link` (wire protocol over a transport); tests use a
+small fake. Keeping the player on this narrow interface is what lets the same player run on
+any transport and on the virtual clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from massage_ctl.devices import DeviceProfile
+from massage_ctl.errors import MassageCtlError
+from massage_ctl.timeline import Pattern
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelSetpoint:
+    """Move ``channel`` linearly from where it is to ``value`` over ``ramp_ms`` (envelope)."""
+
+    channel: str
+    value: float
+    ramp_ms: int = 0
+    pattern: Pattern = "steady"
+    rate_hz: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class LinkStatus:
+    """One telemetry report from the device, in controller terms.
+
+    ``state`` is the device state name in lower case (``idle``, ``running``, ``stopped``,
+    ``fault``, ``link_lost`` …); ``actual`` maps channel id → actual output value (°C for heat);
+    ``faults`` names the fault bits that are set (empty when healthy).
+    """
+
+    state: str
+    actual: Mapping[str, float] = field(default_factory=dict)
+    faults: tuple[str, ...] = ()
+    last_seq: int = 0
+    t: float = 0.0  # loop time at receipt
+
+    @property
+    def all_zero(self) -> bool:
+        """True when every output reports zero (heat off)."""
+        return all(v <= 1e-6 for v in self.actual.values())
+
+    @property
+    def is_stopped(self) -> bool:
+        """True when the device says it is latched stopped (or never started)."""
+        return self.state in STOPPED_STATES
+
+    @property
+    def is_fault(self) -> bool:
+        """True when the device reports a fault or a lost link."""
+        return self.state in ("fault", "link_lost") or bool(self.faults)
+
+
+#: Device states in which no output is driven and nothing restarts without a new start.
+STOPPED_STATES: frozenset[str] = frozenset({"stopped", "idle", "fault", "link_lost"})
+
+StatusCallback = Callable[[LinkStatus], None]
+
+
+class ControlLink(Protocol):
+    """The link as the player sees it. All methods run on the link's event loop."""
+
+    @property
+    def profile(self) -> DeviceProfile:
+        """The device's self-description from the handshake."""
+        ...
+
+    @property
+    def status(self) -> LinkStatus | None:
+        """The newest telemetry report, or None before the first one."""
+        ...
+
+    @property
+    def failure(self) -> MassageCtlError | None:
+        """Why the link died (disconnect, gave up), or None while it is alive."""
+        ...
+
+    def subscribe(self, callback: StatusCallback) -> Callable[[], None]:
+        """Call ``callback`` with every telemetry report; returns an unsubscribe function."""
+        ...
+
+    def submit(self, setpoint: ChannelSetpoint) -> None:
+        """Queue a setpoint; the newest per channel wins (no backlog). Never blocks."""
+        ...
+
+    async def start_session(self) -> None:
+        """Start (or restart after a clear) a session on the device; acknowledged."""
+        ...
+
+    async def end_session(self) -> None:
+        """End the session politely (device goes idle); acknowledged."""
+        ...
+
+    async def stop(self) -> bool:
+        """STOP now; True once the device confirmed the stopped state, False on the bound."""
+        ...
+
+    async def wait_failed(self) -> MassageCtlError:
+        """Wait until the link dies and return why."""
+        ...
