@@ -42,6 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Controller for home massage devices. With no command, opens the terminal UI.",
     )
     parser.add_argument("--version", action="version", version=f"massage-ctl {__version__}")
+    parser.add_argument(
+        "--device",
+        metavar="URL",
+        help="device for the terminal UI (default: from your config, else sim://chair)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         try:

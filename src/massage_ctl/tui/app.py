@@ -1,0 +1,271 @@
+"""The Textual app: screens, the session it drives, and STOP on every screen.
+
+Kept thin: screens (``screens/``) and widgets (``widgets/``) do the drawing; this class owns the
+device choice, the running :class:`~massage_ctl.player.runner.SessionRunner` and the exit paths.
+:func:`create_app` is the one factory used by the CLI and the tests.
+
+Threads: the session runs on its runner's own thread and event loop (so the device's timing
+never waits for the screen). Its progress events are handed to the UI loop with
+``call_soon_threadsafe`` — coalesced to the newest, so a fast (``speed=max``) session cannot
+flood the screen — and never block the runner.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.widgets import Input
+
+from massage_ctl.config import UserConfig, save_config
+from massage_ctl.devices import DeviceProfile
+from massage_ctl.history import HistoryStore
+from massage_ctl.history.recorder import HistoryRecorder
+from massage_ctl.player.events import ProgressEvent
+from massage_ctl.player.runner import SessionRunner
+from massage_ctl.program import Program
+from massage_ctl.timeline import Timeline
+from massage_ctl.tui.screens.dialogs import FirstRunNote, PainDialog
+from massage_ctl.tui.screens.library import LibraryScreen
+from massage_ctl.tui.screens.run import RunScreen
+from massage_ctl.tui.setup import SAFETY_EXPLAINED, SessionSetup
+from massage_ctl.tui.summary import home_summary
+
+#: How long quitting waits for the device to confirm STOP before leaving anyway (seconds).
+QUIT_STOP_WAIT_S = 3.0
+
+
+class MassageApp(App[int]):
+    """massage_ctl's terminal UI."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "massage_ctl"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # STOP outranks every widget and dialog (priority), and is listed first in the footer.
+        Binding("escape", "stop", "STOP", priority=True),
+        Binding("s", "stop_key", "STOP", priority=True, show=False),
+        Binding("ctrl+q", "quit", "Quit", priority=True, show=False),
+    ]
+
+    def __init__(
+        self,
+        *,
+        device_url: str,
+        device_profile: DeviceProfile,
+        config: UserConfig,
+        programs: list[Program],
+        store: HistoryStore | None,
+        save_settings: bool = True,
+    ) -> None:
+        super().__init__()
+        self.device_url = device_url
+        self.device_profile = device_profile
+        self.config = config
+        self.programs = programs
+        self.store = store
+        self.save_settings = save_settings
+        self.runner: SessionRunner | None = None
+        self.recorder: HistoryRecorder | None = None
+        self.run_screen: RunScreen | None = None
+        self.last_event: ProgressEvent | None = None
+        self._pending: ProgressEvent | None = None
+        self._ui_loop: asyncio.AbstractEventLoop | None = None
+        self.sub_title = f"device: {device_url}"
+
+    # -- start-up -------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self._ui_loop = asyncio.get_running_loop()
+        # SIGTERM and a closed terminal (SIGHUP) stop the device before the app goes.
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                self._ui_loop.add_signal_handler(sig, self._exit_on_signal)
+        self.push_screen(LibraryScreen(self.programs))
+        if not self.config.acknowledged_medical_note:
+            self.push_screen(FirstRunNote(), self._medical_note_read)
+
+    def _medical_note_read(self, ok: bool | None) -> None:
+        if not ok:
+            return
+        self.config = self.config.model_copy(update={"acknowledged_medical_note": True})
+        if self.save_settings:
+            with contextlib.suppress(Exception):  # a read-only config dir must not stop the UI
+                save_config(self.config)
+
+    def home_summary(self) -> str:
+        """One line for the library: last session and what the treatment plan says is due."""
+        return home_summary(self.store) if self.store is not None else ""
+
+    # -- navigation ------------------------------------------------------------------------
+    def open_program(self, program: Program) -> None:
+        """Show the detail and set-up screen of ``program``."""
+        from massage_ctl.tui.screens.detail import DetailScreen
+
+        setup = SessionSetup(
+            safety=self.config.safety if self.config.safety in SAFETY_EXPLAINED else "standard",
+            intensity=self.config.intensity,
+            exclude=[z for z in self.config.exclude if z in self.device_profile.zones()],
+        )
+        self.push_screen(DetailScreen(program, self.device_profile, setup))
+
+    def action_devices(self) -> None:
+        from massage_ctl.tui.screens.devices import DevicesScreen
+
+        self.push_screen(DevicesScreen())
+
+    def action_history(self) -> None:
+        from massage_ctl.tui.screens.history import HistoryScreen
+
+        if self.store is None:
+            self.notify("The history database is not available.", severity="error")
+            return
+        self.push_screen(HistoryScreen(self.store))
+
+    def use_device(self, url: str, profile: DeviceProfile) -> None:
+        """Switch to another device (only between sessions)."""
+        if self.session_active:
+            self.notify("Stop the session before changing the device.", severity="warning")
+            return
+        self.device_url = url
+        self.device_profile = profile
+        self.sub_title = f"device: {url}"
+        self.notify(f"Using {profile.name} at {url}")
+
+    # -- sessions --------------------------------------------------------------------------
+    @property
+    def session_active(self) -> bool:
+        """True while a session runs (until its device is stopped and recorded)."""
+        return self.runner is not None and not self.runner.done
+
+    def begin_session(self, program: Program, timeline: Timeline, setup: SessionSetup) -> None:
+        """Ask for a pain rating (skippable), then start the session."""
+        if self.session_active:
+            self.notify("A session is already running.", severity="warning")
+            return
+
+        def rated(rating: int | None) -> None:
+            self._start_runner(program, timeline, setup, rating)
+
+        self.push_screen(PainDialog("How is your pain right now?"), rated)
+
+    def _start_runner(
+        self, program: Program, timeline: Timeline, setup: SessionSetup, pain_before: int | None
+    ) -> None:
+        from massage_ctl.player.session import Session
+        from massage_ctl.safety import load_safety_profile
+        from massage_ctl.transports.url import parse_device_url
+        from massage_ctl.tui.setup import compile_setup
+
+        safety = load_safety_profile(setup.safety)
+        if self.store is not None:
+            self.recorder = HistoryRecorder(self.store, self.device_url, pain_before=pain_before)
+
+        def build(profile: DeviceProfile) -> Timeline:
+            # The device described itself on connect; compile for exactly that (it normally
+            # equals the previewed profile, and then this gives the same timeline).
+            if profile == self.device_profile:
+                return timeline
+            return compile_setup(program, profile, setup)
+
+        session = Session(
+            self.device_url, build, safety, intensity=setup.intensity, recorder=self.recorder
+        )
+        runner = SessionRunner(session, speed=parse_device_url(self.device_url).speed)
+        runner.subscribe(self._on_runner_event)
+        self.run_screen = RunScreen(program, timeline, self.device_profile)
+        self.push_screen(self.run_screen)
+        self.runner = runner
+        runner.start()
+
+    def _on_runner_event(self, event: ProgressEvent) -> None:
+        """Runner thread: hand the newest event to the UI loop without blocking."""
+        important = event.kind in ("fault", "finished", "state")
+        first = self._pending is None
+        self._pending = event
+        loop = self._ui_loop
+        if loop is not None and (first or important):
+            with contextlib.suppress(RuntimeError):  # UI loop already closed
+                loop.call_soon_threadsafe(self._deliver, event if important else None)
+
+    def _deliver(self, event: ProgressEvent | None) -> None:
+        """UI loop: show the newest event (and every important one)."""
+        latest = self._pending
+        self._pending = None
+        for ev in (event, latest) if event is not None and event is not latest else (latest,):
+            if ev is None:
+                continue
+            self.last_event = ev
+            if self.run_screen is not None:
+                self.run_screen.post_message(RunScreen.Update(ev))
+            if ev.kind == "finished":
+                self._session_finished(ev)
+
+    def _session_finished(self, event: ProgressEvent) -> None:
+        if event.state in ("fault", "disconnect"):
+            self.bell()
+        recorder = self.recorder
+        if recorder is None or recorder.session_id is None:
+            return
+
+        def rated(rating: int | None) -> None:
+            if rating is not None:
+                with contextlib.suppress(Exception):
+                    recorder.add_pain_after(rating)
+
+        self.push_screen(PainDialog("How is your pain now, after the session?"), rated)
+
+    def session_pause(self, pause: bool) -> None:
+        """Pause (outputs ramp down) or resume (ramp back up)."""
+        if self.runner is not None:
+            (self.runner.pause if pause else self.runner.resume)()
+
+    def session_adjust(self, delta: float) -> None:
+        """Live strength change; the player's guard keeps it under every cap."""
+        if self.runner is not None:
+            self.runner.adjust(delta)
+
+    def session_skip(self) -> None:
+        """Jump to the next phase."""
+        if self.runner is not None:
+            self.runner.skip_phase()
+
+    # -- STOP and exit paths ---------------------------------------------------------------
+    def action_stop(self) -> None:
+        """STOP: immediate, from any screen or dialog."""
+        if self.runner is not None and not self.runner.done:
+            self.runner.stop("stop")
+            self.notify("STOP sent — the device is stopping.", severity="error", timeout=6)
+        else:
+            self.notify("Nothing is running. (STOP always works: s or Esc.)", timeout=3)
+
+    def action_stop_key(self) -> None:
+        """``s``: STOP — except while typing in a text field with no session running."""
+        if isinstance(self.focused, Input) and not self.session_active:
+            self.focused.insert_text_at_cursor("s")
+            return
+        self.action_stop()
+
+    async def action_quit(self) -> None:
+        """Quit; a running session is stopped first (the device must be off before we go)."""
+        self.stop_device_and_wait()
+        self.exit(0)
+
+    def stop_device_and_wait(self, timeout: float = QUIT_STOP_WAIT_S) -> None:
+        """STOP any running session and wait (bounded) until its device is stopped."""
+        runner = self.runner
+        if runner is None or runner.done:
+            return
+        runner.stop("stopped")
+        with contextlib.suppress(Exception):
+            runner.wait(timeout)
+
+    def _exit_on_signal(self) -> None:
+        self.stop_device_and_wait()
+        self.exit(1)
+
+    async def on_unmount(self) -> None:
+        # Last line of defence for every way out of the app (crash, closed terminal, signal).
+        self.stop_device_and_wait()

@@ -1,0 +1,197 @@
+"""Program detail: plain description, who it is for, phases, a live preview, and set-up.
+
+Changing any set-up choice recompiles and redraws the preview; a program the chosen safety
+profile forbids says why and cannot be started.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.console import Group
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import (
+    Button,
+    Footer,
+    Header,
+    Label,
+    RadioButton,
+    RadioSet,
+    Select,
+    SelectionList,
+    Static,
+)
+
+from massage_ctl.devices import DeviceProfile
+from massage_ctl.errors import MassageCtlError
+from massage_ctl.program import Program
+from massage_ctl.timeline import Timeline
+from massage_ctl.tui.setup import SAFETY_EXPLAINED, SessionSetup, compile_setup
+from massage_ctl.tui.widgets.stop_bar import StopBar
+
+INTENSITY_CHOICES = [(f"{round(x * 100)} %", x) for x in (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)]
+
+
+def minutes_text(ms: int) -> str:
+    """``21 min 55 s`` — a session length as people say it."""
+    s = round(ms / 1000)
+    return f"{s // 60} min {s % 60} s" if s % 60 else f"{s // 60} min"
+
+
+def describe_program(program: Program) -> Text:
+    """Description, for / not for, and the phase list as rich Text."""
+    text = Text()
+    text.append(program.name + "\n", style="bold")
+    text.append(program.description.strip() + "\n")
+    if program.suitable_for:
+        text.append("\nFor: ", style="bold green")
+        text.append("; ".join(program.suitable_for) + "\n")
+    if program.not_for:
+        text.append("Not for: ", style="bold red")
+        text.append("; ".join(program.not_for) + "\n")
+    text.append("\nPhases:\n", style="bold")
+    for i, phase in enumerate(program.phases, 1):
+        zones = getattr(phase, "zones", None)
+        where = f" — {', '.join(str(z) for z in zones)}" if zones else ""
+        text.append(f" {i:2d}. {phase.technique}{where} ({minutes_text(phase.natural_ms())})\n")
+    return text
+
+
+class DetailScreen(Screen[None]):
+    """One program: read about it, preview it, set it up, start it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("b", "app.pop_screen", "Back"),
+        Binding("backspace", "app.pop_screen", "Back", show=False),
+        Binding("g", "start", "Go (start)"),
+    ]
+
+    def __init__(self, program: Program, device: DeviceProfile, setup: SessionSetup) -> None:
+        super().__init__()
+        self.program = program
+        self.device = device
+        self.setup = setup
+        self.timeline: Timeline | None = None
+        self.problem: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="detail-body"):
+            yield Static(describe_program(self.program), id="detail-text")
+            yield Static("", id="preview")
+            with VerticalScroll(id="setup"):
+                yield Label("Safety profile", classes="title")
+                with RadioSet(id="safety"):
+                    for name, sentence in SAFETY_EXPLAINED.items():
+                        yield RadioButton(sentence, value=name == self.setup.safety, name=name)
+                yield Static("", id="gentle-note")
+                with Horizontal(id="setup-row"):
+                    yield Label("Strength ")
+                    yield Select(
+                        INTENSITY_CHOICES, value=self._closest_intensity(), allow_blank=False,
+                        id="intensity",
+                    )
+                    yield Label("  Length ")
+                    yield Select(self._length_options(), prompt="program's own", id="minutes")
+                yield Label("Zones to avoid", classes="title")
+                yield SelectionList[str](
+                    *[(z, z, z in self.setup.exclude) for z in self._device_zones()], id="exclude"
+                )
+            yield Button("▶ Start (g)", variant="success", id="start")
+        yield StopBar()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.recompile()
+
+    def _device_zones(self) -> tuple[str, ...]:
+        return self.device.zones()
+
+    def _closest_intensity(self) -> float:
+        return min((x for _, x in INTENSITY_CHOICES), key=lambda x: abs(x - self.setup.intensity))
+
+    def _length_options(self) -> list[tuple[str, int]]:
+        return [(f"{m} min", m) for m in self.setup.lengths()]
+
+    def recompile(self) -> None:
+        """Compile with the current set-up and redraw the preview and warnings."""
+        from massage_ctl.cli.chart import render_chart
+
+        preview = self.query_one("#preview", Static)
+        start = self.query_one("#start", Button)
+        try:
+            self.timeline = compile_setup(self.program, self.device, self.setup)
+            self.problem = None
+        except MassageCtlError as err:
+            self.timeline = None
+            self.problem = str(err)
+        if self.timeline is None:
+            preview.update(
+                Text(f"Cannot run with these settings:\n{self.problem}", style="bold red")
+            )
+            start.disabled = True
+            return
+        parts: list[Text | Group] = [
+            Text(
+                f"Preview on {self.device.name} — {minutes_text(self.timeline.duration_ms)}",
+                style="bold",
+            ),
+            render_chart(self.timeline, width=max(40, self.size.width - 4)),
+        ]
+        if self.timeline.warnings:
+            parts.append(Text("Adjusted for safety:", style="bold yellow"))
+            parts.extend(Text(f" • {w}", style="yellow") for w in self.timeline.warnings)
+        preview.update(Group(*parts))
+        start.disabled = False
+
+    @on(RadioSet.Changed, "#safety")
+    def _safety_changed(self, event: RadioSet.Changed) -> None:
+        name = event.pressed.name or "standard"
+        self.setup.safety = name
+        note = self.query_one("#gentle-note", Static)
+        note.update(
+            "Gentle caps strength at 35 % and ramps slowly; tapping and deep pressure are off."
+            if name == "gentle"
+            else ""
+        )
+        minutes = self.query_one("#minutes", Select)
+        minutes.set_options(self._length_options())
+        if self.setup.minutes not in self.setup.lengths():
+            self.setup.minutes = None
+        self.recompile()
+
+    @on(Select.Changed, "#intensity")
+    def _intensity_changed(self, event: Select.Changed) -> None:
+        if isinstance(event.value, float):
+            self.setup.intensity = event.value
+            self.recompile()
+
+    @on(Select.Changed, "#minutes")
+    def _minutes_changed(self, event: Select.Changed) -> None:
+        self.setup.minutes = event.value if isinstance(event.value, int) else None
+        self.recompile()
+
+    @on(SelectionList.SelectedChanged, "#exclude")
+    def _exclude_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
+        self.setup.exclude = list(event.selection_list.selected)
+        self.recompile()
+
+    @on(Button.Pressed, "#start")
+    def _start_pressed(self) -> None:
+        self.action_start()
+
+    def action_start(self) -> None:
+        """Start the session with the previewed timeline."""
+        from massage_ctl.tui.app import MassageApp
+
+        if self.timeline is None:
+            self.notify(self.problem or "Nothing to start", severity="error")
+            return
+        app = self.app
+        assert isinstance(app, MassageApp)
+        app.begin_session(self.program, self.timeline, self.setup)

@@ -1,0 +1,149 @@
+"""The run screen: live body map, progress, phase, and the session keys.
+
+space pauses / resumes, ``+``/``-`` adjust strength, ``n`` skips to the next phase; STOP (s, Esc)
+is the app's own binding and works here like everywhere. Updates arrive as
+:class:`RunScreen.Update` messages carrying the player's progress events.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Label, ProgressBar, Static
+
+from massage_ctl.devices import DeviceProfile
+from massage_ctl.player.events import FINAL_STATES, ProgressEvent
+from massage_ctl.program import Program
+from massage_ctl.timeline import Timeline
+from massage_ctl.tui.widgets.body_map import BodyMap
+from massage_ctl.tui.widgets.stop_bar import StopBar
+
+#: What each way of ending means, in plain words.
+OUTCOME_TEXT: dict[str, str] = {
+    "completed": "Session complete. Well done.",
+    "stopped": "Session ended early.",
+    "stop": "STOPPED — the device is off.",
+    "fault": "The device reported a fault and was stopped.",
+    "disconnect": "The connection to the device was lost; the device stops by itself.",
+    "interrupted": "The session was interrupted; the device was stopped.",
+}
+
+
+def clock(ms: int) -> str:
+    """``m:ss`` for a duration in milliseconds."""
+    s = max(0, ms) // 1000
+    return f"{s // 60}:{s % 60:02d}"
+
+
+class RunScreen(Screen[None]):
+    """A running (or just finished) session."""
+
+    class Update(Message):
+        """A progress event from the session runner (posted on the UI thread)."""
+
+        def __init__(self, event: ProgressEvent) -> None:
+            super().__init__()
+            self.event = event
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_pause", "Pause/Resume"),
+        Binding("plus,equals_sign", "adjust(0.1)", "+ Stronger", key_display="+"),
+        Binding("minus", "adjust(-0.1)", "- Softer", key_display="-"),
+        Binding("n", "skip", "Next phase"),
+        Binding("b", "leave", "Back"),
+    ]
+
+    def __init__(self, program: Program, timeline: Timeline, device: DeviceProfile) -> None:
+        super().__init__()
+        self.program = program
+        self.timeline = timeline
+        self.device = device
+        self.finished_state: str | None = None
+        self.paused = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="banner", classes="banner hidden")
+        with Horizontal(id="run-top"):
+            yield BodyMap(self.device, id="body-map")
+            with Vertical(id="run-side"):
+                yield Label(self.program.name, classes="title")
+                yield Label("Connecting…", id="run-state")
+                yield Label("", id="run-phase")
+                yield ProgressBar(
+                    total=max(1, self.timeline.duration_ms), show_eta=False, id="run-progress"
+                )
+                yield Label("", id="run-time")
+                yield Label("", id="run-intensity")
+                yield Static(
+                    "space pause/resume · + / - strength · n next phase", id="run-keys"
+                )
+                yield Button("■ STOP", variant="error", id="big-stop")
+        yield StopBar()
+        yield Footer()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "big-stop":
+            event.stop()
+            self.app.call_later(self.app.run_action, "stop")
+
+    def on_run_screen_update(self, message: Update) -> None:
+        ev = message.event
+        self.query_one(BodyMap).actual = dict(ev.actual)
+        self.query_one("#run-progress", ProgressBar).update(progress=ev.elapsed_ms)
+        self.query_one("#run-time", Label).update(
+            f"{clock(ev.elapsed_ms)} elapsed · {clock(ev.remaining_ms)} left"
+        )
+        self.query_one("#run-intensity", Label).update(f"Strength {round(ev.intensity * 100)} %")
+        if ev.phase:
+            self.query_one("#run-phase", Label).update(f"Now: {ev.phase}")
+        self.paused = ev.state == "paused"
+        state_label = self.query_one("#run-state", Label)
+        if ev.state == "playing":
+            state_label.update("▶ Playing")
+        elif ev.state == "paused":
+            state_label.update("⏸ Paused — space to resume")
+        if ev.kind == "fault" or (ev.kind == "finished" and ev.state in ("fault", "disconnect")):
+            self.show_banner(ev.message or OUTCOME_TEXT.get(ev.state, "Device problem"))
+        if ev.kind == "finished" or ev.state in FINAL_STATES:
+            self.finished_state = ev.state
+            state_label.update(OUTCOME_TEXT.get(ev.state, ev.state) + "  (b: back)")
+            self.query_one("#big-stop", Button).disabled = ev.state != "playing"
+
+    def show_banner(self, text: str) -> None:
+        """The red banner under the header (device faults, disconnects)."""
+        banner = self.query_one("#banner", Static)
+        banner.update(f"⚠ {text} — the session has stopped. You decide what happens next.")
+        banner.remove_class("hidden")
+
+    def action_toggle_pause(self) -> None:
+        from massage_ctl.tui.app import MassageApp
+
+        app = self.app
+        if isinstance(app, MassageApp) and self.finished_state is None:
+            app.session_pause(not self.paused)
+
+    def action_adjust(self, delta: float) -> None:
+        from massage_ctl.tui.app import MassageApp
+
+        app = self.app
+        if isinstance(app, MassageApp) and self.finished_state is None:
+            app.session_adjust(delta)
+
+    def action_skip(self) -> None:
+        from massage_ctl.tui.app import MassageApp
+
+        app = self.app
+        if isinstance(app, MassageApp) and self.finished_state is None:
+            app.session_skip()
+
+    def action_leave(self) -> None:
+        if self.finished_state is None:
+            self.notify("Stop the session first (s or Esc).", severity="warning")
+            return
+        self.app.pop_screen()
