@@ -18,8 +18,12 @@ Implementers read this as the reference:
 from __future__ import annotations
 
 import abc
+from typing import TYPE_CHECKING, Self
 
 from massage_ctl.errors import DisconnectedError, TransportError
+
+if TYPE_CHECKING:
+    from massage_ctl.transports.url import DeviceURL
 
 
 class Transport(abc.ABC):
@@ -35,6 +39,11 @@ class Transport(abc.ABC):
     def __init__(self, description: str) -> None:
         self.description = description
         self._is_open = False
+
+    @classmethod
+    def from_url(cls, url: DeviceURL) -> Self:
+        """A transport for a parsed device URL (not yet open). Backends override this."""
+        raise TransportError(f"{cls.__name__} cannot be opened from a device URL ({url})")
 
     @property
     def is_open(self) -> bool:
@@ -52,8 +61,17 @@ class Transport(abc.ABC):
         """Send ``data``, split into writes of at most :attr:`max_write` bytes."""
         if not self._is_open:
             raise DisconnectedError(f"{self.description}: not connected")
-        for i in range(0, len(data), self.max_write):
-            await self._write(data[i : i + self.max_write])
+        try:
+            for i in range(0, len(data), self.max_write):
+                await self._write(data[i : i + self.max_write])
+        except DisconnectedError:
+            self._is_open = False
+            raise
+        except TransportError:
+            raise
+        except OSError as err:
+            self._is_open = False
+            raise DisconnectedError(f"{self.description}: {err}") from err
 
     async def read(self) -> bytes:
         """Wait for received bytes (at least one); :class:`DisconnectedError` when gone."""

@@ -1,0 +1,114 @@
+"""``massage-ctl history`` — past sessions with pain ratings, a pain chart, JSON/CSV export."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from massage_ctl.cli.cmd_plan import describe_status
+from massage_ctl.history.cli_args import date_arg, open_default_store
+from massage_ctl.history.export import to_csv, to_json
+from massage_ctl.history.output import write_private
+from massage_ctl.history.records import SessionRecord
+from massage_ctl.history.summary import daily_pain
+from massage_ctl.history.terminal_chart import pain_chart
+
+_OUTCOME_STYLE = {
+    "completed": "green",
+    "stopped": "yellow",
+    "stop": "bold red",
+    "fault": "red",
+    "disconnect": "red",
+    "interrupted": "magenta",
+    "running": "cyan",
+}
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``history`` subcommand."""
+    parser = subparsers.add_parser(
+        "history",
+        help="show past sessions and pain ratings, or export them",
+        description="Past sessions with pain ratings and a pain-over-time chart. "
+        "--json exports everything; --csv exports one table.",
+    )
+    parser.add_argument("--since", type=date_arg, metavar="DATE", help="from YYYY-MM-DD")
+    parser.add_argument("--until", type=date_arg, metavar="DATE", help="up to YYYY-MM-DD")
+    parser.add_argument("--limit", type=int, default=20, metavar="N",
+                        help="show the newest N sessions in the table (default 20; 0 = all)")
+    fmt = parser.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="export sessions and pain as JSON")
+    fmt.add_argument("--csv", action="store_true", help="export one table as CSV")
+    parser.add_argument("--table", choices=("sessions", "pain"), default="sessions",
+                        help="which table --csv exports (default sessions)")
+    parser.add_argument("--out", type=Path, default=Path("-"), metavar="FILE",
+                        help="write the export to FILE (default: standard output)")
+    parser.set_defaults(func=run)
+
+
+def _minutes(ms: int | None) -> str:
+    return "–" if ms is None else f"{ms / 60000:.0f}"
+
+
+def _pain_cell(before: int | None, after: int | None) -> str:
+    if before is None and after is None:
+        return ""
+    return f"{'–' if before is None else before} → {'–' if after is None else after}"
+
+
+def sessions_table(sessions: list[SessionRecord]) -> Table:
+    """The rich table of sessions (oldest first)."""
+    table = Table(title="Sessions", title_justify="left")
+    for name, justify in (("#", "right"), ("start", "left"), ("program", "left"),
+                          ("device", "left"), ("safety", "left"), ("int.", "right"),
+                          ("min", "right"), ("ended", "left"), ("pain", "left")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for s in sessions:
+        table.add_row(
+            str(s.id),
+            s.started_at[:16].replace("T", " "),
+            s.program_id,
+            s.device,
+            s.safety,
+            f"{s.intensity:.2f}",
+            f"{_minutes(s.actual_ms)}/{_minutes(s.planned_ms)}",
+            f"[{_OUTCOME_STYLE.get(s.outcome, '')}]{s.outcome}[/]",
+            _pain_cell(s.pain_before, s.pain_after),
+        )
+    return table
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the history or write an export."""
+    since: date | None = args.since
+    until: date | None = args.until
+    with open_default_store() as store:
+        if args.json or args.csv:
+            sessions = store.sessions(since=since, until=until)
+            pain = store.pain_entries(since=since, until=until)
+            if args.json:
+                text = to_json(sessions, pain)
+            else:
+                text = to_csv("sessions", sessions) if args.table == "sessions" else to_csv(
+                    "pain", pain
+                )
+            write_private(args.out, text)
+            return 0
+        limit = args.limit if args.limit and args.limit > 0 else None
+        sessions = store.sessions(since=since, until=until, limit=limit)
+        pain = store.pain_entries(since=since, until=until)
+        status = store.plan_status()
+    console = Console()
+    if sessions:
+        console.print(sessions_table(sessions))
+    else:
+        console.print("No sessions recorded yet.", style="dim")
+    console.print(pain_chart(daily_pain(pain)))
+    if status is not None:
+        console.print("\n".join(describe_status(status)), highlight=False)
+    return 0

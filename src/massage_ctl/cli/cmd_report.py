@@ -1,0 +1,43 @@
+"""``massage-ctl report --out FILE.html`` — a one-page report for a healthcare provider."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from massage_ctl.history.cli_args import date_arg, open_default_store
+from massage_ctl.history.output import write_private
+from massage_ctl.history.report import render_report
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``report`` subcommand."""
+    parser = subparsers.add_parser(
+        "report",
+        help="write a one-page HTML report of sessions and pain ratings",
+        description="Write a self-contained HTML report (no network needed to open it) for "
+        "your healthcare provider.",
+    )
+    parser.add_argument("--out", type=Path, required=True, metavar="FILE.html")
+    parser.add_argument("--since", type=date_arg, metavar="DATE",
+                        help="first day to include, YYYY-MM-DD (default: everything)")
+    parser.add_argument("--until", type=date_arg, metavar="DATE",
+                        help="last day to include, YYYY-MM-DD (default: today)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Render the report to ``--out``."""
+    until: date | None = args.until
+    with open_default_store() as store:
+        sessions = store.sessions(since=args.since, until=until)
+        pain = store.pain_entries(since=args.since, until=until)
+        status = store.plan_status()
+    html = render_report(
+        sessions, pain, generated_at=datetime.now().astimezone(), plan=status, since=args.since
+    )
+    write_private(args.out, html)
+    print(f"Report written to {args.out} ({len(sessions)} sessions, {len(pain)} pain ratings).")
+    return 0

@@ -1,0 +1,91 @@
+"""What the history stores: session outcomes, session records, pain entries, program hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from typing import Any, Literal
+
+from massage_ctl.timeline import Timeline
+
+
+class Outcome(StrEnum):
+    """How a session ended. The strings are stored in the database and exported as they are.
+
+    ``STOPPED`` and ``STOP`` differ on purpose: ``stopped`` is an ordinary early end chosen by
+    the user (quit, "end session"), ``stop`` is the STOP key / emergency stop — something
+    felt wrong, which a healthcare provider may want to know about.
+    """
+
+    COMPLETED = "completed"  # the program ran to its end
+    STOPPED = "stopped"  # ended early by the user, normally
+    STOP = "stop"  # the STOP key / emergency stop
+    FAULT = "fault"  # the device reported a fault (over-temperature, stuck channel, ...)
+    DISCONNECT = "disconnect"  # the link to the device was lost
+    INTERRUPTED = "interrupted"  # the controller died (crash, kill, power loss) mid-session
+
+
+#: Stored in ``outcome`` while a session is in progress (never a final outcome).
+RUNNING = "running"
+
+PainWhen = Literal["before", "after", "day"]
+PAIN_WHEN: tuple[PainWhen, ...] = ("before", "after", "day")
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRecord:
+    """One row of the session history. Times are ISO 8601 local time with UTC offset.
+
+    ``outcome`` is an :class:`Outcome` value, or ``"running"`` while the session is live.
+    ``pain_before`` / ``pain_after`` are the ratings linked to this session, if any.
+    """
+
+    id: int
+    started_at: str
+    ended_at: str | None
+    program_id: str
+    timeline_hash: str
+    device: str
+    safety: str
+    intensity: float
+    planned_ms: int
+    actual_ms: int | None
+    outcome: str
+    pid: int | None
+    note: str | None
+    pain_before: int | None = None
+    pain_after: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict (the JSON/CSV export row)."""
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class PainEntry:
+    """One pain rating (0 = no pain, 10 = worst imaginable) with an optional short note."""
+
+    id: int
+    recorded_at: str
+    rating: int
+    note: str | None
+    session_id: int | None
+    when: str  # "before", "after" or "day"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict (the JSON/CSV export row)."""
+        return asdict(self)
+
+
+def timeline_hash(timeline: Timeline) -> str:
+    """sha256 (hex) of the canonical JSON of ``timeline.to_json_dict()``.
+
+    Canonical = sorted keys, no whitespace, UTF-8: the same compiled program always hashes
+    the same, so the history can tell whether two sessions really ran the same thing.
+    """
+    text = json.dumps(
+        timeline.to_json_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

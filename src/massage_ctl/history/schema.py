@@ -1,0 +1,94 @@
+"""The history database schema and its migrations.
+
+The schema version lives in ``PRAGMA user_version``. :data:`MIGRATIONS` is append-only:
+migration *n* (1-based) takes a database from version *n-1* to *n*. Never edit a released
+migration — add a new one — so every older database can be brought up to date in order.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from massage_ctl.errors import HistoryError
+
+#: Each entry is the list of statements of one migration, applied in one transaction.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    # 1: sessions and the pain diary (the first released schema).
+    (
+        """CREATE TABLE sessions (
+            id            INTEGER PRIMARY KEY AUTOINCREMENT,
+            started_at    TEXT    NOT NULL,
+            ended_at      TEXT,
+            program_id    TEXT    NOT NULL,
+            timeline_hash TEXT    NOT NULL,
+            device        TEXT    NOT NULL,
+            safety        TEXT    NOT NULL,
+            intensity     REAL    NOT NULL,
+            planned_ms    INTEGER NOT NULL CHECK (planned_ms >= 0),
+            actual_ms     INTEGER CHECK (actual_ms >= 0),
+            outcome       TEXT    NOT NULL DEFAULT 'running',
+            pid           INTEGER,
+            note          TEXT
+        )""",
+        "CREATE INDEX sessions_started ON sessions (started_at)",
+        """CREATE TABLE pain (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            recorded_at TEXT    NOT NULL,
+            rating      INTEGER NOT NULL CHECK (rating BETWEEN 0 AND 10),
+            note        TEXT,
+            session_id  INTEGER REFERENCES sessions (id),
+            moment      TEXT    NOT NULL CHECK (moment IN ('before', 'after', 'day'))
+        )""",
+    ),
+    # 2: the treatment plan (one row) and a lookup index for ratings per session.
+    (
+        """CREATE TABLE plan (
+            id              INTEGER PRIMARY KEY CHECK (id = 1),
+            every_days      INTEGER NOT NULL CHECK (every_days > 0),
+            for_days        INTEGER CHECK (for_days > 0),
+            then_every_days INTEGER CHECK (then_every_days > 0),
+            program_id      TEXT,
+            start_date      TEXT    NOT NULL,
+            created_at      TEXT    NOT NULL
+        )""",
+        "CREATE INDEX pain_session ON pain (session_id)",
+    ),
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The database's ``PRAGMA user_version``."""
+    row = conn.execute("PRAGMA user_version").fetchone()
+    return int(row[0])
+
+
+def migrate(conn: sqlite3.Connection, *, target: int = SCHEMA_VERSION, source: str = "") -> int:
+    """Apply pending migrations up to ``target``; returns the version reached.
+
+    Each migration runs in its own ``BEGIN IMMEDIATE`` transaction and re-reads the version
+    inside it, so two processes opening a new database at once apply each step only once.
+    ``conn`` must be in autocommit mode (``isolation_level=None``).
+    """
+    current = schema_version(conn)
+    if current > SCHEMA_VERSION:
+        raise HistoryError(
+            f"{source}: history database has schema version {current}, newer than this "
+            f"massage-ctl understands ({SCHEMA_VERSION})",
+            hint="upgrade massage-ctl; the database was left untouched",
+        )
+    while current < target:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            current = schema_version(conn)
+            if current < target:
+                for statement in MIGRATIONS[current]:
+                    conn.execute(statement)
+                current += 1
+                conn.execute(f"PRAGMA user_version = {current}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return current

@@ -1,0 +1,431 @@
+"""The session history: a local SQLite database of sessions, pain ratings and the plan.
+
+Crash safety: :meth:`HistoryStore.start_session` writes the row at once with outcome
+``running`` and the writer's pid; :meth:`HistoryStore.finish_session` completes it. Whenever
+a store is opened, rows still ``running`` whose process is gone (or that are far past their
+planned end) are marked ``interrupted`` — so a killed controller still leaves a record.
+
+Privacy: the history is health data. The folder is made 0700 and the database file 0600
+(SQLite gives its ``-wal``/``-shm`` files the same mode). Concurrency: WAL mode with a busy
+timeout, writes in short ``BEGIN IMMEDIATE`` transactions, so several processes (the TUI and
+a ``massage-ctl run``) can record at once.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from massage_ctl.errors import HistoryError
+from massage_ctl.history.plan import Plan, PlanStatus, plan_status
+from massage_ctl.history.records import (
+    PAIN_WHEN,
+    RUNNING,
+    Outcome,
+    PainEntry,
+    SessionRecord,
+)
+from massage_ctl.history.schema import migrate
+
+#: Longest pain note kept ("a short note").
+MAX_NOTE_CHARS = 500
+#: A running row this long past its planned end is interrupted even if its pid looks alive
+#: (pids are reused after a reboot); no real session is paused for this long.
+STALE_AFTER = timedelta(hours=12)
+_BUSY_TIMEOUT_S = 10.0
+
+_SESSION_COLUMNS = (
+    "s.id, s.started_at, s.ended_at, s.program_id, s.timeline_hash, s.device, s.safety, "
+    "s.intensity, s.planned_ms, s.actual_ms, s.outcome, s.pid, s.note"
+)
+# The latest rating linked to the session for each moment.
+_PAIN_OF = (
+    "(SELECT p.rating FROM pain p WHERE p.session_id = s.id AND p.moment = '{}' "
+    "ORDER BY p.id DESC LIMIT 1)"
+)
+
+
+def _local_now() -> datetime:
+    return datetime.now().astimezone()
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists but not ours (PermissionError), or cannot tell: assume alive
+    return True
+
+
+def _private_file(path: Path) -> None:
+    """Create ``path``'s folder (0700) and the file itself (0600) before SQLite opens it."""
+    folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    if folder.stat().st_uid == os.getuid():
+        os.chmod(folder, stat.S_IRWXU)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+
+
+class HistoryStore:
+    """The history database at ``path`` (created and migrated on open).
+
+    ``now`` returns the current local time (tests pass a fixed clock); ``pid`` is recorded
+    with each started session (defaults to this process). Use as a context manager or call
+    :meth:`close`. Every database failure is raised as :class:`HistoryError`.
+    """
+
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        now: Callable[[], datetime] = _local_now,
+        pid: int | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self._now = now
+        self._pid = os.getpid() if pid is None else pid
+        self._lock = threading.Lock()  # the TUI may call from worker threads
+        try:
+            _private_file(self.path)
+            self._conn = sqlite3.connect(
+                self.path, timeout=_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+            )
+        except (OSError, sqlite3.Error) as err:
+            raise HistoryError(
+                f"{self.path}: cannot open the history database: {err}",
+                hint="check that the folder is writable (or set MASSAGE_CTL_HOME)",
+            ) from err
+        try:
+            with self._errors("open"):
+                self._conn.execute("PRAGMA foreign_keys = ON")
+                self._conn.execute("PRAGMA journal_mode = WAL")
+                migrate(self._conn, source=str(self.path))
+                self.recover_interrupted()
+        except BaseException:
+            self._conn.close()
+            raise
+
+    # -- plumbing -----------------------------------------------------------------------
+
+    @contextmanager
+    def _errors(self, action: str) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as err:
+            raise HistoryError(
+                f"{self.path}: history database error while trying to {action}: {err}",
+                hint="if the file is damaged, move it aside; a new one is created on next use",
+            ) from err
+
+    @contextmanager
+    def _write(self, action: str) -> Iterator[sqlite3.Connection]:
+        """One short write transaction (taken at once, so writers queue instead of deadlock)."""
+        with self._lock, self._errors(action):
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def _read(self, action: str, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with self._lock, self._errors(action):
+            return self._conn.execute(sql, params).fetchall()
+
+    def _stamp(self) -> str:
+        return self._now().isoformat(timespec="seconds")
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self._conn.close()
+
+    def __enter__(self) -> HistoryStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- sessions -----------------------------------------------------------------------
+
+    def start_session(
+        self,
+        program_id: str,
+        timeline_hash: str,
+        device: str,
+        safety: str,
+        intensity: float,
+        planned_ms: int,
+    ) -> int:
+        """Record that a session starts now; returns its id for :meth:`finish_session`.
+
+        Call it before the first setpoint is sent: the row is committed at once, so a crash
+        from here on still leaves an ``interrupted`` record.
+        """
+        if planned_ms < 0:
+            raise HistoryError(f"planned_ms must be >= 0, not {planned_ms}")
+        with self._write("start a session") as conn:
+            cur = conn.execute(
+                "INSERT INTO sessions (started_at, program_id, timeline_hash, device, safety, "
+                "intensity, planned_ms, outcome, pid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (self._stamp(), program_id, timeline_hash, device, safety, float(intensity),
+                 int(planned_ms), RUNNING, self._pid),
+            )
+            assert cur.lastrowid is not None
+            return cur.lastrowid
+
+    def progress(self, session_id: int, actual_ms: int) -> None:
+        """Optionally note how far a running session got; an interrupted record keeps it."""
+        with self._write("record progress") as conn:
+            conn.execute(
+                "UPDATE sessions SET actual_ms = ? WHERE id = ? AND outcome = ?",
+                (int(actual_ms), session_id, RUNNING),
+            )
+
+    def finish_session(
+        self, session_id: int, outcome: Outcome | str, actual_ms: int, note: str | None = None
+    ) -> None:
+        """Complete the record: how it ended, how long it really ran, an optional note.
+
+        A session can be finished once. A row another process already marked ``interrupted``
+        (it thought we were dead) is corrected to the real outcome.
+        """
+        try:
+            final = Outcome(outcome)
+        except ValueError as err:
+            raise HistoryError(
+                f"unknown session outcome {outcome!r}",
+                hint="one of: " + ", ".join(o.value for o in Outcome),
+            ) from err
+        with self._write("finish a session") as conn:
+            row = conn.execute(
+                "SELECT outcome FROM sessions WHERE id = ?", (session_id,)
+            ).fetchone()
+            if row is None:
+                raise HistoryError(f"no session with id {session_id} in the history")
+            if row[0] not in (RUNNING, Outcome.INTERRUPTED.value):
+                raise HistoryError(f"session {session_id} was already finished ({row[0]})")
+            conn.execute(
+                "UPDATE sessions SET ended_at = ?, outcome = ?, actual_ms = ?, note = ? "
+                "WHERE id = ?",
+                (self._stamp(), final.value, max(0, int(actual_ms)), (note or "").strip() or None,
+                 session_id),
+            )
+
+    def recover_interrupted(self) -> int:
+        """Mark ``running`` rows whose writer is gone as ``interrupted``; returns how many.
+
+        Runs on every open. ``ended_at`` stays empty (the real end time is unknown);
+        ``actual_ms`` keeps the last :meth:`progress` value, if any.
+        """
+        now = self._now()
+        rows = self._read(
+            "check for interrupted sessions",
+            "SELECT id, pid, started_at, planned_ms FROM sessions WHERE outcome = ?",
+            (RUNNING,),
+        )
+        dead = []
+        for session_id, pid, started_at, planned_ms in rows:
+            started = datetime.fromisoformat(started_at)
+            if started.tzinfo is None or now.tzinfo is None:
+                started, ref = started.replace(tzinfo=None), now.replace(tzinfo=None)
+            else:
+                ref = now
+            stale = ref - started > timedelta(milliseconds=planned_ms) + STALE_AFTER
+            if pid is None or stale or not _pid_alive(int(pid)):
+                dead.append(session_id)
+        if dead:
+            with self._write("mark interrupted sessions") as conn:
+                conn.executemany(
+                    "UPDATE sessions SET outcome = ?, note = COALESCE(note, ?) "
+                    "WHERE id = ? AND outcome = ?",
+                    [(Outcome.INTERRUPTED.value, "controller ended without closing the session",
+                      sid, RUNNING) for sid in dead],
+                )
+        return len(dead)
+
+    def sessions(
+        self,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+        limit: int | None = None,
+    ) -> list[SessionRecord]:
+        """Sessions oldest first, with their linked pain ratings; ``since``/``until`` are
+        inclusive local dates; ``limit`` keeps the newest N."""
+        where, params = _date_range("s.started_at", since, until)
+        sql = (
+            f"SELECT {_SESSION_COLUMNS}, {_PAIN_OF.format('before')}, {_PAIN_OF.format('after')} "
+            f"FROM sessions s {where} ORDER BY s.started_at DESC, s.id DESC"
+        )
+        if limit is not None:
+            sql += f" LIMIT {max(0, int(limit))}"
+        rows = self._read("list sessions", sql, params)
+        return [SessionRecord(*row) for row in reversed(rows)]
+
+    def session(self, session_id: int) -> SessionRecord:
+        """One session by id (HistoryError if there is none)."""
+        rows = self._read(
+            "read a session",
+            f"SELECT {_SESSION_COLUMNS}, {_PAIN_OF.format('before')}, {_PAIN_OF.format('after')} "
+            "FROM sessions s WHERE s.id = ?",
+            (session_id,),
+        )
+        if not rows:
+            raise HistoryError(f"no session with id {session_id} in the history")
+        return SessionRecord(*rows[0])
+
+    # -- pain diary ---------------------------------------------------------------------
+
+    def add_pain(
+        self,
+        rating: int,
+        note: str | None = None,
+        session_id: int | None = None,
+        when: str = "day",
+    ) -> int:
+        """Record a pain rating 0–10 (``when``: ``before``/``after`` a session, or ``day``)."""
+        if isinstance(rating, bool) or not isinstance(rating, int) or not 0 <= rating <= 10:
+            raise HistoryError(
+                f"pain rating must be a whole number 0–10, not {rating!r}",
+                hint="0 = no pain, 10 = worst pain imaginable",
+            )
+        if when not in PAIN_WHEN:
+            raise HistoryError(f"'when' must be one of {', '.join(PAIN_WHEN)}, not {when!r}")
+        if note is not None:
+            note = note.strip() or None
+        if note is not None and len(note) > MAX_NOTE_CHARS:
+            raise HistoryError(f"pain note is {len(note)} characters; at most {MAX_NOTE_CHARS}")
+        with self._write("add a pain rating") as conn:
+            if session_id is not None and conn.execute(
+                "SELECT 1 FROM sessions WHERE id = ?", (session_id,)
+            ).fetchone() is None:
+                raise HistoryError(f"no session with id {session_id} in the history")
+            cur = conn.execute(
+                "INSERT INTO pain (recorded_at, rating, note, session_id, moment) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (self._stamp(), rating, note, session_id, when),
+            )
+            assert cur.lastrowid is not None
+            return cur.lastrowid
+
+    def pain_entries(
+        self, *, since: date | None = None, until: date | None = None
+    ) -> list[PainEntry]:
+        """Pain ratings oldest first; ``since``/``until`` are inclusive local dates."""
+        where, params = _date_range("recorded_at", since, until)
+        rows = self._read(
+            "list pain ratings",
+            "SELECT id, recorded_at, rating, note, session_id, moment FROM pain "
+            f"{where} ORDER BY recorded_at, id",
+            params,
+        )
+        return [PainEntry(*row) for row in rows]
+
+    # -- treatment plan -----------------------------------------------------------------
+
+    def set_plan(self, plan: Plan) -> None:
+        """Replace the treatment plan (there is at most one)."""
+        with self._write("save the plan") as conn:
+            conn.execute("DELETE FROM plan")
+            conn.execute(
+                "INSERT INTO plan (id, every_days, for_days, then_every_days, program_id, "
+                "start_date, created_at) VALUES (1, ?, ?, ?, ?, ?, ?)",
+                (plan.every_days, plan.for_days, plan.then_every_days, plan.program_id,
+                 plan.start_date.isoformat(), self._stamp()),
+            )
+
+    def get_plan(self) -> Plan | None:
+        """The treatment plan, or None when none is set."""
+        rows = self._read(
+            "read the plan",
+            "SELECT every_days, for_days, then_every_days, program_id, start_date FROM plan",
+        )
+        if not rows:
+            return None
+        every, for_days, then_every, program_id, start = rows[0]
+        return Plan(every, date.fromisoformat(start), for_days, then_every, program_id)
+
+    def clear_plan(self) -> bool:
+        """Remove the plan; returns whether there was one."""
+        with self._write("clear the plan") as conn:
+            return conn.execute("DELETE FROM plan").rowcount > 0
+
+    def plan_status(self, today: date | None = None) -> PlanStatus | None:
+        """What the plan says for ``today`` (default: the store's clock), or None if no plan.
+
+        Only ``completed`` sessions count as done; with a plan program set, only sessions of
+        that program count.
+        """
+        plan = self.get_plan()
+        if plan is None:
+            return None
+        day = today if today is not None else self._now().date()
+        sql = "SELECT DISTINCT substr(started_at, 1, 10) FROM sessions WHERE outcome = ?"
+        params: tuple[Any, ...] = (Outcome.COMPLETED.value,)
+        if plan.program_id:
+            sql += " AND program_id = ?"
+            params += (plan.program_id,)
+        days = [date.fromisoformat(r[0]) for r in self._read("read the plan status", sql, params)]
+        return plan_status(plan, days, day)
+
+    # -- bulk import (restores an export into an empty database) ------------------------
+
+    def import_records(self, sessions: list[SessionRecord], pain: list[PainEntry]) -> None:
+        """Load exported records, ids kept, into an *empty* history (HistoryError otherwise)."""
+        with self._write("import records") as conn:
+            if conn.execute("SELECT count(*) FROM sessions").fetchone()[0] or conn.execute(
+                "SELECT count(*) FROM pain"
+            ).fetchone()[0]:
+                raise HistoryError(
+                    f"{self.path}: import needs an empty history database",
+                    hint="import into a new MASSAGE_CTL_HOME",
+                )
+            conn.executemany(
+                "INSERT INTO sessions (id, started_at, ended_at, program_id, timeline_hash, "
+                "device, safety, intensity, planned_ms, actual_ms, outcome, pid, note) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(s.id, s.started_at, s.ended_at, s.program_id, s.timeline_hash, s.device,
+                  s.safety, s.intensity, s.planned_ms, s.actual_ms, s.outcome, s.pid, s.note)
+                 for s in sessions],
+            )
+            conn.executemany(
+                "INSERT INTO pain (id, recorded_at, rating, note, session_id, moment) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(p.id, p.recorded_at, p.rating, p.note, p.session_id, p.when) for p in pain],
+            )
+
+
+def _date_range(
+    column: str, since: date | None, until: date | None
+) -> tuple[str, tuple[Any, ...]]:
+    # Stored stamps start with the local date (YYYY-MM-DD), so date filters compare that.
+    clauses, params = [], []
+    if since is not None:
+        clauses.append(f"substr({column}, 1, 10) >= ?")
+        params.append(since.isoformat())
+    if until is not None:
+        clauses.append(f"substr({column}, 1, 10) <= ?")
+        params.append(until.isoformat())
+    return ("WHERE " + " AND ".join(clauses) if clauses else ""), tuple(params)

@@ -1,0 +1,54 @@
+"""``massage-ctl history``: the table, the pain chart and the plan line a user reads."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from massage_ctl.cli.main import main
+from massage_ctl.history import HistoryStore, Outcome, Plan
+from massage_ctl.history.summary import daily_pain
+from massage_ctl.history.terminal_chart import pain_chart
+
+
+def test_history_lists_sessions_ratings_chart_and_plan(
+    isolated_home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "160")
+    with HistoryStore(isolated_home / "history.sqlite3") as store:
+        sid = store.start_session("trigger-point-lower-back", "0" * 64, "sim://chair",
+                                  "gentle", 0.5, 20 * 60_000)
+        store.add_pain(8, session_id=sid, when="before")
+        store.finish_session(sid, Outcome.DISCONNECT, 7 * 60_000)
+        store.add_pain(6, session_id=sid, when="after")
+        store.set_plan(Plan(7, date.today()))
+    assert main(["history"]) == 0
+    out = capsys.readouterr().out
+    assert "trigger-point-lower-back" in out and "disconnect" in out
+    assert "8 → 6" in out and "7/20" in out
+    assert "Pain over time" in out
+    assert "Plan: every 1 week" in out and "Sessions done under the plan: 0" in out
+
+
+def test_history_on_a_new_install(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["history"]) == 0
+    out = capsys.readouterr().out
+    assert "No sessions recorded yet." in out and "massage-ctl pain N" in out
+
+
+def test_terminal_chart_column_heights_follow_the_ratings() -> None:
+    base = datetime(2024, 1, 1, 9).astimezone()
+    from massage_ctl.history.records import PainEntry
+
+    entries = [
+        PainEntry(i, (base + timedelta(days=i)).isoformat(), rating, None, None, "day")
+        for i, rating in enumerate([10, 5, 0])
+    ]
+    lines = pain_chart(daily_pain(entries)).plain.splitlines()
+    grid = [line[4:7] for line in lines[1:11]]  # rows for 10 .. 1, three day columns
+    assert grid[0] == "█  "  # only the 10 reaches the top row
+    assert grid[5] == "██ "  # rating 5 fills up to row 5
+    assert grid[9] == "██ "  # rating 0 draws nothing
+    assert lines[-1].strip().startswith("2024-01-01") and lines[-1].strip().endswith("2024-01-03")

@@ -1,0 +1,80 @@
+"""The in-process simulator transport: bytes both ways, the device exposed, drops reported."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from massage_ctl.errors import DeviceURLError, DisconnectedError
+from massage_ctl.transports import open_transport
+from massage_ctl.transports.sim import SimTransport
+
+from .helpers import EchoDevice, read_n
+
+
+async def test_bytes_travel_to_the_device_and_back() -> None:
+    device = EchoDevice()
+    async with SimTransport("pad", device_factory=lambda: device) as transport:
+        assert device.started
+        assert transport.device is device
+        await transport.write(b"\x01\x02\x03")
+        assert await read_n(transport, 3) == b"\x01\x02\x03"
+        assert bytes(device.received) == b"\x01\x02\x03"
+    assert device.closed
+
+
+async def test_device_initiated_bytes_arrive_joined_in_order() -> None:
+    device = EchoDevice()
+    async with SimTransport("pad", device_factory=lambda: device) as transport:
+        for chunk in (b"ab", b"cd", b"ef"):
+            device.send(chunk)
+        assert await transport.read() == b"abcdef"
+
+
+async def test_bytes_written_right_before_close_still_reach_the_device() -> None:
+    # A STOP is typically the last thing written before the transport closes.
+    device = EchoDevice()
+    transport = SimTransport("pad", device_factory=lambda: device)
+    await transport.open()
+    await transport.write(b"STOP")
+    await transport.close()
+    assert bytes(device.received) == b"STOP"
+
+
+async def test_a_device_drop_delivers_earlier_bytes_then_disconnected_error() -> None:
+    device = EchoDevice()
+    async with SimTransport("pad", device_factory=lambda: device) as transport:
+        device.send(b"last words")
+        device.drop_link()
+        assert await transport.read() == b"last words"
+        with pytest.raises(DisconnectedError):
+            await transport.read()
+        assert not transport.is_open
+        with pytest.raises(DisconnectedError):
+            await transport.write(b"x")
+
+
+async def test_close_wakes_a_blocked_reader() -> None:
+    device = EchoDevice()
+    transport = SimTransport("pad", device_factory=lambda: device)
+    await transport.open()
+    reader = asyncio.create_task(transport.read())
+    await asyncio.sleep(0)
+    await transport.close()
+    with pytest.raises(DisconnectedError):
+        await reader
+
+
+def test_sim_url_builds_a_sim_transport_with_its_profile() -> None:
+    transport = open_transport("sim://bed?speed=max")
+    assert isinstance(transport, SimTransport)
+    assert transport.kind == "sim"
+    assert transport.profile == "bed"
+
+
+def test_a_bad_fault_spec_is_a_url_error_before_anything_opens() -> None:
+    with pytest.raises(DeviceURLError) as info:
+        open_transport("sim://chair?faults=explode@3s")
+    assert "explode" in str(info.value)
+    assert info.value.hint
