@@ -1,0 +1,105 @@
+"""Checks of the compiled timeline's safety invariants.
+
+The compiler runs :func:`verify_timeline` on every timeline it produces (a last line of defence:
+a broken invariant is a bug, reported as :class:`SafetyError` rather than played); the tests
+call the same functions, plus :func:`longest_hold_ms`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from massage_ctl.errors import SafetyError
+from massage_ctl.timeline import Command, Timeline
+
+_EPS = 1e-6
+
+
+def by_channel(timeline: Timeline) -> dict[str, list[Command]]:
+    """Commands grouped per channel, in time order."""
+    out: dict[str, list[Command]] = {c.id: [] for c in timeline.channels}
+    for cmd in timeline.commands:
+        out[cmd.channel].append(cmd)
+    return out
+
+
+def start_values(commands: Sequence[Command]) -> list[float]:
+    """The value each command starts from (``timeline.value_at`` semantics, in one pass)."""
+    starts: list[float] = []
+    value = 0.0
+    for i, cmd in enumerate(commands):
+        starts.append(value)
+        if i + 1 < len(commands):
+            nxt = commands[i + 1].t_ms
+            if cmd.ramp_ms <= 0 or nxt >= cmd.t_ms + cmd.ramp_ms:
+                value = cmd.value
+            else:
+                value = value + (cmd.value - value) * (nxt - cmd.t_ms) / cmd.ramp_ms
+    return starts
+
+
+def problems(timeline: Timeline, ramp_per_s: dict[str, float], budget: int) -> list[str]:
+    """Every broken invariant, as text (empty when the timeline is sound)."""
+    found: list[str] = []
+    times = [c.t_ms for c in timeline.commands]
+    if times != sorted(times):
+        found.append("commands are not sorted by t_ms")
+    grouped = by_channel(timeline)
+    for ch in timeline.channels:
+        cmds = grouped[ch.id] if not found else []
+        for cmd, start in zip(cmds, start_values(cmds), strict=True):
+            if cmd.value < -_EPS or cmd.value > ch.max + _EPS:
+                found.append(f"{ch.id} at {cmd.t_ms} ms: value {cmd.value} outside 0..{ch.max}")
+            allowed = ramp_per_s[ch.id] * cmd.ramp_ms / 1000 + _EPS
+            if abs(cmd.value - start) > allowed:
+                found.append(f"{ch.id} at {cmd.t_ms} ms: change too fast")
+        if cmds:
+            last = cmds[-1]
+            if last.value != 0 or last.t_ms + last.ramp_ms > timeline.duration_ms:
+                found.append(f"{ch.id} does not end at zero")
+    j = 0
+    for i, t in enumerate(times):
+        while times[j] < t - 1000:
+            j += 1
+        if i - j + 1 > budget:
+            found.append(f"more than {budget} commands in the second before {t} ms")
+            break
+    return found
+
+
+def verify_timeline(timeline: Timeline, ramp_per_s: dict[str, float], budget: int) -> None:
+    """Raise :class:`SafetyError` if any invariant is broken."""
+    found = problems(timeline, ramp_per_s, budget)
+    if found:
+        raise SafetyError(
+            "internal compiler error, the timeline was not released: " + "; ".join(found[:3]),
+            hint="please report this with the program file",
+        )
+
+
+def longest_hold_ms(commands: Sequence[Command], threshold: float, end_ms: int) -> int:
+    """Longest time the channel stays continuously above ``threshold`` (exact, piecewise)."""
+    longest = 0
+    above_since: float | None = None
+    starts = start_values(commands)
+    for i, (cmd, v0) in enumerate(zip(commands, starts, strict=True)):
+        seg_end = commands[i + 1].t_ms if i + 1 < len(commands) else end_ms
+        ramp_end = cmd.t_ms + cmd.ramp_ms
+        pieces = [(cmd.t_ms, v0, min(ramp_end, seg_end), cmd.value)]
+        if ramp_end < seg_end:
+            pieces.append((ramp_end, cmd.value, seg_end, cmd.value))
+        for ta, va, tb, vb in pieces:
+            if tb <= ta:
+                continue
+            if va > threshold and vb > threshold:
+                above_since = ta if above_since is None else above_since
+            elif va > threshold >= vb:  # falls through the threshold
+                cross = ta + (tb - ta) * (va - threshold) / (va - vb)
+                start = ta if above_since is None else above_since
+                longest = max(longest, int(cross - start))
+                above_since = None
+            elif vb > threshold >= va:  # rises through the threshold
+                above_since = ta + (tb - ta) * (threshold - va) / (vb - va)
+    if above_since is not None:
+        longest = max(longest, int(end_ms - above_since))
+    return longest

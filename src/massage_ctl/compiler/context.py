@@ -1,0 +1,91 @@
+"""Shared state while compiling: the tracks, the limits, and the phase being expanded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from massage_ctl.compiler.builder import Track
+from massage_ctl.compiler.devicemap import DeviceMap
+from massage_ctl.devices import ChannelSpec, DeviceProfile
+from massage_ctl.program.model import Program
+from massage_ctl.safety import SafetyProfile
+from massage_ctl.zones import Point
+
+#: Heartbeat frames the link sends each second; they share the device's frame budget.
+HEARTBEAT_FRAMES_PER_S = 10
+
+
+@dataclass(slots=True)
+class Session:
+    """Everything one compilation shares: device, limits, tracks, warnings."""
+
+    program: Program
+    device: DeviceProfile
+    safety: SafetyProfile
+    scale: float
+    map: DeviceMap
+    tracks: dict[str, Track]
+    #: min(safety, program) intensity cap before the overall scale.
+    intensity_cap: float
+    heat_cap_c: float
+    warnings: list[str] = field(default_factory=list)
+
+    def track(self, ch: ChannelSpec) -> Track:
+        """The track of channel ``ch``."""
+        return self.tracks[ch.id]
+
+    def warn(self, text: str) -> None:
+        """Add a warning once."""
+        if text not in self.warnings:
+            self.warnings.append(text)
+
+
+@dataclass(slots=True)
+class PhaseCtx:
+    """One phase being expanded into ``[start_ms, end_ms)``."""
+
+    s: Session
+    label: str  # "phase 3 (trigger-point)"
+    start_ms: int
+    end_ms: int
+    touched: set[str] = field(default_factory=set)
+
+    def warn(self, text: str) -> None:
+        """A warning naming this phase."""
+        self.s.warn(f"{self.label}: {text}")
+
+    def points(self, points: list[Point]) -> list[Point]:
+        """Map the phase's points onto zones the device has (nearest, excluded dropped)."""
+        notes: list[str] = []
+        mapped = self.s.map.map_points(points, self.s.map.body_zones(), "massage channel", notes)
+        for n in notes:
+            self.warn(n)
+        return mapped
+
+    def level(self, intensity: float) -> float:
+        """Envelope value for a requested ``intensity``: capped, then scaled."""
+        cap = self.s.intensity_cap
+        if intensity > cap + 1e-9:
+            self.warn(f"intensity {intensity:.2f} lowered to the cap {cap:.2f}")
+            intensity = cap
+        return intensity * self.s.scale
+
+    def track(self, ch: ChannelSpec) -> Track:
+        """The track of ``ch``, remembered as used by this phase."""
+        self.touched.add(ch.id)
+        return self.s.tracks[ch.id]
+
+    def rise_ms(self, ch: ChannelSpec, level: float) -> int:
+        """Shortest time ``ch`` needs to go from 0 to ``level`` (ramp limit)."""
+        return self.s.tracks[ch.id].rise_ms(level)
+
+    def release_all(self, at_ms: int | None = None) -> int:
+        """Bring every intensity channel this phase used to zero; returns when they are."""
+        end = at_ms if at_ms is not None else self.start_ms
+        for cid in sorted(self.touched):
+            tr = self.s.tracks[cid]
+            if tr.spec.kind in ("position", "heat") or (tr.target <= 0 and tr.pattern == "steady"):
+                continue
+            t = max(at_ms if at_ms is not None else tr.last_t, tr.last_t + tr.gap_ms)
+            end = max(end, tr.set(t, 0.0))
+        return end

@@ -1,0 +1,21 @@
+"""acupressure: firm point holds, one after another; sided points alternate."""
+
+from __future__ import annotations
+
+from massage_ctl.compiler.context import PhaseCtx
+from massage_ctl.compiler.techniques.presses import press_sequence
+from massage_ctl.program.phases import AcupressurePhase
+
+
+def expand(ctx: PhaseCtx, phase: AcupressurePhase) -> None:
+    """Point holds; air cells are preferred (a cell presses a point, the roller a line)."""
+    press_sequence(
+        ctx,
+        ctx.points(phase.points()),
+        ctx.level(phase.intensity),
+        phase.ramp,
+        phase.hold,
+        phase.release,
+        phase.rest,
+        alternate=phase.alternate_sides,
+    )

@@ -1,0 +1,20 @@
+"""neuromuscular: concentrated pressure on spasm points, one point after another."""
+
+from __future__ import annotations
+
+from massage_ctl.compiler.context import PhaseCtx
+from massage_ctl.compiler.techniques.presses import press_sequence
+from massage_ctl.program.phases import NeuromuscularPhase
+
+
+def expand(ctx: PhaseCtx, phase: NeuromuscularPhase) -> None:
+    """Steady presses moving through the points in the order written."""
+    press_sequence(
+        ctx,
+        ctx.points(phase.points()),
+        ctx.level(phase.intensity),
+        phase.ramp,
+        phase.hold,
+        phase.release,
+        phase.rest,
+    )

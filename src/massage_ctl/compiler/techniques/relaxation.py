@@ -1,0 +1,56 @@
+"""relaxation: rocking (slow waves), holding (soft holds), vibration, circular friction."""
+
+from __future__ import annotations
+
+from massage_ctl.compiler.context import PhaseCtx
+from massage_ctl.compiler.techniques.common import pick_pattern, stations
+from massage_ctl.compiler.techniques.presses import press_sequence
+from massage_ctl.compiler.techniques.strokes import stroke_windows
+from massage_ctl.program.phases import RelaxationPhase
+from massage_ctl.zones import ZONES
+
+#: Vibration runs in bouts (on, then a short pause) so no channel is held on for long.
+BOUT_ON_MS = 20_000
+BOUT_OFF_MS = 5_000
+DEFAULT_RATE_HZ = {"slow": 1.0, "medium": 1.5, "fast": 2.0}
+
+
+def expand(ctx: PhaseCtx, phase: RelaxationPhase) -> None:
+    """Expand by mode."""
+    zones = [p.zone for p in ctx.points(phase.points())]
+    level = ctx.level(phase.intensity)
+    cycle = phase.cycle_ms()
+    if phase.mode == "rocking":
+        rate = phase.rate_hz or 0.3
+        stroke_windows(ctx, zones, len(ZONES), level, cycle, "both", ("wave", "steady"), rate)
+    elif phase.mode == "circular":
+        rate = phase.rate_hz or 0.5
+        stroke_windows(ctx, zones, len(ZONES), level, cycle, "both", ("roll", "wave"), rate)
+    elif phase.mode == "holding":
+        points = [p for p in ctx.points(phase.points())]
+        press_sequence(ctx, points, level, 5_000, 20_000, 5_000, 3_000, prefer_cells=True)
+    else:
+        _vibration(ctx, zones, level, phase.rate_hz or DEFAULT_RATE_HZ[phase.tempo])
+
+
+def _vibration(ctx: PhaseCtx, zones: list[str], level: float, rate_hz: float) -> None:
+    vib = [c for z in zones for c in ctx.s.map.vibration.get(z, [])]
+    channels = vib or [c for row in stations(ctx, zones) for c in row]
+    t = ctx.start_ms
+    roller = ctx.s.map.roller
+    if not channels and roller is not None:
+        # Only a roller here: park it on the first zone it reaches and let it roll gently.
+        zone = next((z for z in zones if z in roller.zones), roller.zones[0])
+        t = ctx.track(roller.position).set(t, ctx.s.map.roller_position(zone), 0)
+        channels = [roller.intensity]
+    while t + 2_000 < ctx.end_ms:
+        on_end = min(t + BOUT_ON_MS, ctx.end_ms)
+        done = t
+        for ch in channels:
+            tr = ctx.track(ch)
+            fall = tr.rise_ms(level)
+            if on_end - fall <= t + tr.gap_ms:
+                continue
+            tr.set(t, level, tr.rise_ms(level), pick_pattern(ch, "pulse", "roll"), rate_hz)
+            done = max(done, tr.set(on_end - fall, 0.0, fall))
+        t = max(done, on_end) + BOUT_OFF_MS
