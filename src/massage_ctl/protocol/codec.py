@@ -1,0 +1,262 @@
+"""Frame encode/decode: header, payload walked from the layouts, CRC-16, COBS.
+
+Decoded frame (before COBS)::
+
+    +---------+------+-----------+---------------------+-----------------+
+    | version | type | seq (LE)  | payload (LE fields) | CRC-16 (BE)     |
+    |   u8    |  u8  |   u16     |   0..248 bytes      | over all before |
+    +---------+------+-----------+---------------------+-----------------+
+
+On the wire: ``cobs(frame) + b"\\x00"``, at most :data:`MAX_FRAME_BYTES` bytes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import struct
+from collections.abc import Callable
+from enum import IntEnum, IntFlag
+from typing import Any
+
+from massage_ctl.protocol.cobs import cobs_decode, cobs_encode, crc16
+from massage_ctl.protocol.enums import ENUMS
+from massage_ctl.protocol.errors import (
+    CrcError,
+    FieldRangeError,
+    MalformedFrameError,
+    OversizedFrameError,
+    TruncatedFrameError,
+    UnknownTypeError,
+    VersionError,
+)
+from massage_ctl.protocol.layout import SCALAR_TYPES, FieldDef
+from massage_ctl.protocol.messages import MESSAGES_BY_TYPE, STRUCT_CLASSES, Frame, Message
+from massage_ctl.protocol.schema import (
+    MAX_DECODED_BYTES,
+    MAX_FRAME_BYTES,
+    MAX_PAYLOAD_BYTES,
+    PROTOCOL_VERSION,
+)
+
+_HEADER = struct.Struct("<BBH")
+_MIN_DECODED = _HEADER.size + 2  # header + CRC, empty payload
+
+
+class _Layout:
+    """Encoder/decoder for one dataclass, compiled once from its ``LAYOUT``."""
+
+    def __init__(self, cls: type[Any], fields: tuple[FieldDef, ...], name: str) -> None:
+        self.cls = cls
+        self.name = name
+        self.fields = fields
+        self.structs: dict[str, struct.Struct] = {}
+        self.convert: dict[str, Callable[[int], Any]] = {}
+        self.elements: dict[str, _Layout | None] = {}
+        for fd in fields:
+            if fd.type in SCALAR_TYPES:
+                self.structs[fd.name] = struct.Struct("<" + SCALAR_TYPES[fd.type])
+                if fd.enum:
+                    self.convert[fd.name] = _enum_converter(ENUMS[fd.enum])
+                elif fd.type == "bool":
+                    self.convert[fd.name] = _to_bool
+            elif fd.type.endswith("[]"):
+                elem = fd.type[:-2]
+                self.elements[fd.name] = (
+                    None
+                    if elem == "u16"
+                    else _Layout(STRUCT_CLASSES[elem], STRUCT_CLASSES[elem].LAYOUT, elem)
+                )
+        # Positional construction below relies on the dataclass declaring fields in wire order.
+        assert [x.name for x in dataclasses.fields(cls)] == [fd.name for fd in fields], name
+        # Fast path: a layout of scalars only packs/unpacks with one struct call.
+        self.flat: struct.Struct | None = None
+        self.flat_convs = [self.convert.get(fd.name) for fd in fields]
+        if all(fd.type in SCALAR_TYPES for fd in fields):
+            self.flat = struct.Struct("<" + "".join(SCALAR_TYPES[fd.type] for fd in fields))
+
+    def encode(self, obj: Any, out: bytearray) -> None:
+        if self.flat is not None:
+            try:
+                out += self.flat.pack(*[getattr(obj, fd.name) for fd in self.fields])
+                return
+            except struct.error:
+                pass  # fall through to find and name the offending field
+        for fd in self.fields:
+            value = getattr(obj, fd.name)
+            if fd.type in SCALAR_TYPES:
+                try:
+                    out += self.structs[fd.name].pack(value)
+                except struct.error as err:
+                    raise self._range(fd, f"{value!r} does not fit {fd.type}") from err
+            elif fd.type == "str":
+                raw = value.encode("utf-8")
+                if not fd.min <= len(raw) <= fd.max:
+                    raise self._range(fd, f"{len(raw)} bytes of UTF-8, allowed {fd.min}..{fd.max}")
+                out.append(len(raw))
+                out += raw
+            else:
+                if not fd.min <= len(value) <= fd.max:
+                    raise self._range(fd, f"{len(value)} elements, allowed {fd.min}..{fd.max}")
+                out.append(len(value))
+                elem = self.elements[fd.name]
+                for item in value:
+                    if elem is None:
+                        try:
+                            out += _U16.pack(item)
+                        except struct.error as err:
+                            raise self._range(fd, f"{item!r} does not fit u16") from err
+                    else:
+                        elem.encode(item, out)
+
+    def _range(self, fd: FieldDef, what: str) -> FieldRangeError:
+        return FieldRangeError(f"cannot encode {self.name}.{fd.name}: {what}")
+
+    def decode(self, buf: bytes, pos: int) -> tuple[Any, int]:
+        n = len(buf)
+        if self.flat is not None:
+            if pos + self.flat.size > n:
+                raise TruncatedFrameError(f"{self.name}: payload too short")
+            values = self.flat.unpack_from(buf, pos)
+            args = [conv(v) if conv else v for conv, v in zip(self.flat_convs, values, strict=True)]
+            return self.cls(*args), pos + self.flat.size
+        kwargs = {}
+        for fd in self.fields:
+            if fd.type in SCALAR_TYPES:
+                s = self.structs[fd.name]
+                if pos + s.size > n:
+                    raise TruncatedFrameError(f"{self.name}.{fd.name}: payload too short")
+                (value,) = s.unpack_from(buf, pos)
+                pos += s.size
+                conv = self.convert.get(fd.name)
+                kwargs[fd.name] = conv(value) if conv else value
+                continue
+            if pos >= n:
+                raise TruncatedFrameError(f"{self.name}.{fd.name}: payload too short")
+            count = buf[pos]
+            pos += 1
+            if not fd.min <= count <= fd.max:
+                raise MalformedFrameError(
+                    f"{self.name}.{fd.name}: length {count}, allowed {fd.min}..{fd.max}"
+                )
+            if fd.type == "str":
+                if pos + count > n:
+                    raise TruncatedFrameError(f"{self.name}.{fd.name}: payload too short")
+                try:
+                    kwargs[fd.name] = buf[pos : pos + count].decode("utf-8")
+                except UnicodeDecodeError as err:
+                    raise MalformedFrameError(f"{self.name}.{fd.name}: not UTF-8") from err
+                pos += count
+                continue
+            elem = self.elements[fd.name]
+            if elem is None:
+                if pos + 2 * count > n:
+                    raise TruncatedFrameError(f"{self.name}.{fd.name}: payload too short")
+                kwargs[fd.name] = struct.unpack_from(f"<{count}H", buf, pos)
+                pos += 2 * count
+            else:
+                items = []
+                for _ in range(count):
+                    item, pos = elem.decode(buf, pos)
+                    items.append(item)
+                kwargs[fd.name] = tuple(items)
+        return self._build(kwargs), pos
+
+    def _build(self, kwargs: dict[str, Any]) -> Any:
+        return self.cls(**kwargs)
+
+
+_U16 = struct.Struct("<H")
+
+
+def _to_bool(value: int) -> bool:
+    if value > 1:
+        raise MalformedFrameError(f"boolean field holds {value}, expected 0 or 1")
+    return value == 1
+
+
+def _enum_converter(cls: type[IntEnum] | type[IntFlag]) -> Callable[[int], Any]:
+    if issubclass(cls, IntFlag):
+        return cls  # unknown bits from newer firmware are kept
+
+    def convert(value: int) -> Any:
+        try:
+            return cls(value)
+        except ValueError as err:
+            raise MalformedFrameError(f"{value} is not a valid {cls.__name__}") from err
+
+    return convert
+
+
+_LAYOUTS: dict[type[Message], _Layout] = {
+    cls: _Layout(cls, cls.LAYOUT, cls.NAME) for cls in MESSAGES_BY_TYPE.values()
+}
+
+
+def encode_payload(message: Message) -> bytes:
+    """The payload bytes of ``message`` (no header, CRC or COBS)."""
+    out = bytearray()
+    _LAYOUTS[type(message)].encode(message, out)
+    return bytes(out)
+
+
+def encode_frame(message: Message, seq: int) -> bytes:
+    """Encode ``message`` with sequence number ``seq``: COBS bytes plus the trailing 0x00.
+
+    Raises :class:`FieldRangeError` if a field does not fit its wire type or the frame would
+    exceed :data:`MAX_FRAME_BYTES`.
+    """
+    if not 0 <= seq <= 0xFFFF:
+        raise FieldRangeError(f"sequence number {seq} does not fit u16")
+    out = bytearray(_HEADER.pack(PROTOCOL_VERSION, message.TYPE, seq))
+    _LAYOUTS[type(message)].encode(message, out)
+    if len(out) - _HEADER.size > MAX_PAYLOAD_BYTES:
+        raise FieldRangeError(
+            f"{message.NAME} payload is {len(out) - _HEADER.size} bytes, "
+            f"at most {MAX_PAYLOAD_BYTES} fit in a frame"
+        )
+    out += crc16(bytes(out)).to_bytes(2, "big")
+    return cobs_encode(bytes(out)) + b"\x00"
+
+
+def decode_frame(data: bytes) -> Frame:
+    """Decode one encoded frame (with or without its trailing 0x00) into a :class:`Frame`.
+
+    Raises exactly one of the :mod:`massage_ctl.protocol.errors` frame errors; checks are made
+    in this order: size, COBS, length, CRC, version, type, payload.
+    """
+    if data[-1:] == b"\x00":
+        data = data[:-1]
+    if len(data) > MAX_FRAME_BYTES - 1:
+        raise OversizedFrameError(
+            f"frame of {len(data) + 1} bytes on the wire, at most {MAX_FRAME_BYTES} allowed"
+        )
+    raw = cobs_decode(data)
+    return Frame(*decode_raw(raw))
+
+
+def decode_raw(raw: bytes) -> tuple[int, Message]:
+    """Decode a COBS-decoded frame into ``(seq, message)``."""
+    if len(raw) < _MIN_DECODED:
+        raise TruncatedFrameError(f"frame of {len(raw)} bytes, a frame has at least {_MIN_DECODED}")
+    if len(raw) > MAX_DECODED_BYTES:
+        raise OversizedFrameError(f"decoded frame of {len(raw)} bytes, at most {MAX_DECODED_BYTES}")
+    body = raw[:-2]
+    if crc16(body) != int.from_bytes(raw[-2:], "big"):
+        raise CrcError("CRC mismatch: the frame was corrupted on the way")
+    version, type_code, seq = _HEADER.unpack_from(body)
+    if version != PROTOCOL_VERSION:
+        raise VersionError(
+            f"peer speaks protocol version {version}, we speak {PROTOCOL_VERSION}",
+            version=version,
+            message_type=type_code,
+        )
+    cls = MESSAGES_BY_TYPE.get(type_code)
+    if cls is None:
+        raise UnknownTypeError(f"unknown message type 0x{type_code:02X}")
+    message, end = _LAYOUTS[cls].decode(body, _HEADER.size)
+    if end != len(body):
+        raise MalformedFrameError(
+            f"{cls.NAME}: {len(body) - end} unexpected bytes after the payload"
+        )
+    assert isinstance(message, Message)
+    return seq, message
