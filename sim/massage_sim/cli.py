@@ -1,0 +1,109 @@
+"""``massage-sim``: serve the simulated device on a pty or TCP, or list the profiles.
+
+::
+
+    massage-sim serve --pty [--profile NAME] [--trace FILE] [--faults SPEC] [--speed N]
+    massage-sim serve --tcp PORT [...]
+    massage-sim profiles
+
+The first stdout line is where to connect (``/dev/pts/N`` or ``socket://127.0.0.1:PORT``).
+SIGTERM / SIGINT end the run cleanly with the trace flushed. Exit status: 0 ok, 1 a clear error,
+2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+from collections.abc import Sequence
+
+from massage_ctl.clock import new_event_loop
+from massage_ctl.devices import BUILTIN_PROFILES, load_device_profile
+from massage_ctl.errors import MassageCtlError
+from massage_sim.device import SimDevice
+from massage_sim.faults import FaultPlan
+from massage_sim.serve import serve_pty, serve_tcp
+
+
+def _speed(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 < value <= 1000:
+        raise argparse.ArgumentTypeError("speed must be > 0 and at most 1000 (real I/O)")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``massage-sim`` argument parser."""
+    parser = argparse.ArgumentParser(prog="massage-sim", description="Simulated massage device.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    serve = sub.add_parser("serve", help="serve a simulated device on a pty or TCP port")
+    where = serve.add_mutually_exclusive_group(required=True)
+    where.add_argument("--pty", action="store_true", help="open a pseudo terminal")
+    where.add_argument("--tcp", type=int, metavar="PORT", help="listen on 127.0.0.1:PORT")
+    serve.add_argument("--profile", default="chair", help="chair, bed, pad or a descriptor .toml")
+    serve.add_argument("--trace", metavar="FILE", help="write a JSON Lines trace here")
+    serve.add_argument("--faults", metavar="SPEC", help="e.g. drop=0.02,delay=50ms,reset@60s")
+    serve.add_argument("--speed", type=_speed, default=1.0, help="run N× real time")
+    sub.add_parser("profiles", help="list the built-in device profiles")
+    return parser
+
+
+def _profiles() -> int:
+    for name in BUILTIN_PROFILES:
+        profile = load_device_profile(name)
+        print(f"{name:8} {profile.name} — {len(profile.channels)} channels")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    faults = FaultPlan.parse(args.faults) if args.faults else None
+    device = SimDevice(args.profile, faults=faults, trace=args.trace)
+    if args.tcp is not None and not 0 <= args.tcp <= 65535:
+        raise MassageCtlError(f"port {args.tcp} is not a TCP port", hint="use 0..65535")
+
+    def announce(where: str) -> None:
+        print(where, flush=True)
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        if args.pty:
+            await serve_pty(device, stop, announce)
+        else:
+            try:
+                await serve_tcp(device, args.tcp, stop, announce)
+            except OSError as err:
+                raise MassageCtlError(
+                    f"cannot listen on 127.0.0.1:{args.tcp}: {err.strerror}",
+                    hint="pick another port, or 0 for any free one",
+                ) from err
+
+    loop = new_event_loop(args.speed)
+    try:
+        loop.run_until_complete(main())
+    finally:
+        loop.close()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``massage-sim``; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return _profiles() if args.command == "profiles" else _serve(args)
+    except MassageCtlError as err:
+        print(f"massage-sim: error: {err}", file=sys.stderr)
+        if err.hint:
+            print(f"  hint: {err.hint}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,280 @@
+"""The simulated device on the wire: frames in, frames out, on the running loop's clock.
+
+:class:`SimDevice` is the contract the ``sim://`` transport and the pty/TCP servers build on
+(docs/ARCHITECTURE.md, "Simulator contract"). It decodes controller bytes with the project's
+codec, drives :class:`~massage_sim.device_core.DeviceCore`, and sends DEVICE_INFO / CHANNEL_INFO,
+ACK, STATUS (10 Hz and at once on a state change) and FAULT frames back, exactly as firmware
+does. Link faults of a :class:`~massage_sim.faults.FaultPlan` (corrupt, drop, delay, disconnect)
+are applied here; device faults (stuck, over-temperature, reset) in the core.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from massage_ctl.devices import DeviceProfile, load_device_profile
+from massage_ctl.errors import MassageCtlError
+from massage_ctl.protocol.codec import encode_frame
+from massage_ctl.protocol.enums import AckResult, DeviceState, FaultCode
+from massage_ctl.protocol.errors import FrameError
+from massage_ctl.protocol.handshake import handshake_messages_for
+from massage_ctl.protocol.messages import (
+    Ack,
+    Clear,
+    Fault,
+    Frame,
+    Heartbeat,
+    Hello,
+    Message,
+    SessionEnd,
+    SessionStart,
+    Setpoint,
+    Status,
+    Stop,
+)
+from massage_ctl.protocol.schema import PROTOCOL_VERSION, SCHEMA_HASH
+from massage_ctl.protocol.stream import FrameDecoder
+from massage_ctl.protocol.units import chz_to_hz, raw_to_value, value_to_raw
+from massage_ctl.timeline import PATTERNS
+from massage_sim.device_core import DeviceCore, Reply, SetpointRequest
+from massage_sim.faults import FaultPlan
+from massage_sim.record import Record
+
+#: STATUS period (s): 10 Hz of the loop's clock.
+STATUS_PERIOD_S = 0.1
+FIRMWARE_VERSION = "massage_sim 0.1"
+
+
+class SimDevice:
+    """A virtual device with ``profile`` (a DeviceProfile, or a name / descriptor path).
+
+    ``faults`` is a :class:`FaultPlan` or its compact string; ``trace`` a path or open text file
+    receiving the JSON Lines record. Use: :meth:`set_output`, ``await`` :meth:`start`, feed
+    :meth:`receive`, ``await`` :meth:`close`; :attr:`record` holds what happened.
+    """
+
+    def __init__(
+        self,
+        profile: DeviceProfile | str | Path,
+        *,
+        faults: FaultPlan | str | None = None,
+        trace: str | Path | TextIO | None = None,
+    ) -> None:
+        if not isinstance(profile, DeviceProfile):
+            profile = load_device_profile(profile)
+        self.profile = profile
+        self.faults = FaultPlan.parse(faults) if isinstance(faults, str) else faults or FaultPlan()
+        self._rng = random.Random(self.faults.seed)
+        self._trace_path = None if trace is None or not isinstance(trace, str | Path) else trace
+        self._trace_file: TextIO | None = None if isinstance(trace, str | Path) else trace
+        heat_ids = tuple(c.id for c in self.profile.channels if c.kind == "heat")
+        self.record = Record(tuple(c.id for c in self.profile.channels), heat_ids)
+        self._core: DeviceCore | None = None
+        self._decoder = FrameDecoder()
+        self._output: Callable[[bytes], None] | None = None
+        self._on_disconnect: Callable[[], None] | None = None
+        self._connected = True
+        self._seq = 0
+        self._task: asyncio.Task[None] | None = None
+        self._timers: list[asyncio.TimerHandle] = []
+
+    # ------------------------------------------------------------------------- the contract
+    @property
+    def core(self) -> DeviceCore:
+        """The state machine and physics (after :meth:`start`)."""
+        if self._core is None:
+            raise RuntimeError("SimDevice.start() has not been awaited")
+        return self._core
+
+    @property
+    def state(self) -> DeviceState:
+        """The device's current state (IDLE before :meth:`start`)."""
+        return self._core.state if self._core else DeviceState.IDLE
+
+    def set_output(self, cb: Callable[[bytes], None]) -> None:
+        """Set the callback receiving every byte string the device sends."""
+        self._output = cb
+
+    def set_disconnect_handler(self, cb: Callable[[], None]) -> None:
+        """Set the callback run when an injected disconnect cuts the link."""
+        self._on_disconnect = cb
+
+    async def start(self) -> None:
+        """Power on: the clock starts now; STATUS every 100 ms until :meth:`close`."""
+        if self._task is not None:
+            return
+        loop = asyncio.get_running_loop()
+        if self._trace_path is not None:
+            try:
+                self._trace_file = open(self._trace_path, "w", encoding="utf-8")  # noqa: SIM115
+            except OSError as err:
+                raise MassageCtlError(
+                    f"cannot write trace file {self._trace_path}: {err.strerror}",
+                    hint="give --trace a path in a writable folder",
+                ) from err
+        self.record.trace = self._trace_file
+        self._core = DeviceCore(
+            self.profile, start_s=loop.time(), faults=self.faults, record=self.record
+        )
+        self._core.on_fault = self._send_fault
+        self._core.on_state_change = lambda _state: self._send_status()
+        if self.faults.disconnect_at_s is not None:
+            self._timers.append(
+                loop.call_at(self._core.start_s + self.faults.disconnect_at_s, self._disconnect)
+            )
+        self._task = loop.create_task(self._tick_forever(), name=f"massage-sim {self.profile.id}")
+
+    async def close(self) -> None:
+        """Power off: stop ticking, take a last sample, flush and close the trace."""
+        for timer in self._timers:
+            timer.cancel()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+            self.core.sample(asyncio.get_running_loop().time())
+        self.record.flush()
+        if self._trace_path is not None and self._trace_file is not None:
+            self._trace_file.close()
+            self._trace_file = None
+            self.record.trace = None
+
+    def receive(self, data: bytes) -> None:
+        """Bytes from the controller (any chunking). Ignored while the link is cut."""
+        if not self._connected or self._core is None:
+            return
+        if self.faults.corrupt:
+            data = self._corrupt(data)
+        now = asyncio.get_running_loop().time()
+        for item in self._decoder.feed(data):
+            if isinstance(item, FrameError):
+                self.core.advance(now)
+                self.core.event("bad-frame", item.kind)
+                continue
+            if self.faults.drop and self._rng.random() < self.faults.drop:
+                continue
+            self._handle(now, item)
+
+    def reconnect(self) -> None:
+        """The link is back (a new client, a re-plugged cable): bytes flow again."""
+        self._connected = True
+        self._decoder.reset()
+        if self._core is not None:
+            self._core.event("connected")
+
+    # ------------------------------------------------------------------------------ frames in
+    def _handle(self, now: float, frame: Frame) -> None:
+        core, msg, seq = self.core, frame.message, frame.seq
+        if isinstance(msg, Stop):
+            self._ack(seq, msg, core.stop(now, seq, msg.reason.name.lower()))
+        elif isinstance(msg, Heartbeat):
+            core.heartbeat(now, seq, msg.stop_requested)
+        elif isinstance(msg, Setpoint):
+            requests = [self._request(e.channel, e.target, e.ramp_ms, e.pattern, e.rate_chz)
+                        for e in msg.entries]
+            for reply in core.setpoint(now, seq, requests):
+                self._ack(seq, msg, reply)
+        elif isinstance(msg, Hello):
+            self._hello(now, seq, msg)
+        elif isinstance(msg, SessionStart):
+            self._ack(seq, msg, core.session_start(now, seq, msg.watchdog_ms))
+        elif isinstance(msg, SessionEnd):
+            self._ack(seq, msg, core.session_end(now, seq))
+        elif isinstance(msg, Clear):
+            self._ack(seq, msg, core.clear(now, seq))
+        else:
+            core.advance(now)
+            core.event("unexpected-frame", msg.NAME)
+
+    def _request(
+        self, channel: int, raw: int, ramp_ms: int, pattern: int, rate_chz: int
+    ) -> SetpointRequest:
+        spec = self.profile.channels[channel] if channel < len(self.profile.channels) else None
+        target = raw_to_value(raw, spec.max) if spec else 0.0
+        name = PATTERNS[pattern] if 0 <= pattern < len(PATTERNS) else "unknown"
+        return SetpointRequest(channel, target, ramp_ms, name, chz_to_hz(rate_chz))
+
+    def _hello(self, now: float, seq: int, msg: Hello) -> None:
+        if msg.protocol_version != PROTOCOL_VERSION or msg.schema_hash != SCHEMA_HASH:
+            self.core.advance(now)
+            self.core.event("hello-mismatch", f"v{msg.protocol_version} {msg.schema_hash:08x}")
+            self._ack(seq, msg, Reply(AckResult.VERSION_MISMATCH))
+            return
+        reply = self.core.hello(now, seq)
+        info, channels = handshake_messages_for(self.profile, firmware_version=FIRMWARE_VERSION)
+        for m in (info, *channels):
+            self._send(m)
+        self._ack(seq, msg, reply)
+
+    # ----------------------------------------------------------------------------- frames out
+    def _ack(self, seq: int, msg: Message, reply: Reply) -> None:
+        self._send(Ack(seq, msg.TYPE, reply.result, reply.detail))
+
+    def _send_status(self) -> None:
+        core = self.core
+        values = tuple(
+            value_to_raw(c.actual, c.spec.max) for c in core.channels
+        )
+        self._send(Status(core.state, core.fault_bits, core.last_seq, values))
+
+    def _send_fault(self, code: FaultCode, channel: int, detail: int) -> None:
+        self._send(Fault(code, channel, detail))
+
+    def _send(self, msg: Message) -> None:
+        data = encode_frame(msg, self._seq)
+        self._seq = (self._seq + 1) & 0xFFFF
+        if not self._connected or self._output is None:
+            return
+        if self.faults.drop and self._rng.random() < self.faults.drop:
+            return
+        if self.faults.corrupt:
+            data = self._corrupt(data)
+        if self.faults.delay_ms > 0:
+            loop = asyncio.get_running_loop()
+            self._timers.append(loop.call_later(self.faults.delay_ms / 1000.0, self._emit, data))
+            if len(self._timers) > 256:
+                now = loop.time()
+                self._timers = [t for t in self._timers if not t.cancelled() and t.when() > now]
+        else:
+            self._emit(data)
+
+    def _emit(self, data: bytes) -> None:
+        if self._connected and self._output is not None:
+            self._output(data)
+
+    # -------------------------------------------------------------------------------- faults
+    def _corrupt(self, data: bytes) -> bytes:
+        out = bytearray(data)
+        for i in range(len(out)):
+            if self._rng.random() < self.faults.corrupt:
+                out[i] ^= 1 << self._rng.randrange(8)
+        return bytes(out)
+
+    def _disconnect(self) -> None:
+        self._connected = False
+        self.core.advance(asyncio.get_running_loop().time())
+        self.core.event("disconnected")
+        if self._on_disconnect is not None:
+            self._on_disconnect()
+
+    async def _tick_forever(self) -> None:
+        loop = asyncio.get_running_loop()
+        next_t = loop.time()
+        ticks = 0
+        while True:
+            self.core.sample(loop.time())
+            self._send_status()
+            ticks += 1
+            if ticks % 10 == 0:
+                self.record.flush()
+            next_t += STATUS_PERIOD_S
+            now = loop.time()
+            if next_t < now - STATUS_PERIOD_S:
+                next_t = now  # the loop was blocked: do not burst to catch up
+            await asyncio.sleep(max(0.0, next_t - now))

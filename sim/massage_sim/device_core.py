@@ -1,0 +1,377 @@
+"""The simulated device's brain: state machine, watchdog, STOP latch, faults, de-duplication.
+
+Pure logic with no I/O and no clock of its own: every method takes ``now_s`` and first advances
+the physics to that instant, so the same core runs in real, scaled or virtual time, and tests
+drive it by direct calls. The wire adapter (:mod:`massage_sim.device`) decodes frames into these
+calls and encodes what the core reports back.
+
+States (``massage_ctl.protocol.enums.DeviceState``, names as in the trace)::
+
+    IDLE ──SESSION_START (after HELLO)──▶ RUNNING ──SESSION_END──▶ IDLE (outputs ramp to zero)
+    any ──STOP / HEARTBEAT(stop)──▶ STOPPED      outputs zero at once; CLEAR ─▶ IDLE
+    RUNNING ──no valid frame for watchdog_ms──▶ LINK_LOST   ramp to zero ≤ 1 s, heat off
+    any ──over-temperature / stuck channel──▶ FAULT          outputs zero at once
+    any ──device reset──▶ IDLE (outputs zero, handshake needed)
+
+Nothing ever goes back to RUNNING without a SESSION_START, and SESSION_START needs a HELLO
+since the last reset or lost link: the device never restarts by itself. STOP in FAULT keeps the
+FAULT state (everything is already off, and the fault is the more useful thing to show).
+A stuck channel (output frozen) is detected by comparing each output with what a healthy one
+would do: a mismatch above 5 % of range for 0.5 s raises FAULT STUCK_CHANNEL.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from massage_ctl.devices import DeviceProfile
+from massage_ctl.protocol.enums import AckResult, DeviceState, FaultBits, FaultCode
+from massage_sim.channels import ChannelModel
+from massage_sim.faults import FaultPlan, FaultSpecError
+from massage_sim.record import Event, Record, Sample
+
+#: Trace / record names of the states.
+STATE_NAMES: dict[DeviceState, str] = {
+    DeviceState.IDLE: "idle",
+    DeviceState.RUNNING: "running",
+    DeviceState.STOPPED: "stopped",
+    DeviceState.LINK_LOST: "link-lost",
+    DeviceState.FAULT: "fault",
+}
+WATCHDOG_MIN_MS = 250
+WATCHDOG_MAX_MS = 2000
+SEQ_MODULO = 1 << 16
+NO_CHANNEL = 255
+_DEDUP_DEPTH = 64
+
+
+@dataclass(frozen=True, slots=True)
+class SetpointRequest:
+    """One channel's new target as the device receives it (values in channel units)."""
+
+    channel: int
+    target: float
+    ramp_ms: int
+    pattern: str = "steady"
+    rate_hz: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """The result of a command: what the ACK carries."""
+
+    result: AckResult
+    detail: int = 0
+
+
+FaultListener = Callable[[FaultCode, int, int], None]
+
+
+def seq_newer(a: int, b: int) -> bool:
+    """True when sequence number ``a`` comes after ``b`` (16-bit serial-number arithmetic)."""
+    diff = (a - b) % SEQ_MODULO
+    return 0 < diff < SEQ_MODULO // 2
+
+
+class DeviceCore:
+    """State machine and physics of one simulated device (see module docstring)."""
+
+    def __init__(
+        self,
+        profile: DeviceProfile,
+        *,
+        start_s: float,
+        faults: FaultPlan | None = None,
+        record: Record | None = None,
+    ) -> None:
+        self.profile = profile
+        self.channels = [ChannelModel(spec) for spec in profile.channels]
+        self.index = {spec.id: i for i, spec in enumerate(profile.channels)}
+        self.record = record or Record(
+            tuple(self.index), tuple(c.spec.id for c in self.channels if c.kind == "heat")
+        )
+        self.state = DeviceState.IDLE
+        self.fault_bits = FaultBits(0)
+        self.last_seq = 0
+        self.watchdog_ms = 500
+        self.handshaken = False
+        self.now_s = start_s
+        self.start_s = start_s
+        self.on_fault: FaultListener | None = None
+        self.on_state_change: Callable[[DeviceState], None] | None = None
+        self._last_frame_s = start_s
+        self._replies: OrderedDict[tuple[int, str], Reply] = OrderedDict()
+        self._channel_seq: dict[int, int] = {}
+        plan = faults or FaultPlan()
+        timed = [(start_s + s.at_s, "stuck", s.channel) for s in plan.stuck]
+        for at_s, kind in ((plan.overtemp_at_s, "overtemp"), (plan.reset_at_s, "reset")):
+            if at_s is not None:
+                timed.append((start_s + at_s, kind, ""))
+        self._timed = sorted(timed)
+        for _, kind, name in self._timed:
+            if kind == "stuck" and name not in self.index:
+                raise FaultSpecError(
+                    f"stuck={name}: device {profile.id!r} has no such channel",
+                    hint="channels: " + ", ".join(self.index),
+                )
+        self.sample(start_s)
+
+    # ------------------------------------------------------------------ what the device shows
+    @property
+    def state_name(self) -> str:
+        """The state as the trace names it (``idle``, ``running``, ...)."""
+        return STATE_NAMES[self.state]
+
+    def actual_values(self) -> dict[str, float]:
+        """Channel id → actual output value (channel units)."""
+        return {c.spec.id: c.actual for c in self.channels}
+
+    def temperatures_c(self) -> dict[str, float]:
+        """Heat channel id → pad temperature in °C."""
+        return {c.spec.id: c.temp_c for c in self.channels if c.kind == "heat"}
+
+    def sample(self, now_s: float) -> Sample:
+        """Advance to ``now_s`` and append one sample to the record."""
+        self.advance(now_s)
+        sample = Sample(
+            now_s - self.start_s,
+            self.state_name,
+            int(self.fault_bits),
+            tuple(c.actual for c in self.channels),
+            tuple(c.temp_c for c in self.channels if c.kind == "heat"),
+        )
+        self.record.add_sample(sample)
+        return sample
+
+    def event(self, kind: str, detail: str = "") -> None:
+        """Record an event at the current time."""
+        self.record.add_event(Event(self.now_s - self.start_s, kind, detail))
+
+    # ------------------------------------------------------------------------------ commands
+    def hello(self, now_s: float, seq: int) -> Reply:
+        """A handshake: re-arms SESSION_START; clears LINK_LOST (not STOP or FAULT)."""
+        self._frame(now_s, seq)
+        self.handshaken = True
+        self._replies.clear()
+        self._channel_seq.clear()
+        if self.state == DeviceState.LINK_LOST:
+            self.fault_bits &= ~FaultBits.WATCHDOG
+            self._set_state(DeviceState.IDLE)
+        self.event("handshake", f"seq {seq}")
+        return Reply(AckResult.OK)
+
+    def session_start(self, now_s: float, seq: int, watchdog_ms: int) -> Reply:
+        """IDLE → RUNNING with the watchdog period clamped to 250–2000 ms (ACK detail)."""
+        self._frame(now_s, seq)
+        return self._once(seq, "start", lambda: self._start(watchdog_ms))
+
+    def session_end(self, now_s: float, seq: int) -> Reply:
+        """RUNNING → IDLE; outputs ramp to zero (≤ 1 s), heat off."""
+        self._frame(now_s, seq)
+        return self._once(seq, "end", self._end)
+
+    def clear(self, now_s: float, seq: int) -> Reply:
+        """Clear a STOPPED / FAULT / LINK_LOST latch → IDLE (BUSY while a fault persists)."""
+        self._frame(now_s, seq)
+        return self._once(seq, "clear", self._clear)
+
+    def stop(self, now_s: float, seq: int, reason: str = "") -> Reply:
+        """STOP: acted on at receipt in any state; outputs zero at once, heat off, latched."""
+        self.advance(now_s)
+        self._last_frame_s = now_s
+        self.last_seq = seq
+        self._halt(DeviceState.STOPPED, "stop-received", f"seq {seq} {reason}".strip())
+        return Reply(AckResult.OK)
+
+    def heartbeat(self, now_s: float, seq: int, stop_requested: bool = False) -> None:
+        """Feeds the watchdog; ``stop_requested`` acts exactly like STOP."""
+        if stop_requested:
+            self.stop(now_s, seq, "heartbeat")
+            return
+        self._frame(now_s, seq)
+
+    def setpoint(self, now_s: float, seq: int, entries: Sequence[SetpointRequest]) -> list[Reply]:
+        """Apply new targets (newest per channel wins). Returns the ACKs to send (not OK ones)."""
+        self._frame(now_s, seq)
+        if self.state != DeviceState.RUNNING:
+            latched = self.state in (DeviceState.STOPPED, DeviceState.FAULT, DeviceState.LINK_LOST)
+            return [Reply(AckResult.LATCHED if latched else AckResult.BAD_STATE)]
+        replies: list[Reply] = []
+        for entry in entries:
+            if not 0 <= entry.channel < len(self.channels):
+                replies.append(Reply(AckResult.BAD_CHANNEL, entry.channel))
+                continue
+            newest = self._channel_seq.get(entry.channel)
+            if newest is not None and not seq_newer(seq, newest):
+                continue  # a late or repeated frame must not undo a newer target
+            self._channel_seq[entry.channel] = seq
+            channel = self.channels[entry.channel]
+            if entry.pattern not in channel.spec.patterns:
+                replies.append(Reply(AckResult.UNSUPPORTED_PATTERN, entry.channel))
+                continue
+            lo, hi = channel.spec.rate_hz
+            channel.pattern = entry.pattern
+            channel.rate_hz = min(max(entry.rate_hz, lo), hi) if entry.pattern != "steady" else 0.0
+            if channel.command(entry.target, entry.ramp_ms / 1000.0):
+                self.event("clamped", f"{channel.spec.id} {entry.target:g} -> {channel.target:g}")
+                replies.append(Reply(AckResult.CLAMPED, entry.channel))
+        return replies
+
+    # --------------------------------------------------------------------------- time passes
+    def advance(self, now_s: float) -> None:
+        """Move physics, watchdog and injected faults forward to ``now_s``."""
+        while True:
+            due = self._next_due()
+            if due is None or due > now_s:
+                break
+            self._step_to(due)
+            self._fire_due(due)
+        self._step_to(now_s)
+
+    def _next_due(self) -> float | None:
+        candidates = [self._timed[0][0]] if self._timed else []
+        if self.state == DeviceState.RUNNING:
+            candidates.append(self._last_frame_s + self.watchdog_ms / 1000.0)
+        return min(candidates) if candidates else None
+
+    def _fire_due(self, t: float) -> None:
+        deadline = self._last_frame_s + self.watchdog_ms / 1000.0
+        if self.state == DeviceState.RUNNING and t >= deadline:
+            self._watchdog_fired()
+        while self._timed and self._timed[0][0] <= t:
+            _, kind, name = self._timed.pop(0)
+            self._inject(kind, name)
+
+    def _step_to(self, t: float) -> None:
+        dt = t - self.now_s
+        if dt <= 0:
+            return
+        self.now_s = t
+        for channel in self.channels:
+            channel.advance(dt)
+        self._check_health()
+
+    def _check_health(self) -> None:
+        for i, channel in enumerate(self.channels):
+            hot = channel.is_overheated()
+            if hot and not self.fault_bits & FaultBits.OVER_TEMPERATURE:
+                self._raise_fault(FaultCode.OVER_TEMPERATURE, i, round(channel.temp_c * 1000))
+            stuck = not channel.follows_drive(self.now_s)
+            if stuck and not self.fault_bits & FaultBits.STUCK_CHANNEL:
+                self._raise_fault(FaultCode.STUCK_CHANNEL, i, 0)
+
+    # ------------------------------------------------------------------------------ internals
+    def _frame(self, now_s: float, seq: int) -> None:
+        self.advance(now_s)
+        self._last_frame_s = now_s
+        self.last_seq = seq
+
+    def _once(self, seq: int, kind: str, action: Callable[[], Reply]) -> Reply:
+        """Run a state-changing command once per sequence number; a retry gets the same ACK."""
+        key = (seq, kind)
+        if key in self._replies:
+            self.event("duplicate", f"{kind} seq {seq}")
+            return self._replies[key]
+        reply = action()
+        self._replies[key] = reply
+        while len(self._replies) > _DEDUP_DEPTH:
+            self._replies.popitem(last=False)
+        return reply
+
+    def _start(self, watchdog_ms: int) -> Reply:
+        if self.state in (DeviceState.STOPPED, DeviceState.FAULT, DeviceState.LINK_LOST):
+            return Reply(AckResult.LATCHED)
+        if self.state != DeviceState.IDLE or not self.handshaken:
+            return Reply(AckResult.BAD_STATE)
+        self.watchdog_ms = min(max(watchdog_ms, WATCHDOG_MIN_MS), WATCHDOG_MAX_MS)
+        self._channel_seq.clear()
+        for channel in self.channels:
+            channel.end_fast_fall()
+        self._set_state(DeviceState.RUNNING)
+        self.event("session-start", f"watchdog {self.watchdog_ms} ms")
+        return Reply(AckResult.OK, self.watchdog_ms)
+
+    def _end(self) -> Reply:
+        if self.state != DeviceState.RUNNING:
+            latched = self.state in (DeviceState.STOPPED, DeviceState.FAULT, DeviceState.LINK_LOST)
+            return Reply(AckResult.LATCHED if latched else AckResult.OK)
+        for channel in self.channels:
+            channel.ramp_down()
+        self._set_state(DeviceState.IDLE)
+        self.event("session-end")
+        return Reply(AckResult.OK)
+
+    def _clear(self) -> Reply:
+        cause_persists = not all(c.has_cooled() for c in self.channels) or any(
+            c.mismatch_since_s is not None for c in self.channels
+        )
+        if cause_persists and self.fault_bits & ~FaultBits.WATCHDOG:
+            return Reply(AckResult.BUSY)
+        if self.state in (DeviceState.STOPPED, DeviceState.FAULT, DeviceState.LINK_LOST):
+            self.fault_bits = FaultBits(0)
+            self._set_state(DeviceState.IDLE)
+            self.event("clear")
+        return Reply(AckResult.OK)
+
+    def _halt(self, state: DeviceState, event: str, detail: str = "") -> None:
+        for channel in self.channels:
+            channel.cut()
+        self.event(event, detail)
+        if self.state != DeviceState.FAULT:
+            self._set_state(state)
+
+    def _watchdog_fired(self) -> None:
+        for channel in self.channels:
+            channel.ramp_down()
+        self.handshaken = False
+        self.fault_bits |= FaultBits.WATCHDOG
+        self.event("watchdog-fired", f"no valid frame for {self.watchdog_ms} ms")
+        self._set_state(DeviceState.LINK_LOST)
+        if self.on_fault:
+            self.on_fault(FaultCode.WATCHDOG, NO_CHANNEL, self.watchdog_ms)
+
+    def _raise_fault(self, code: FaultCode, channel: int, detail: int) -> None:
+        self.fault_bits |= FaultBits(1 << (code - 1))
+        for ch in self.channels:
+            ch.cut()
+        self.event("fault", f"{code.name} channel {channel} detail {detail}")
+        self._set_state(DeviceState.FAULT)
+        if self.on_fault:
+            self.on_fault(code, channel, detail)
+
+    def _inject(self, kind: str, name: str) -> None:
+        self.event("fault-injected", f"{kind} {name}".strip())
+        if kind == "stuck":
+            self.channels[self.index[name]].stuck = True
+        elif kind == "overtemp":
+            heaters = [c for c in self.channels if c.kind == "heat"]
+            for c in heaters:
+                c.heater_runaway = True
+            if not heaters:
+                # No heat pads: the driver board's own sensor trips (the only thing that can heat).
+                self._raise_fault(FaultCode.OVER_TEMPERATURE, NO_CHANNEL, 0)
+        elif kind == "reset":
+            self.reset(self.now_s)
+
+    def reset(self, now_s: float) -> None:
+        """Device reset (power glitch): IDLE, outputs zero, needs a new handshake."""
+        self.advance(now_s)
+        for channel in self.channels:
+            channel.cut()  # a failed heater stays failed: a reset does not repair hardware
+        self.handshaken = False
+        self.fault_bits = FaultBits(0)
+        self.last_seq = 0
+        self._replies.clear()
+        self._channel_seq.clear()
+        self.event("reset")
+        self._set_state(DeviceState.IDLE)
+
+    def _set_state(self, state: DeviceState) -> None:
+        if state == self.state:
+            return
+        self.state = state
+        self.sample(self.now_s)
+        if self.on_state_change:
+            self.on_state_change(state)
