@@ -1,0 +1,52 @@
+"""``massage-ctl compile PROGRAM`` — compile for a device and safety profile, print the timeline.
+
+``--json`` prints exactly the DESIGN §3 object, ``--csv`` one command per row; by default a
+readable summary. Compiling never connects to a device (``sim://chair`` only names a profile).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from rich.console import Console
+
+from massage_ctl.cli.chart import phase_lines
+from massage_ctl.cli.options import add_target_options, compile_for_target, resolve_target
+from massage_ctl.cli.timeline_output import timeline_csv, timeline_json, timeline_summary
+from massage_ctl.program import load_program
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``compile`` subcommand."""
+    parser = subparsers.add_parser(
+        "compile",
+        help="compile a program into a timeline of device commands",
+        description="Compile PROGRAM for a device profile and a safety profile, without "
+        "connecting. Prints a summary, or the timeline as JSON or CSV.",
+    )
+    parser.add_argument("program", metavar="PROGRAM", help="built-in program id or .toml file")
+    add_target_options(parser)
+    fmt = parser.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="print the timeline as JSON (DESIGN §3)")
+    fmt.add_argument("--csv", action="store_true", help="print one command per row as CSV")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Compile and print; exit status 0 (errors are raised as MassageCtlError)."""
+    program = load_program(args.program)
+    timeline = compile_for_target(program, resolve_target(args))
+    if args.json:
+        print(timeline_json(timeline))
+    elif args.csv:
+        sys.stdout.write(timeline_csv(timeline))
+    else:
+        console = Console()
+        console.print(timeline_summary(timeline))
+        if timeline.phases:
+            console.print("\nPhases:", style="bold")
+            for line in phase_lines(timeline):
+                console.print(line, highlight=False)
+    return 0

@@ -1,0 +1,152 @@
+"""Options shared by the commands that compile a program (``show``, ``compile``, ``run``).
+
+:func:`add_target_options` adds ``--device``, ``--profile``, ``--safety``, ``--intensity``,
+``--minutes`` and ``--exclude`` to a subcommand's parser; :func:`resolve_target` turns the parsed
+options (over the user's config file, see :mod:`massage_ctl.config`) into a :class:`Target`:
+the device profile, safety profile and adjustments to compile for.
+
+Out-of-range numbers and unknown zones are usage errors (argparse, exit status 2); an unknown
+device profile or a bad safety profile file is a :class:`~massage_ctl.errors.MassageCtlError`
+(exit status 1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from dataclasses import dataclass
+
+from massage_ctl.compiler import compile_program
+from massage_ctl.config import effective_options, load_config
+from massage_ctl.devices import BUILTIN_PROFILES, DeviceProfile, resolve_device_profile
+from massage_ctl.program import Program
+from massage_ctl.safety import SafetyProfile, load_safety_profile
+from massage_ctl.timeline import Timeline
+from massage_ctl.zones import ZONES
+
+INTENSITY_RANGE = (0.1, 1.0)
+
+
+def intensity_arg(text: str) -> float:
+    """argparse type for ``--intensity``: a number from 0.1 to 1.0."""
+    lo, hi = INTENSITY_RANGE
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number (use {lo}–{hi})") from None
+    if not (lo <= value <= hi):  # also rejects nan
+        raise argparse.ArgumentTypeError(f"{text} is out of range (use {lo}–{hi})")
+    return value
+
+
+def minutes_arg(text: str) -> float:
+    """argparse type for ``--minutes``: a positive, finite number of minutes."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of minutes") from None
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"{text} must be more than 0 minutes")
+    return value
+
+
+def zone_arg(text: str) -> str:
+    """argparse type for ``--exclude``: one body zone name."""
+    zone = text.strip()
+    if zone not in ZONES:
+        raise argparse.ArgumentTypeError(
+            f"unknown zone {text!r} (zones are: {', '.join(ZONES)})"
+        )
+    return zone
+
+
+def add_target_options(parser: argparse.ArgumentParser) -> None:
+    """Add the device, safety and adjustment options to ``parser``.
+
+    Defaults are ``None`` (``--device``: absent) so that the user's config file fills in what
+    the command line leaves out (:func:`massage_ctl.config.effective_options`).
+    """
+    group = parser.add_argument_group("device and safety")
+    group.add_argument(
+        "--device",
+        metavar="URL",
+        # SUPPRESS: when not given here, keep a top-level ``massage-ctl --device URL`` value
+        # instead of silently overwriting it with None.
+        default=argparse.SUPPRESS,
+        help="device URL, e.g. sim://chair, sim://pad, /dev/ttyUSB0 (default: from config, "
+        "else sim://chair); sim:// URLs select that device profile",
+    )
+    group.add_argument(
+        "--profile",
+        metavar="NAME",
+        help=f"device profile to compile for without connecting: {', '.join(BUILTIN_PROFILES)} "
+        "or a descriptor .toml file (wins over what --device implies)",
+    )
+    group.add_argument(
+        "--safety",
+        metavar="NAME|FILE",
+        help="safety profile: standard, gentle (nerve-safe) or a profile file (default: standard)",
+    )
+    group.add_argument(
+        "--intensity",
+        type=intensity_arg,
+        metavar="X",
+        help="overall strength scale, 0.1–1.0 (default: 1.0)",
+    )
+    group.add_argument(
+        "--minutes",
+        type=minutes_arg,
+        metavar="N",
+        help="fit the program to N minutes (still capped by the safety profile)",
+    )
+    group.add_argument(
+        "--exclude",
+        type=zone_arg,
+        action="append",
+        metavar="ZONE",
+        help="leave out a body zone; repeat for several",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What to compile for: resolved from the command line and the user's config."""
+
+    device_url: str
+    device: DeviceProfile
+    safety: SafetyProfile
+    intensity: float
+    minutes: float | None
+    exclude: tuple[str, ...]
+
+
+def resolve_target(args: argparse.Namespace) -> Target:
+    """The device profile, safety profile and adjustments the options ask for.
+
+    ``--profile`` wins over ``--device``; otherwise a ``sim://NAME`` URL (given or from the
+    config) names the profile. Zones excluded in the config stay excluded.
+    """
+    opts = effective_options(load_config(), args)
+    profile: str | None = getattr(args, "profile", None)
+    device = resolve_device_profile(opts.device, profile)
+    safety = load_safety_profile(opts.safety)
+    return Target(
+        device_url=opts.device,
+        device=device,
+        safety=safety,
+        intensity=opts.intensity,
+        minutes=getattr(args, "minutes", None),
+        exclude=opts.exclude,
+    )
+
+
+def compile_for_target(program: Program, target: Target) -> Timeline:
+    """Compile ``program`` for the resolved target (device, safety and adjustments)."""
+    return compile_program(
+        program,
+        target.device,
+        target.safety,
+        intensity=target.intensity,
+        minutes=target.minutes,
+        exclude=target.exclude,
+    )
