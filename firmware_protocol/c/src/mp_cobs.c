@@ -56,22 +56,22 @@ size_t mp_cobs_decode(const uint8_t *src, size_t len, uint8_t *dst, size_t cap)
         uint8_t code = src[in++];
         size_t k;
         if (code == 0u) {
-            return 0; /* a zero cannot appear inside an encoded frame */
+            return MP_COBS_ERROR; /* a zero cannot appear inside an encoded frame */
         }
         if (in + (size_t)(code - 1u) > len) {
-            return 0; /* the block runs past the end */
+            return MP_COBS_ERROR; /* the block runs past the end */
         }
         for (k = 1; k < code; k++) {
             uint8_t b = src[in++];
             if (b == 0u || out >= cap) {
-                return 0;
+                return MP_COBS_ERROR;
             }
             dst[out++] = b;
         }
         /* Every block except a full one (0xFF) and the last one implies a zero byte. */
         if (code != 0xFFu && in < len) {
             if (out >= cap) {
-                return 0;
+                return MP_COBS_ERROR;
             }
             dst[out++] = 0u;
         }

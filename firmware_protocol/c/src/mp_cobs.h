@@ -26,10 +26,14 @@ extern "C" {
  */
 size_t mp_cobs_encode(const uint8_t *src, size_t len, uint8_t *dst, size_t cap);
 
+/* mp_cobs_decode's result for malformed input (0 is a valid, empty result). */
+#define MP_COBS_ERROR ((size_t)-1)
+
 /*
  * Decode `len` COBS bytes (no delimiter) from `src` into `dst` (capacity `cap`).
- * Returns the decoded length, or 0 if the input is malformed (a zero byte inside, a code that
- * runs past the end) or `dst` is too small. `dst` may equal `src` (in-place decoding).
+ * Returns the decoded length (0 for the one-byte frame 0x01), or MP_COBS_ERROR if the input
+ * is malformed (a zero byte inside, a code that runs past the end) or `dst` is too small.
+ * `dst` may equal `src` (in-place decoding).
  */
 size_t mp_cobs_decode(const uint8_t *src, size_t len, uint8_t *dst, size_t cap);
 

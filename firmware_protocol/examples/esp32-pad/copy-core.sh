@@ -1,0 +1,13 @@
+#!/bin/sh
+# Copy the reference device core (unchanged) and the generated channel tables into this
+# sketch, where the Arduino IDE / arduino-cli compile them (they build every file under src/).
+# Run it again after updating the core. The copies are build inputs, not sources: edit
+# firmware_protocol/c/, never src/massage_core/.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+core="$here/../../c"
+dest="$here/src/massage_core"
+mkdir -p "$dest"
+cp "$core"/src/*.c "$core"/src/*.h "$dest"/
+cp "$core"/host/mp_profiles.c "$core"/host/mp_profiles.h "$dest"/
+echo "copied the massage_ctl device core into $dest"
