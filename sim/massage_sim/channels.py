@@ -67,11 +67,16 @@ class ChannelModel:
     stuck: bool = False
     heater_runaway: bool = False
     mismatch_since_s: float | None = field(default=None)
+    #: ``spec.kind``, read on every step: kept here rather than fetched from the spec each time.
+    _kind: str = field(default="", init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._kind = self.spec.kind
 
     @property
     def kind(self) -> str:
         """The channel kind (``vibration``, ``pressure``, ``roller``, ``position``, ``heat``)."""
-        return self.spec.kind
+        return self._kind
 
     @property
     def is_force(self) -> bool:
@@ -124,6 +129,13 @@ class ChannelModel:
         """Move the physics forward by ``dt`` seconds."""
         if dt <= 0:
             return
+        if (
+            self.envelope == self.target
+            and self.healthy == self.envelope
+            and (self.stuck or self.actual == self.healthy)
+            and self._kind != "heat"
+        ):
+            return  # settled: every line below would leave the values exactly as they are
         step = self.rate * dt
         if self.envelope < self.target:
             self.envelope = min(self.target, self.envelope + step)
@@ -132,11 +144,11 @@ class ChannelModel:
         self.healthy = self._follow(dt)
         if not self.stuck:
             self.actual = self.healthy
-        if self.kind == "heat":
+        if self._kind == "heat":
             self._heat(dt)
 
     def _follow(self, dt: float) -> float:
-        if self.kind != "pressure":
+        if self._kind != "pressure":
             return self.envelope
         lagged = self.healthy + (self.envelope - self.healthy) * (1.0 - math.exp(-dt / AIR_TAU_S))
         if self.fast_fall:

@@ -255,9 +255,11 @@ class DeviceCore:
 
     def _check_health(self) -> None:
         for i, channel in enumerate(self.channels):
-            hot = channel.is_overheated()
+            hot = channel.kind == "heat" and channel.is_overheated()
             if hot and not self.fault_bits & FaultBits.OVER_TEMPERATURE:
                 self._raise_fault(FaultCode.OVER_TEMPERATURE, i, round(channel.temp_c * 1000))
+            if channel.actual == channel.healthy and channel.mismatch_since_s is None:
+                continue  # a healthy output follows its drive exactly: nothing to check
             stuck = not channel.follows_drive(self.now_s)
             if stuck and not self.fault_bits & FaultBits.STUCK_CHANNEL:
                 self._raise_fault(FaultCode.STUCK_CHANNEL, i, 0)

@@ -1,4 +1,4 @@
-"""Frame encode/decode: header, payload walked from the layouts, CRC-16, COBS.
+"""Frame encode/decode: header, payload (fast path, else walked from the layouts), CRC-16, COBS.
 
 Decoded frame (before COBS)::
 
@@ -14,11 +14,18 @@ from __future__ import annotations
 
 import dataclasses
 import struct
+from binascii import crc_hqx
 from collections.abc import Callable
 from enum import IntEnum, IntFlag
 from typing import Any
 
-from massage_ctl.protocol.cobs import cobs_decode, cobs_encode, crc16
+from massage_ctl.protocol.cobs import (
+    cobs_decode,
+    cobs_decode_reference,
+    cobs_encode,
+    cobs_encode_reference,
+    crc16,
+)
 from massage_ctl.protocol.enums import ENUMS
 from massage_ctl.protocol.errors import (
     CrcError,
@@ -29,6 +36,7 @@ from massage_ctl.protocol.errors import (
     UnknownTypeError,
     VersionError,
 )
+from massage_ctl.protocol.fastpath import FAST_DECODERS, FAST_ENCODERS, make_frame
 from massage_ctl.protocol.layout import SCALAR_TYPES, FieldDef
 from massage_ctl.protocol.messages import MESSAGES_BY_TYPE, STRUCT_CLASSES, Frame, Message
 from massage_ctl.protocol.schema import (
@@ -205,17 +213,11 @@ def encode_frame(message: Message, seq: int) -> bytes:
     Raises :class:`FieldRangeError` if a field does not fit its wire type or the frame would
     exceed :data:`MAX_FRAME_BYTES`.
     """
-    if not 0 <= seq <= 0xFFFF:
-        raise FieldRangeError(f"sequence number {seq} does not fit u16")
-    out = bytearray(_HEADER.pack(PROTOCOL_VERSION, message.TYPE, seq))
-    _LAYOUTS[type(message)].encode(message, out)
-    if len(out) - _HEADER.size > MAX_PAYLOAD_BYTES:
-        raise FieldRangeError(
-            f"{message.NAME} payload is {len(out) - _HEADER.size} bytes, "
-            f"at most {MAX_PAYLOAD_BYTES} fit in a frame"
-        )
-    out += crc16(bytes(out)).to_bytes(2, "big")
-    return cobs_encode(bytes(out)) + b"\x00"
+    fast = FAST_ENCODERS.get(type(message))
+    body = fast(message, seq) if fast is not None else None
+    if body is None:
+        return encode_frame_generic(message, seq)  # raises the named error, or a string message
+    return cobs_encode(body + crc_hqx(body, 0xFFFF).to_bytes(2, "big")) + b"\x00"
 
 
 def decode_frame(data: bytes) -> Frame:
@@ -226,11 +228,27 @@ def decode_frame(data: bytes) -> Frame:
     """
     if data[-1:] == b"\x00":
         data = data[:-1]
+    return decode_undelimited(data)
+
+
+def decode_undelimited(data: bytes) -> Frame:
+    """:func:`decode_frame` of a frame without its 0x00 (what the stream decoder splits off)."""
     if len(data) > MAX_FRAME_BYTES - 1:
         raise OversizedFrameError(
             f"frame of {len(data) + 1} bytes on the wire, at most {MAX_FRAME_BYTES} allowed"
         )
     raw = cobs_decode(data)
+    # Happy path: a valid CRC-16/CCITT-FALSE over body + its big-endian CRC leaves residue 0.
+    if (
+        _MIN_DECODED <= len(raw) <= MAX_DECODED_BYTES
+        and raw[0] == PROTOCOL_VERSION
+        and not crc_hqx(raw, 0xFFFF)
+    ):
+        fast = FAST_DECODERS.get(raw[1])
+        if fast is not None:
+            message = fast(raw)
+            if message is not None:
+                return make_frame(raw[2] | raw[3] << 8, message)
     return Frame(*decode_raw(raw))
 
 
@@ -260,3 +278,35 @@ def decode_raw(raw: bytes) -> tuple[int, Message]:
         )
     assert isinstance(message, Message)
     return seq, message
+
+
+# ------------------------------------------------------------------ the generic (reference) path
+# Interprets the layout tables field by field. Every frame the fast path declines comes here
+# (strings, out-of-range values, malformed input), so all errors are raised in one place; tests
+# and benchmarks/bench_codec.py also use it as the reference the fast path must equal.
+
+
+def encode_frame_generic(message: Message, seq: int) -> bytes:
+    """:func:`encode_frame` by walking the layout tables (the reference implementation)."""
+    if not 0 <= seq <= 0xFFFF:
+        raise FieldRangeError(f"sequence number {seq} does not fit u16")
+    out = bytearray(_HEADER.pack(PROTOCOL_VERSION, message.TYPE, seq))
+    _LAYOUTS[type(message)].encode(message, out)
+    if len(out) - _HEADER.size > MAX_PAYLOAD_BYTES:
+        raise FieldRangeError(
+            f"{message.NAME} payload is {len(out) - _HEADER.size} bytes, "
+            f"at most {MAX_PAYLOAD_BYTES} fit in a frame"
+        )
+    out += crc16(bytes(out)).to_bytes(2, "big")
+    return cobs_encode_reference(bytes(out)) + b"\x00"
+
+
+def decode_frame_generic(data: bytes) -> Frame:
+    """:func:`decode_frame` by walking the layout tables (the reference implementation)."""
+    if data[-1:] == b"\x00":
+        data = data[:-1]
+    if len(data) > MAX_FRAME_BYTES - 1:
+        raise OversizedFrameError(
+            f"frame of {len(data) + 1} bytes on the wire, at most {MAX_FRAME_BYTES} allowed"
+        )
+    return Frame(*decode_raw(cobs_decode_reference(data)))

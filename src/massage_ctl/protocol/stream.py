@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from massage_ctl.protocol.codec import decode_frame
+from massage_ctl.protocol.codec import decode_undelimited
 from massage_ctl.protocol.errors import FrameError, OversizedFrameError
 from massage_ctl.protocol.messages import Frame
 from massage_ctl.protocol.schema import MAX_FRAME_BYTES
@@ -42,38 +42,42 @@ class FrameDecoder:
 
     def feed(self, data: bytes) -> list[Frame | FrameError]:
         """Take received bytes; return the frames and errors they complete, in order."""
+        # Split at the delimiters in C; every piece but the last is a complete frame.
+        pieces = bytes(data).split(b"\x00")
+        tail = pieces.pop()
         results: list[Frame | FrameError] = []
-        start = 0
-        n = len(data)
-        while start < n:
-            end = data.find(0, start)
-            stop = n if end < 0 else end
-            if not self._discarding:
-                if len(self._buf) + (stop - start) > _MAX_BUFFER:
-                    self._buf.clear()
-                    self._discarding = True
-                    self._error(
-                        results,
-                        OversizedFrameError(
-                            f"more than {_MAX_BUFFER} bytes without a frame delimiter; "
-                            "dropped up to the next 0x00"
-                        ),
-                    )
-                else:
-                    self._buf += data[start:stop]
-            if end < 0:
-                break
+        if pieces:
             if self._discarding:
+                pieces[0] = b""  # the rest of an oversized frame: dropped
                 self._discarding = False
             elif self._buf:
+                pieces[0] = bytes(self._buf) + pieces[0]
+                self._buf.clear()
+            for piece in pieces:
+                if not piece:
+                    continue  # an empty frame (00 00): a sender's flush, not an error
+                if len(piece) > _MAX_BUFFER:
+                    self._error(results, self._oversized())
+                    continue
                 try:
-                    results.append(decode_frame(bytes(self._buf)))
+                    results.append(decode_undelimited(piece))
                     self.frames += 1
                 except FrameError as err:
                     self._error(results, err)
+        if tail and not self._discarding:
+            if len(self._buf) + len(tail) > _MAX_BUFFER:
                 self._buf.clear()
-            start = end + 1
+                self._discarding = True
+                self._error(results, self._oversized())
+            else:
+                self._buf += tail
         return results
+
+    @staticmethod
+    def _oversized() -> OversizedFrameError:
+        return OversizedFrameError(
+            f"more than {_MAX_BUFFER} bytes without a frame delimiter; dropped up to the next 0x00"
+        )
 
     def _error(self, results: list[Frame | FrameError], err: FrameError) -> None:
         self.errors_by_kind[err.kind] = self.errors_by_kind.get(err.kind, 0) + 1
