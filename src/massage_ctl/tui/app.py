@@ -5,17 +5,20 @@ device choice, the running :class:`~massage_ctl.player.runner.SessionRunner` and
 :func:`create_app` is the one factory used by the CLI and the tests.
 
 Threads: the session runs on its runner's own thread and event loop (so the device's timing
-never waits for the screen). Its progress events are handed to the UI loop with
-``call_soon_threadsafe`` — coalesced to the newest, so a fast (``speed=max``) session cannot
-flood the screen — and never block the runner.
+never waits for the screen). Its events reach the UI loop through an
+:class:`~massage_ctl.tui.relay.EventRelay` (progress coalesced to ≤ 10 redraws/s, every state
+change delivered), which never blocks the runner.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import signal
-from typing import ClassVar
+import threading
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -25,15 +28,22 @@ from massage_ctl.config import UserConfig, save_config
 from massage_ctl.devices import DeviceProfile
 from massage_ctl.history import HistoryStore
 from massage_ctl.history.recorder import HistoryRecorder
-from massage_ctl.player.events import ProgressEvent
-from massage_ctl.player.runner import SessionRunner
 from massage_ctl.program import Program
 from massage_ctl.timeline import Timeline
+from massage_ctl.tui.relay import EventRelay
 from massage_ctl.tui.screens.dialogs import FirstRunNote, PainDialog
 from massage_ctl.tui.screens.library import LibraryScreen
 from massage_ctl.tui.screens.run import RunScreen
 from massage_ctl.tui.setup import SAFETY_EXPLAINED, SessionSetup
 from massage_ctl.tui.summary import home_summary
+
+if TYPE_CHECKING:  # the player (link, codec) loads with the first session: a faster start
+    from massage_ctl.player.events import ProgressEvent
+    from massage_ctl.player.runner import SessionRunner
+    from massage_ctl.player.session import LinkConnection
+
+#: Opens the link for a session (default: ``massage_ctl.player.session.open_link``).
+ConnectionOpener = Callable[[str], Awaitable["LinkConnection"]]
 
 #: How long quitting waits for the device to confirm STOP before leaving anyway (seconds).
 QUIT_STOP_WAIT_S = 3.0
@@ -60,6 +70,7 @@ class MassageApp(App[int]):
         programs: list[Program],
         store: HistoryStore | None,
         save_settings: bool = True,
+        open_connection: ConnectionOpener | None = None,
     ) -> None:
         super().__init__()
         self.device_url = device_url
@@ -72,7 +83,8 @@ class MassageApp(App[int]):
         self.recorder: HistoryRecorder | None = None
         self.run_screen: RunScreen | None = None
         self.last_event: ProgressEvent | None = None
-        self._pending: ProgressEvent | None = None
+        self.open_connection = open_connection
+        self._relay: EventRelay | None = None
         self._ui_loop: asyncio.AbstractEventLoop | None = None
         self.sub_title = f"device: {device_url}"
 
@@ -154,6 +166,7 @@ class MassageApp(App[int]):
     def _start_runner(
         self, program: Program, timeline: Timeline, setup: SessionSetup, pain_before: int | None
     ) -> None:
+        from massage_ctl.player.runner import SessionRunner
         from massage_ctl.player.session import Session
         from massage_ctl.safety import load_safety_profile
         from massage_ctl.transports.url import parse_device_url
@@ -170,38 +183,54 @@ class MassageApp(App[int]):
                 return timeline
             return compile_setup(program, profile, setup)
 
+        url, opener = self.device_url, self.open_connection
         session = Session(
-            self.device_url, build, safety, intensity=setup.intensity, recorder=self.recorder
+            url, build, safety, intensity=setup.intensity, recorder=self.recorder,
+            connect=(lambda: asyncio.ensure_future(opener(url))) if opener else None,
         )
-        runner = SessionRunner(session, speed=parse_device_url(self.device_url).speed)
-        runner.subscribe(self._on_runner_event)
+        runner = SessionRunner(session, speed=parse_device_url(url).speed)
+        loop = asyncio.get_running_loop()
+        relay = EventRelay(loop, self._deliver)
+        runner.subscribe(relay.push)
         self.run_screen = RunScreen(program, timeline, self.device_profile)
         self.push_screen(self.run_screen)
-        self.runner = runner
+        self.runner, self._relay, self.last_event = runner, relay, None
         runner.start()
+        # A session that fails before playback (device unreachable, handshake refused) ends
+        # without any event: a watcher thread reports how it ended.
+        context = contextvars.copy_context()
+        threading.Thread(
+            target=self._watch_runner, args=(runner, loop, context), name="massage-ui-watch",
+            daemon=True,
+        ).start()
 
-    def _on_runner_event(self, event: ProgressEvent) -> None:
-        """Runner thread: hand the newest event to the UI loop without blocking."""
-        important = event.kind in ("fault", "finished", "state")
-        first = self._pending is None
-        self._pending = event
-        loop = self._ui_loop
-        if loop is not None and (first or important):
-            with contextlib.suppress(RuntimeError):  # UI loop already closed
-                loop.call_soon_threadsafe(self._deliver, event if important else None)
+    def _watch_runner(
+        self, runner: SessionRunner, loop: asyncio.AbstractEventLoop, ctx: contextvars.Context
+    ) -> None:
+        runner.wait_done()
+        with contextlib.suppress(RuntimeError):  # the UI loop is already closed
+            loop.call_soon_threadsafe(self._runner_ended, runner, context=ctx)
 
-    def _deliver(self, event: ProgressEvent | None) -> None:
-        """UI loop: show the newest event (and every important one)."""
-        latest = self._pending
-        self._pending = None
-        for ev in (event, latest) if event is not None and event is not latest else (latest,):
-            if ev is None:
-                continue
-            self.last_event = ev
-            if self.run_screen is not None:
-                self.run_screen.post_message(RunScreen.Update(ev))
-            if ev.kind == "finished":
-                self._session_finished(ev)
+    def _runner_ended(self, runner: SessionRunner) -> None:
+        """UI loop: the runner's thread has ended; explain an ending that sent no event."""
+        if runner is not self.runner or self.run_screen is None:
+            return
+        try:
+            result = runner.wait(0)
+        except BaseException as err:  # the runner thread's error: shown, never re-raised here
+            hint = getattr(err, "hint", None)
+            message = f"{err}" + (f" — {hint}" if hint else "")
+            self.run_screen.session_failed(message)
+            return
+        self.run_screen.device_stopped(result.stop_confirmed)
+
+    def _deliver(self, event: ProgressEvent) -> None:
+        """UI loop: show one event from the relay."""
+        self.last_event = event
+        if self.run_screen is not None:
+            self.run_screen.post_message(RunScreen.Update(event))
+        if event.kind == "finished":
+            self._session_finished(event)
 
     def _session_finished(self, event: ProgressEvent) -> None:
         if event.state in ("fault", "disconnect"):

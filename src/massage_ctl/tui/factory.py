@@ -10,7 +10,7 @@ from massage_ctl.devices import DeviceProfile
 from massage_ctl.errors import HistoryError
 from massage_ctl.history import HistoryStore
 from massage_ctl.program import list_builtin_programs
-from massage_ctl.tui.app import MassageApp
+from massage_ctl.tui.app import ConnectionOpener, MassageApp
 
 
 def describe_device_now(url: str) -> DeviceProfile:
@@ -28,11 +28,14 @@ def create_app(
     config: UserConfig | None = None,
     store: HistoryStore | None = None,
     save_settings: bool = True,
+    open_connection: ConnectionOpener | None = None,
 ) -> MassageApp:
     """Build the app for ``device_url`` (default: the config's device, else ``sim://chair``).
 
     A real device is contacted once, here, to read its channel table; failing that is a
     :class:`~massage_ctl.errors.MassageCtlError` with a plain-words message.
+    ``open_connection`` replaces how sessions open their link (tests use it to reach the
+    simulated device and inspect its record).
     """
     config = config if config is not None else load_config()
     url = device_url or config.device
@@ -49,4 +52,5 @@ def create_app(
         programs=list_builtin_programs(),
         store=store,
         save_settings=save_settings,
+        open_connection=open_connection,
     )

@@ -12,7 +12,10 @@ from massage_ctl.timeline import Timeline
 #: Session lengths offered, in minutes (only those within the safety profile's limit are shown).
 LENGTH_CHOICES: tuple[int, ...] = (10, 15, 20, 30)
 
-#: One plain sentence per safety profile, shown next to the choice.
+#: The name shown on each safety profile's radio button.
+SAFETY_LABELS: dict[str, str] = {"standard": "Standard", "gentle": "Gentle (nerve-safe)"}
+
+#: One plain sentence per safety profile, shown under the choice.
 SAFETY_EXPLAINED: dict[str, str] = {
     "standard": "Standard — firm pressure allowed, up to 80 % strength and 30 minutes.",
     "gentle": (

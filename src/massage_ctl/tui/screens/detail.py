@@ -13,7 +13,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import (
     Button,
@@ -31,7 +31,7 @@ from massage_ctl.devices import DeviceProfile
 from massage_ctl.errors import MassageCtlError
 from massage_ctl.program import Program
 from massage_ctl.timeline import Timeline
-from massage_ctl.tui.setup import SAFETY_EXPLAINED, SessionSetup, compile_setup
+from massage_ctl.tui.setup import SAFETY_EXPLAINED, SAFETY_LABELS, SessionSetup, compile_setup
 from massage_ctl.tui.widgets.stop_bar import StopBar
 
 INTENSITY_CHOICES = [(f"{round(x * 100)} %", x) for x in (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)]
@@ -80,16 +80,22 @@ class DetailScreen(Screen[None]):
         self.problem: str | None = None
 
     def compose(self) -> ComposeResult:
+        # Order: understand the program, set it up, start — then the preview of what the set-up
+        # gives, so a change (Gentle) is seen right below the choice that caused it.
         yield Header()
         with VerticalScroll(id="detail-body"):
             yield Static(describe_program(self.program), id="detail-text")
-            yield Static("", id="preview")
-            with VerticalScroll(id="setup"):
+            with Vertical(id="setup"):
                 yield Label("Safety profile", classes="title")
                 with RadioSet(id="safety"):
-                    for name, sentence in SAFETY_EXPLAINED.items():
-                        yield RadioButton(sentence, value=name == self.setup.safety, name=name)
-                yield Static("", id="gentle-note")
+                    for name in SAFETY_EXPLAINED:
+                        yield RadioButton(
+                            SAFETY_LABELS[name], value=name == self.setup.safety, name=name
+                        )
+                yield Static(
+                    "\n".join(f"• {sentence}" for sentence in SAFETY_EXPLAINED.values()),
+                    id="safety-explained", classes="muted",
+                )
                 with Horizontal(id="setup-row"):
                     yield Label("Strength ")
                     yield Select(
@@ -97,12 +103,15 @@ class DetailScreen(Screen[None]):
                         id="intensity",
                     )
                     yield Label("  Length ")
-                    yield Select(self._length_options(), prompt="program's own", id="minutes")
-                yield Label("Zones to avoid", classes="title")
+                    yield Select(self._length_options(), prompt="as written", id="minutes")
+                yield Label("Zones to avoid (space ticks a zone)", classes="title")
                 yield SelectionList[str](
                     *[(z, z, z in self.setup.exclude) for z in self._device_zones()], id="exclude"
                 )
-            yield Button("▶ Start (g)", variant="success", id="start")
+            with Horizontal(id="start-row"):
+                yield Button("▶ Start (g)", variant="success", id="start")
+                yield Static("", id="start-status")
+            yield Static("", id="preview")
         yield StopBar()
         yield Footer()
 
@@ -124,6 +133,7 @@ class DetailScreen(Screen[None]):
 
         preview = self.query_one("#preview", Static)
         start = self.query_one("#start", Button)
+        status = self.query_one("#start-status", Static)
         try:
             self.timeline = compile_setup(self.program, self.device, self.setup)
             self.problem = None
@@ -131,17 +141,17 @@ class DetailScreen(Screen[None]):
             self.timeline = None
             self.problem = str(err)
         if self.timeline is None:
-            preview.update(
-                Text(f"Cannot run with these settings:\n{self.problem}", style="bold red")
-            )
+            status.update(Text(f"Cannot run with these settings: {self.problem}", style="bold red"))
+            preview.update("")
             start.disabled = True
             return
+        status.update(
+            f"{minutes_text(self.timeline.duration_ms)} on {self.device.name}, "
+            f"{self.setup.safety} profile. The preview is below."
+        )
         parts: list[Text | Group] = [
-            Text(
-                f"Preview on {self.device.name} — {minutes_text(self.timeline.duration_ms)}",
-                style="bold",
-            ),
-            render_chart(self.timeline, width=max(40, self.size.width - 4)),
+            Text(f"Preview: strength per zone over time on {self.device.name}", style="bold"),
+            render_chart(self.timeline, width=max(60, self.app.size.width - 4)),
         ]
         if self.timeline.warnings:
             parts.append(Text("Adjusted for safety:", style="bold yellow"))
@@ -153,12 +163,6 @@ class DetailScreen(Screen[None]):
     def _safety_changed(self, event: RadioSet.Changed) -> None:
         name = event.pressed.name or "standard"
         self.setup.safety = name
-        note = self.query_one("#gentle-note", Static)
-        note.update(
-            "Gentle caps strength at 35 % and ramps slowly; tapping and deep pressure are off."
-            if name == "gentle"
-            else ""
-        )
         minutes = self.query_one("#minutes", Select)
         minutes.set_options(self._length_options())
         if self.setup.minutes not in self.setup.lengths():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -14,6 +15,12 @@ from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 from massage_ctl.program import Program, format_duration
 from massage_ctl.tui.filters import BODY_AREAS, CONDITIONS, body_areas_of, matches
 from massage_ctl.tui.widgets.stop_bar import StopBar
+
+#: Library table columns (label, width in cells); sized so the table fits 80 columns. Long
+#: cells end in "…"; the line under the table shows the highlighted program in full.
+_COLUMNS: tuple[tuple[str, int], ...] = (
+    ("Program", 30), ("Length", 6), ("Techniques", 22), ("Body areas", 12),
+)
 
 
 class LibraryScreen(Screen[None]):
@@ -45,12 +52,15 @@ class LibraryScreen(Screen[None]):
             yield Input(placeholder="search by name", id="search")
         table: DataTable[str] = DataTable(id="programs", cursor_type="row", zebra_stripes=True)
         yield table
+        yield Static("", id="program-info", classes="muted")
         yield StopBar()
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one("#programs", DataTable)
-        table.add_columns("Program", "Length", "Techniques", "Body areas")
+        # Fixed widths with wrapped cells: every column stays visible at 80 columns.
+        for label, width in _COLUMNS:
+            table.add_column(label, width=width)
         self.refresh_table()
         table.focus()
         self.refresh_summary()
@@ -83,7 +93,28 @@ class LibraryScreen(Screen[None]):
         table.clear()
         for p in self.shown:
             length = format_duration(p.duration) if p.duration else "—"
-            table.add_row(p.name, length, ", ".join(p.techniques()), body_areas_of(p), key=p.id)
+            cells = (p.name, length, ", ".join(p.techniques()), body_areas_of(p))
+            table.add_row(
+                *(Text(c, no_wrap=True, overflow="ellipsis") for c in cells), key=p.id
+            )
+        self._show_info()
+
+    def _show_info(self) -> None:
+        """The line under the table: the highlighted program in full, or why nothing shows."""
+        info = self.query_one("#program-info", Static)
+        if not self.shown:
+            info.update("No program matches — change the filters or the search.")
+            return
+        row = self.query_one("#programs", DataTable).cursor_row
+        p = self.shown[min(max(row, 0), len(self.shown) - 1)]
+        info.update(
+            f"{len(self.shown)}/{len(self.programs)} · {p.name}: "
+            f"{', '.join(p.techniques())} · {body_areas_of(p)}"
+        )
+
+    @on(DataTable.RowHighlighted, "#programs")
+    def _row_highlighted(self) -> None:
+        self._show_info()
 
     @on(Select.Changed)
     @on(Input.Changed, "#search")

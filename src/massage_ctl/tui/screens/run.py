@@ -7,7 +7,7 @@ is the app's own binding and works here like everywhere. Updates arrive as
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -17,11 +17,13 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Label, ProgressBar, Static
 
 from massage_ctl.devices import DeviceProfile
-from massage_ctl.player.events import FINAL_STATES, ProgressEvent
 from massage_ctl.program import Program
 from massage_ctl.timeline import Timeline
 from massage_ctl.tui.widgets.body_map import BodyMap
 from massage_ctl.tui.widgets.stop_bar import StopBar
+
+if TYPE_CHECKING:
+    from massage_ctl.player.events import ProgressEvent
 
 #: What each way of ending means, in plain words.
 OUTCOME_TEXT: dict[str, str] = {
@@ -51,11 +53,12 @@ class RunScreen(Screen[None]):
             self.event = event
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "toggle_pause", "Pause/Resume"),
-        Binding("plus,equals_sign", "adjust(0.1)", "+ Stronger", key_display="+"),
-        Binding("minus", "adjust(-0.1)", "- Softer", key_display="-"),
+        # Short labels and a hidden Back keep "esc STOP" visible in the footer at 80 columns.
+        Binding("space", "toggle_pause", "Pause"),
+        Binding("plus,equals_sign", "adjust(0.1)", "Stronger", key_display="+"),
+        Binding("minus", "adjust(-0.1)", "Softer", key_display="-"),
         Binding("n", "skip", "Next phase"),
-        Binding("b", "leave", "Back"),
+        Binding("b", "leave", "Back", show=False),
     ]
 
     def __init__(self, program: Program, timeline: Timeline, device: DeviceProfile) -> None:
@@ -69,7 +72,7 @@ class RunScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="banner", classes="banner hidden")
-        with Horizontal(id="run-top"):
+        with Horizontal(id="run-body"):
             yield BodyMap(self.device, id="body-map")
             with Vertical(id="run-side"):
                 yield Label(self.program.name, classes="title")
@@ -80,6 +83,7 @@ class RunScreen(Screen[None]):
                 )
                 yield Label("", id="run-time")
                 yield Label("", id="run-intensity")
+                yield Label("", id="run-stop-check")
                 yield Static(
                     "space pause/resume · + / - strength · n next phase", id="run-keys"
                 )
@@ -93,7 +97,11 @@ class RunScreen(Screen[None]):
             self.app.call_later(self.app.run_action, "stop")
 
     def on_run_screen_update(self, message: Update) -> None:
+        from massage_ctl.player.events import FINAL_STATES
+
         ev = message.event
+        if self.finished_state is not None:
+            return  # the session is over; nothing may make it look alive again
         self.query_one(BodyMap).actual = dict(ev.actual)
         self.query_one("#run-progress", ProgressBar).update(progress=ev.elapsed_ms)
         self.query_one("#run-time", Label).update(
@@ -114,6 +122,28 @@ class RunScreen(Screen[None]):
             self.finished_state = ev.state
             state_label.update(OUTCOME_TEXT.get(ev.state, ev.state) + "  (b: back)")
             self.query_one("#big-stop", Button).disabled = ev.state != "playing"
+
+    def session_failed(self, message: str) -> None:
+        """The session ended before playback (nothing was driven): say why."""
+        if self.finished_state is not None:
+            return
+        self.finished_state = "fault"
+        self.show_banner(f"Could not start: {message}")
+        self.query_one("#run-state", Label).update(
+            "Not started — the device was not driven.  (b: back)"
+        )
+        self.query_one("#big-stop", Button).disabled = True
+
+    def device_stopped(self, confirmed: bool) -> None:
+        """The session is over and its final STOP went out: show what the device reported."""
+        if confirmed:
+            # The last progress event predates the STOP; the device has since reported zero.
+            self.query_one(BodyMap).actual = {}
+            self.query_one("#run-stop-check", Label).update("✓ The device confirmed: all off.")
+        else:
+            self.query_one("#run-stop-check", Label).update(
+                "⚠ The device did not confirm STOP. Switch it off at its power switch."
+            )
 
     def show_banner(self, text: str) -> None:
         """The red banner under the header (device faults, disconnects)."""

@@ -1,0 +1,90 @@
+"""History screen, home summary and devices screen (issue 5 §6, issue 6 TUI part)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from rich.console import Console
+from textual.widgets import DataTable, Input, Static
+
+from massage_ctl.history import HistoryStore
+from massage_ctl.tui.screens.devices import DevicesScreen
+from massage_ctl.tui.screens.history import HistoryScreen
+from massage_ctl.tui.screens.library import LibraryScreen
+
+from .helpers import make_app, wait_for
+
+URL = "sim://chair?speed=max"
+
+
+def _text(widget: Static) -> str:
+    console = Console(width=100, record=True, file=io.StringIO())
+    console.print(widget.content)
+    return console.export_text()
+
+
+def _record_session(store: HistoryStore) -> None:
+    sid = store.start_session("gentle-sciatica", "abc123", "sim://chair", "gentle", 0.8, 900_000)
+    store.add_pain(7, session_id=sid, when="before")
+    store.finish_session(sid, "completed", 900_000)
+    store.add_pain(4, session_id=sid, when="after")
+
+
+async def test_history_screen_shows_a_recorded_session(tmp_path: Path) -> None:
+    app = make_app(URL, tmp_path)
+    assert app.store is not None
+    _record_session(app.store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        library = app.screen
+        assert isinstance(library, LibraryScreen)
+        summary = _text(library.query_one("#home-summary", Static))
+        assert "Last session: gentle-sciatica" in summary and "completed" in summary
+        await pilot.press("h")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), "history")
+        table = _text(app.screen.query_one("#history-table", Static))
+        assert "gentle-sciatica" in table and "completed" in table
+        assert "7" in table and "4" in table
+        await pilot.press("b")
+        await pilot.pause()
+        assert app.screen is library
+
+
+async def test_history_screen_with_no_sessions_says_so(tmp_path: Path) -> None:
+    app = make_app(URL, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("h")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), "history")
+        assert "No sessions recorded yet" in _text(app.screen.query_one("#history-table", Static))
+
+
+async def test_devices_screen_lists_simulators_and_connects(tmp_path: Path) -> None:
+    app = make_app(URL, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, DevicesScreen), "devices")
+        screen = app.screen
+        table = screen.query_one("#device-table", DataTable)
+        await wait_for(pilot, lambda: table.row_count >= 3, "the scan results")
+        urls = [str(k.value) for k in table.rows]
+        assert {"sim://chair", "sim://bed", "sim://pad"} <= set(urls)
+        table.focus()
+        table.move_cursor(row=urls.index("sim://pad"))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.device_url == "sim://pad", "the pad connected")
+        assert app.device_profile.id == "pad"
+
+
+async def test_devices_screen_explains_a_bad_url(tmp_path: Path) -> None:
+    app = make_app(URL, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, DevicesScreen), "devices")
+        screen = app.screen
+        screen.query_one("#url", Input).value = "sim://sofa"
+        screen.query_one("#url", Input).focus()
+        await pilot.press("enter")
+        status = screen.query_one("#device-status", Static)
+        await wait_for(pilot, lambda: "Could not use" in _text(status), "the error")
+        assert "sim://sofa" in _text(status)
+        assert app.device_url == URL  # unchanged
