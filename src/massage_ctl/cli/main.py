@@ -35,8 +35,8 @@ COMMAND_MODULES: tuple[str, ...] = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full parser with every available subcommand."""
+def build_parser(commands: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
+    """The parser, with the subcommands named in ``commands`` (default: all of them)."""
     parser = argparse.ArgumentParser(
         prog="massage-ctl",
         description="Controller for home massage devices. With no command, opens the terminal UI.",
@@ -48,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="device for the terminal UI (default: from your config, else sim://chair)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in commands:
         try:
             module = importlib.import_module(f"massage_ctl.cli.cmd_{name}")
         except ModuleNotFoundError as err:
@@ -66,10 +66,39 @@ def report_error(err: MassageCtlError) -> None:
         print(f"  hint: {err.hint}", file=sys.stderr)
 
 
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The subcommand word in ``argv`` (skipping options and the value of ``--device``)."""
+    skip_value = False
+    for token in argv:
+        if skip_value:
+            skip_value = False
+        elif token == "--device":
+            skip_value = True
+        elif not token.startswith("-"):
+            return token
+    return None
+
+
+def _commands_needed(argv: Sequence[str]) -> Sequence[str]:
+    """Only the subcommand modules this invocation needs.
+
+    Importing every command (and with them the compiler, player and drivers) would cost the
+    terminal UI — the no-argument case — a noticeable part of its start-up time.
+    """
+    command = _command_in(argv)
+    wants_help = any(t in ("-h", "--help") for t in argv)
+    if command in COMMAND_MODULES:
+        return (command,)
+    if command is None and not wants_help:
+        return ()
+    return COMMAND_MODULES  # top-level help, or an unknown command: list them all
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(_commands_needed(arguments))
+    args = parser.parse_args(arguments)
     try:
         if args.command is None:
             from massage_ctl.cli.tui_entry import open_tui
