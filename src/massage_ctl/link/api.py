@@ -91,8 +91,9 @@ class ControlLink(Protocol):
         """Queue a setpoint; the newest per channel wins (no backlog). Never blocks."""
         ...
 
-    async def start_session(self) -> None:
-        """Start (or restart after a clear) a session on the device; acknowledged."""
+    async def start_session(self) -> int:
+        """Start (or, after a latched stop, clear and restart) a session; acknowledged.
+        Returns the watchdog period the device uses (ms)."""
         ...
 
     async def end_session(self) -> None:

@@ -1,0 +1,48 @@
+"""Play a 30-minute program on ``sim://chair?speed=max`` (codec + simulator); wall time.
+
+Run: ``python benchmarks/bench_play_speedmax.py [runs]``. Target (DESIGN §6): ≤ 1 s.
+The program is the built-in ``swedish-full-back`` fitted to 30 minutes (``--minutes 30``).
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+
+from massage_ctl.clock import new_event_loop
+from massage_ctl.compiler import compile_program
+from massage_ctl.player import Session
+from massage_ctl.program import load_program
+from massage_ctl.safety import STANDARD
+
+
+def one_run() -> tuple[float, float, str]:
+    program = load_program("swedish-full-back")
+    session = Session(
+        "sim://chair?speed=max",
+        lambda p: compile_program(program, p, STANDARD, minutes=30),
+        STANDARD,
+    )
+    loop = new_event_loop(None)
+    try:
+        t0 = time.perf_counter()
+        result = loop.run_until_complete(session.run())
+        return time.perf_counter() - t0, loop.time(), result.outcome
+    finally:
+        loop.close()
+
+
+def main() -> None:
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    walls = []
+    for _ in range(runs):
+        wall, simulated, outcome = one_run()
+        walls.append(wall)
+        print(f"  run: {wall:.3f} s wall for {simulated / 60:.1f} simulated min ({outcome})")
+    print(f"play 30-min program at speed=max: median {statistics.median(walls):.3f} s "
+          f"over {runs} runs (target ≤ 1 s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,216 @@
+"""The player guard — safety layer 2 (DESIGN §4): every outgoing setpoint is checked again.
+
+The compiler already produced a safe timeline, but the player changes things at run time (live
+intensity, pause/resume ramps, skip) and a timeline may come from elsewhere. The guard sits
+between the player and the link and makes sure nothing above the *active limits* is ever sent:
+
+* value cap = device hard max ∩ timeline channel cap ∩ safety profile cap (``max_intensity``
+  for vibration/pressure/roller, ``heat_max_c`` for heat; a roller *position* is not an
+  intensity and is capped by the device only);
+* ramp rate = device ``max_ramp_per_s`` ∩ safety ``max_ramp_per_s`` (intensity channels),
+  judged from the value the channel has *at that moment* according to the guard's own model
+  of what it commanded (a deterministic model; telemetry lags by up to 100 ms);
+* patterns: unsupported → ``steady``; percussion (``tap``, fast ``pulse``) under a profile
+  that forbids it → ``steady`` / slowed pulse; rhythm rate within the channel's range;
+* the live intensity scale multiplies intensity channels and can never push past a cap.
+
+The guard never refuses a setpoint (which could leave a channel where it was); it *clamps* and
+records a warning. Only a channel the device does not have is an error.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from massage_ctl.devices import ChannelSpec, DeviceProfile
+from massage_ctl.errors import SafetyError
+from massage_ctl.link.api import ChannelSetpoint
+from massage_ctl.safety import SafetyProfile
+from massage_ctl.timeline import Timeline
+
+#: Kinds whose envelope is an intensity (scaled by the live intensity, capped by the profile).
+INTENSITY_KINDS: frozenset[str] = frozenset({"vibration", "pressure", "roller"})
+#: Longest ramp the guard lets through (the wire carries u32 ms; an hour is plenty).
+MAX_RAMP_MS = 3_600_000
+#: Largest live-intensity factor (intensity 1.0 over a timeline compiled at 0.1); caps still hold.
+MAX_SCALE = 10.0
+_EPS = 1e-9
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelLimits:
+    """The active limits of one channel (what the guard enforces)."""
+
+    cap: float
+    ramp_per_s: float
+    scaled: bool  # whether the live intensity scale applies
+    patterns: tuple[str, ...]
+    rate_hz: tuple[float, float]
+    percussion_allowed: bool
+    percussion_pulse_hz: float
+
+
+def channel_limits(
+    spec: ChannelSpec, safety: SafetyProfile, timeline_cap: float | None = None
+) -> ChannelLimits:
+    """Intersect device, safety profile and (optionally) timeline limits for one channel."""
+    cap = spec.hard_max
+    ramp = spec.max_ramp_per_s
+    if spec.kind in INTENSITY_KINDS:
+        cap = min(cap, safety.max_intensity)
+        ramp = min(ramp, safety.max_ramp_per_s)
+    elif spec.kind == "heat":
+        cap = min(cap, safety.heat_max_c)
+    if timeline_cap is not None:
+        cap = min(cap, timeline_cap)
+    return ChannelLimits(
+        cap=max(0.0, cap),
+        ramp_per_s=ramp,
+        scaled=spec.kind in INTENSITY_KINDS,
+        patterns=tuple(spec.patterns),
+        rate_hz=spec.rate_hz,
+        percussion_allowed=safety.percussion_allowed,
+        percussion_pulse_hz=safety.percussion_pulse_hz,
+    )
+
+
+def timeline_caps(timeline: Timeline) -> dict[str, float]:
+    """The program's own caps per channel, for :class:`Guard`.
+
+    The compiler lists ``ChannelInfo.max`` *after* applying ``--intensity``; the live intensity
+    may go back up to 1.0, so intensity channels get that scale divided out again (the safety
+    profile and the device still cap them independently).
+    """
+    scale = timeline.intensity if timeline.intensity > 0 else 1.0
+    return {
+        c.id: c.max / scale if c.kind in INTENSITY_KINDS else c.max for c in timeline.channels
+    }
+
+
+@dataclass(slots=True)
+class _Course:
+    """What the guard last commanded on one channel: a linear ramp from a start value."""
+
+    start_value: float = 0.0
+    start_ms: float = 0.0
+    target: float = 0.0
+    ramp_ms: float = 0.0
+
+    def value_at(self, t_ms: float) -> float:
+        if self.ramp_ms <= 0 or t_ms >= self.start_ms + self.ramp_ms:
+            return self.target
+        frac = max(0.0, (t_ms - self.start_ms) / self.ramp_ms)
+        return self.start_value + (self.target - self.start_value) * frac
+
+
+class Guard:
+    """Re-checks every outgoing setpoint against the active limits; clamps and warns.
+
+    ``timeline_caps`` maps channel id → the timeline's effective cap (``ChannelInfo.max``).
+    Call :meth:`apply` for each setpoint about to be sent (it updates the guard's model of the
+    channel), :meth:`reset` after a STOP (every output is then zero).
+    """
+
+    def __init__(
+        self,
+        device: DeviceProfile,
+        safety: SafetyProfile,
+        timeline_caps: Mapping[str, float] | None = None,
+    ) -> None:
+        caps = timeline_caps or {}
+        self.limits: dict[str, ChannelLimits] = {
+            spec.id: channel_limits(spec, safety, caps.get(spec.id)) for spec in device.channels
+        }
+        self._courses: dict[str, _Course] = {cid: _Course() for cid in self.limits}
+        self._warnings: Counter[str] = Counter()
+
+    # -- model ------------------------------------------------------------------------------
+    def value_at(self, channel: str, t_ms: float) -> float:
+        """The value the guard believes ``channel`` has at ``t_ms``."""
+        return self._courses[channel].value_at(t_ms)
+
+    def target_of(self, channel: str) -> float:
+        """The value ``channel`` is heading to (last guarded target)."""
+        return self._courses[channel].target
+
+    def reset(self, t_ms: float = 0.0) -> None:
+        """Every output is at zero now (after a STOP, a fault or a fresh start)."""
+        for cid in self._courses:
+            self._courses[cid] = _Course(0.0, t_ms, 0.0, 0.0)
+
+    # -- checking ---------------------------------------------------------------------------
+    def apply(self, sp: ChannelSetpoint, t_ms: float, scale: float = 1.0) -> ChannelSetpoint:
+        """The safe version of ``sp`` sent at ``t_ms`` with live intensity ``scale``.
+
+        Raises :class:`SafetyError` only for a channel the device does not have.
+        """
+        lim = self.limits.get(sp.channel)
+        if lim is None:
+            raise SafetyError(
+                f"setpoint for unknown channel {sp.channel!r}",
+                hint="the timeline was compiled for another device; compile it for this one",
+            )
+        value = sp.value
+        if not math.isfinite(value):
+            self._warn(f"{sp.channel}: invalid value {value!r} replaced by 0")
+            value = 0.0
+        if lim.scaled:
+            value *= min(max(scale, 0.0), MAX_SCALE) if math.isfinite(scale) else 0.0
+        if value > lim.cap + _EPS:
+            self._warn(f"{sp.channel}: {value:.3g} clamped to the cap {lim.cap:.3g}")
+            value = lim.cap
+        value = max(0.0, min(value, lim.cap))
+
+        current = self.value_at(sp.channel, t_ms)
+        ramp_ms = max(0, int(sp.ramp_ms))
+        needed_ms = math.ceil(abs(value - current) / lim.ramp_per_s * 1000.0 - 1e-6)
+        if needed_ms > MAX_RAMP_MS:
+            # Even the longest ramp would be too fast: go only as far as the limit allows.
+            step = lim.ramp_per_s * MAX_RAMP_MS / 1000.0
+            value = current + step if value > current else current - step
+            value = max(0.0, min(value, lim.cap))
+            needed_ms = MAX_RAMP_MS
+            self._warn(f"{sp.channel}: change too large for one ramp; target shortened")
+        if ramp_ms < needed_ms:
+            if needed_ms - ramp_ms > 1:  # rounding of the compiler's ramps is not worth a word
+                self._warn(f"{sp.channel}: ramp slowed to the safe rate {lim.ramp_per_s:g}/s")
+            ramp_ms = needed_ms
+        ramp_ms = min(ramp_ms, MAX_RAMP_MS)
+
+        pattern, rate = self._rhythm(sp, lim)
+        self._courses[sp.channel] = _Course(current, t_ms, value, float(ramp_ms))
+        return ChannelSetpoint(sp.channel, value, ramp_ms, pattern, rate)  # type: ignore[arg-type]
+
+    def _rhythm(self, sp: ChannelSetpoint, lim: ChannelLimits) -> tuple[str, float]:
+        pattern: str = sp.pattern
+        rate = sp.rate_hz if math.isfinite(sp.rate_hz) else 0.0
+        if pattern not in lim.patterns:
+            self._warn(f"{sp.channel}: pattern {pattern!r} not supported, using steady")
+            pattern = "steady"
+        if pattern == "steady":
+            return pattern, 0.0
+        lo, hi = lim.rate_hz
+        rate = min(max(rate, lo), hi)
+        if not lim.percussion_allowed:
+            if pattern == "tap":
+                self._warn(f"{sp.channel}: tapping is not allowed by this profile")
+                return "steady", 0.0
+            if pattern == "pulse" and rate > lim.percussion_pulse_hz:
+                if lo > lim.percussion_pulse_hz:  # the device cannot pulse slowly enough
+                    self._warn(f"{sp.channel}: fast pulsing is not allowed, using steady")
+                    return "steady", 0.0
+                self._warn(f"{sp.channel}: pulse slowed to {lim.percussion_pulse_hz:g} Hz")
+                rate = lim.percussion_pulse_hz
+        return pattern, rate
+
+    # -- warnings ---------------------------------------------------------------------------
+    def _warn(self, message: str) -> None:
+        self._warnings[message] += 1
+
+    @property
+    def warnings(self) -> list[str]:
+        """Distinct warnings so far, with how often each happened."""
+        return [m if n == 1 else f"{m} ({n}×)" for m, n in self._warnings.items()]

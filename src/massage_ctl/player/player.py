@@ -1,0 +1,299 @@
+"""The player: plays a :class:`~massage_ctl.timeline.Timeline` on a link, on the loop's clock.
+
+Time comes only from ``loop.time()`` and timers (``loop.call_at``), so the same player runs in
+real time, N× and on the virtual clock (``massage_ctl.clock``). Commands are scheduled by
+absolute deadlines derived from one anchor (``t_anchor`` ↔ ``position_anchor``), never by
+accumulated sleeps, so lateness never adds up.
+
+Live controls (call them on the player's loop; :class:`~massage_ctl.player.runner.SessionRunner`
+does that for other threads):
+
+* :meth:`pause` ramps every output channel to zero at the safe rate and freezes the position;
+* :meth:`resume` re-issues, for every channel, the command active at the frozen position, so
+  the guard ramps it back up from zero at the safe rate;
+* :meth:`adjust` changes the live intensity in steps of 0.1 within 0.1–1.0 (the guard still
+  caps every value);
+* :meth:`skip_phase` jumps to the start of the next phase (safe ramps via the guard);
+* :meth:`request_stop` ends playback at once (the session sends STOP).
+
+A device fault, a device that leaves the running state on its own, or a lost link ends
+playback with outcome ``fault`` / ``disconnect`` and a plain-words message. The player never
+restarts anything by itself: only a new session (a new start) drives outputs again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import bisect
+import math
+from collections.abc import Callable
+
+from massage_ctl.errors import SafetyError
+from massage_ctl.link.api import ChannelSetpoint, ControlLink, LinkStatus
+from massage_ctl.player.events import EventCallback, EventKind, PlayerState, ProgressEvent
+from massage_ctl.player.guard import Guard
+from massage_ctl.timeline import Command, Timeline
+
+INTENSITY_STEP = 0.1
+INTENSITY_MIN = 0.1
+INTENSITY_MAX = 1.0
+
+
+class Player:
+    """Plays one timeline once on one link. See the module docstring for the controls."""
+
+    def __init__(
+        self,
+        link: ControlLink,
+        timeline: Timeline,
+        guard: Guard,
+        *,
+        intensity: float | None = None,
+        progress_ms: int = 250,
+    ) -> None:
+        unknown = sorted({c.channel for c in timeline.commands} - set(guard.limits))
+        if unknown:
+            raise SafetyError(
+                f"the timeline drives channels this device does not have: {', '.join(unknown)}",
+                hint=f"compile the program for the connected device ({link.profile.id})",
+            )
+        self._link = link
+        self._tl = timeline
+        self._guard = guard
+        self._cmds = sorted(timeline.commands, key=lambda c: c.t_ms)
+        self._by_channel: dict[str, list[Command]] = {}
+        for c in self._cmds:
+            self._by_channel.setdefault(c.channel, []).append(c)
+        self._times = {ch: [c.t_ms for c in cs] for ch, cs in self._by_channel.items()}
+        self._compiled_intensity = timeline.intensity if timeline.intensity > 0 else 1.0
+        self.intensity = _clamp_intensity(intensity if intensity else self._compiled_intensity)
+        self._progress_s = progress_ms / 1000.0
+        self._next = 0
+        self._pos_anchor_ms = 0.0
+        self._t_anchor = 0.0
+        self._paused = False
+        self._started = False
+        self._outcome: PlayerState | None = None
+        self._message = ""
+        self._seen_running = False
+        self._waiter: asyncio.Future[None] | None = None
+        self._subscribers: list[EventCallback] = []
+        self._warned = 0
+
+    # -- events -------------------------------------------------------------------------------
+    def subscribe(self, callback: EventCallback) -> Callable[[], None]:
+        """Call ``callback`` with every :class:`ProgressEvent`; returns an unsubscribe function."""
+        self._subscribers.append(callback)
+        return lambda: self._subscribers.remove(callback) if callback in self._subscribers else None
+
+    def _emit(self, kind: EventKind, message: str = "", state: PlayerState | None = None) -> None:
+        status = self._link.status
+        pos = self.position_ms()
+        phase = self._tl.phase_at(int(pos))
+        event = ProgressEvent(
+            kind=kind,
+            state=state or ("paused" if self._paused else "playing"),
+            elapsed_ms=int(pos),
+            duration_ms=self._tl.duration_ms,
+            phase=phase.name if phase else None,
+            phase_index=phase.index if phase else None,
+            intensity=self.intensity,
+            actual=dict(status.actual) if status else {},
+            device_state=status.state if status else None,
+            message=message,
+        )
+        for cb in list(self._subscribers):
+            cb(event)
+
+    # -- position -----------------------------------------------------------------------------
+    @property
+    def paused(self) -> bool:
+        """True while paused."""
+        return self._paused
+
+    @property
+    def outcome(self) -> PlayerState | None:
+        """How playback ended (None while it runs)."""
+        return self._outcome
+
+    @property
+    def message(self) -> str:
+        """The plain-words reason playback ended (faults, lost link), or ""."""
+        return self._message
+
+    @property
+    def guard_warnings(self) -> list[str]:
+        """What the guard had to clamp during this playback."""
+        return self._guard.warnings
+
+    def position_ms(self) -> float:
+        """Where in the timeline we are (ms); frozen while paused."""
+        if self._paused or not self._started:
+            return self._pos_anchor_ms
+        loop = asyncio.get_running_loop()
+        pos = self._pos_anchor_ms + (loop.time() - self._t_anchor) * 1000.0
+        return min(max(pos, 0.0), float(self._tl.duration_ms))
+
+    def _set_position(self, pos_ms: float) -> None:
+        self._pos_anchor_ms = pos_ms
+        self._t_anchor = asyncio.get_running_loop().time()
+        self._next = bisect.bisect_right([c.t_ms for c in self._cmds], pos_ms)
+
+    # -- sending ------------------------------------------------------------------------------
+    def _send(self, sp: ChannelSetpoint) -> None:
+        now_ms = asyncio.get_running_loop().time() * 1000.0
+        scale = self.intensity / self._compiled_intensity
+        self._link.submit(self._guard.apply(sp, now_ms, scale))
+        warnings = self._guard.warnings
+        if len(warnings) > self._warned:
+            for w in warnings[self._warned :]:
+                self._emit("warning", w)
+            self._warned = len(warnings)
+
+    def _send_command(self, cmd: Command, pos_ms: float) -> None:
+        remaining = max(0, math.ceil(cmd.t_ms + cmd.ramp_ms - pos_ms))
+        self._send(ChannelSetpoint(cmd.channel, cmd.value, remaining, cmd.pattern, cmd.rate_hz))
+
+    def _reissue(self, pos_ms: float) -> None:
+        """Send each channel's command active at ``pos_ms`` (the guard makes the ramps safe)."""
+        for ch, cmds in self._by_channel.items():
+            i = bisect.bisect_right(self._times[ch], pos_ms) - 1
+            if i >= 0:
+                self._send_command(cmds[i], pos_ms)
+            else:
+                self._send(ChannelSetpoint(ch, 0.0, 0))
+
+    def _zero_all(self) -> None:
+        for ch in self._by_channel:
+            if self._link.profile.channel(ch).kind != "position":  # where the roller is ≠ pressure
+                self._send(ChannelSetpoint(ch, 0.0, 0))
+
+    # -- controls -----------------------------------------------------------------------------
+    def pause(self) -> None:
+        """Ramp every channel to zero at the safe rate and freeze the position."""
+        if self._outcome or self._paused:
+            return
+        self._pos_anchor_ms = self.position_ms()
+        self._paused = True
+        self._zero_all()
+        self._emit("state", "paused")
+        self._wake()
+
+    def resume(self) -> None:
+        """Ramp back up to where the timeline is, at the safe rate, and play on."""
+        if self._outcome or not self._paused:
+            return
+        self._paused = False
+        self._set_position(self._pos_anchor_ms)
+        self._reissue(self._pos_anchor_ms)
+        self._emit("state", "resumed")
+        self._wake()
+
+    def adjust(self, delta: float) -> float:
+        """Change the live intensity by ``delta`` (rounded to 0.1 steps, 0.1–1.0)."""
+        new = _clamp_intensity(round((self.intensity + delta) / INTENSITY_STEP) * INTENSITY_STEP)
+        if self._outcome or math.isclose(new, self.intensity):
+            return self.intensity
+        self.intensity = new
+        if not self._paused and self._started:
+            self._reissue(self.position_ms())
+        self._emit("state", f"intensity {new:.1f}")
+        return new
+
+    def skip_phase(self) -> bool:
+        """Jump to the start of the next phase; False when already in the last one."""
+        if self._outcome:
+            return False
+        pos = self.position_ms()
+        nxt = next((p for p in self._tl.phases if p.start_ms > pos), None)
+        if nxt is None:
+            self._emit("state", "already in the last phase")
+            return False
+        self._set_position(float(nxt.start_ms))
+        if not self._paused:  # while paused it stays paused, at the new position
+            self._reissue(float(nxt.start_ms))
+        self._emit("state", f"skipped to {nxt.name}")
+        self._wake()
+        return True
+
+    def request_stop(self, outcome: PlayerState = "stop", message: str = "") -> None:
+        """End playback now (the session sends STOP). Safe to call at any time, repeatedly."""
+        if self._outcome is None:
+            self._outcome = outcome
+            self._message = message
+        self._wake()
+
+    # -- telemetry ----------------------------------------------------------------------------
+    def _on_status(self, status: LinkStatus) -> None:
+        if self._outcome:
+            return
+        if status.is_fault:
+            what = ", ".join(status.faults) or status.state.replace("_", " ")
+            self.request_stop("fault", f"the device reported a fault ({what}) and stopped")
+        elif status.state == "running":
+            self._seen_running = True
+        elif self._seen_running and status.is_stopped:
+            self.request_stop("fault", f"the device stopped on its own (state {status.state})")
+
+    def _wake(self) -> None:
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
+
+    # -- playing ------------------------------------------------------------------------------
+    async def play(self) -> PlayerState:
+        """Play to the end or until stopped; returns the outcome. Emits a ``finished`` event."""
+        loop = asyncio.get_running_loop()
+        self._guard.reset(loop.time() * 1000.0)
+        unsubscribe = self._link.subscribe(self._on_status)
+        watch = loop.create_task(self._watch_link())
+        self._set_position(0.0)
+        self._next = 0  # commands at t=0 are still to be sent
+        self._started = True
+        self._emit("state", "started")
+        next_progress = loop.time()
+        try:
+            while self._outcome is None:
+                deadline = math.inf
+                if not self._paused:
+                    # +1 µs: a timer fires within the clock's resolution, a hair early; without
+                    # the tolerance the loop would spin on the virtual clock.
+                    pos = self.position_ms() + 1e-3
+                    while self._next < len(self._cmds) and self._cmds[self._next].t_ms <= pos:
+                        self._send_command(self._cmds[self._next], pos)
+                        self._next += 1
+                    if self._next >= len(self._cmds) and pos >= self._tl.duration_ms:
+                        self._outcome = "completed"
+                        break
+                    due = self._cmds[self._next].t_ms if self._next < len(self._cmds) else None
+                    due_ms = self._tl.duration_ms if due is None else due
+                    deadline = self._t_anchor + (due_ms - self._pos_anchor_ms) / 1000.0
+                now = loop.time() + 1e-6
+                if now >= next_progress:
+                    self._emit("progress")
+                    next_progress = max(next_progress + self._progress_s, now)
+                await self._sleep_until(min(deadline, next_progress))
+        finally:
+            watch.cancel()
+            unsubscribe()
+        if self._outcome in ("fault", "disconnect"):
+            self._emit("fault", self._message, self._outcome)
+        self._emit("finished", self._message, self._outcome)
+        return self._outcome
+
+    async def _sleep_until(self, when: float) -> None:
+        loop = asyncio.get_running_loop()
+        self._waiter = loop.create_future()
+        handle = loop.call_at(when, self._wake)
+        try:
+            await self._waiter
+        finally:
+            handle.cancel()
+            self._waiter = None
+
+    async def _watch_link(self) -> None:
+        err = await self._link.wait_failed()
+        self.request_stop("disconnect", f"lost the connection to the device ({err})")
+
+
+def _clamp_intensity(x: float) -> float:
+    return round(min(max(x, INTENSITY_MIN), INTENSITY_MAX), 1)

@@ -1,0 +1,224 @@
+"""A session: connect, compile for the connected device, play, record, and always stop.
+
+:class:`Session` is the async core (one event loop); :class:`~massage_ctl.player.runner.
+SessionRunner` puts it on a thread. Whatever way :meth:`Session.run` ends — program end, STOP,
+a fault, a lost link, an exception, cancellation (Ctrl-C, SIGTERM, SIGHUP via the runner) —
+the ``finally`` block sends STOP (and waits for its confirmation, bounded) and hands the
+outcome to the recorder, so the history never keeps a session "running".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from massage_ctl.devices import DeviceProfile
+from massage_ctl.errors import DisconnectedError, MassageCtlError
+from massage_ctl.link.api import ControlLink
+from massage_ctl.player.events import EventCallback, PlayerState, ProgressEvent
+from massage_ctl.player.guard import Guard, timeline_caps
+from massage_ctl.player.player import Player
+from massage_ctl.safety import SafetyProfile
+from massage_ctl.timeline import Timeline
+
+
+class SessionRecorder(Protocol):
+    """Where a session is recorded (the history). Both calls happen on the session's loop."""
+
+    def started(self, timeline: Timeline, device: DeviceProfile) -> None:
+        """The device is connected and the program compiled; playback is about to start."""
+
+    def finished(self, outcome: PlayerState, message: str, elapsed_ms: int) -> None:
+        """The session ended with ``outcome`` (a history outcome), a plain-words message and
+        how far into the program it got."""
+
+
+@dataclass(slots=True)
+class SessionResult:
+    """How a session ended."""
+
+    outcome: PlayerState
+    message: str = ""
+    stop_confirmed: bool = False
+    timeline: Timeline | None = None
+    device: DeviceProfile | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class LinkConnection:
+    """A :class:`~massage_ctl.link.Link` with its transport, opened by :func:`open_link`."""
+
+    link: ControlLink
+    closers: list[Callable[[], object]] = field(default_factory=list)
+
+    async def close(self) -> None:
+        """Close the link's tasks, then the transport."""
+        for closer in self.closers:
+            result = closer()
+            if asyncio.iscoroutine(result):
+                with contextlib.suppress(MassageCtlError, OSError):
+                    await result
+
+
+async def open_link(device_url: str) -> LinkConnection:
+    """Open the transport for ``device_url`` and do the handshake."""
+    from massage_ctl.link.link import Link
+    from massage_ctl.transports import open_transport
+
+    transport = open_transport(device_url)
+    await transport.open()
+    link = Link(transport)
+    conn = LinkConnection(link, [link.close, transport.close])
+    try:
+        await link.connect()
+    except BaseException:
+        await conn.close()
+        raise
+    return conn
+
+
+class Session:
+    """One massage session on one device. Create, :meth:`subscribe`, then ``await run()``.
+
+    ``build_timeline(profile)`` compiles the program for the connected device (raise a
+    :class:`MassageCtlError` to refuse). ``connect`` opens the link (default: :func:`open_link`
+    on ``device_url``). The controls (:meth:`pause` …) must be called on the session's loop.
+    """
+
+    def __init__(
+        self,
+        device_url: str,
+        build_timeline: Callable[[DeviceProfile], Timeline],
+        safety: SafetyProfile,
+        *,
+        intensity: float | None = None,
+        recorder: SessionRecorder | None = None,
+        connect: Callable[[], asyncio.Future[LinkConnection]] | None = None,
+    ) -> None:
+        self.device_url = device_url
+        self._build = build_timeline
+        self._safety = safety
+        self._intensity = intensity
+        self._recorder = recorder
+        self._connect = connect or (lambda: asyncio.ensure_future(open_link(device_url)))
+        self._subs: list[EventCallback] = []
+        self._player: Player | None = None
+        self._link: ControlLink | None = None
+        self._stop_task: asyncio.Task[bool] | None = None
+        self._early: PlayerState | None = None  # a stop requested before playback began
+
+    def subscribe(self, callback: EventCallback) -> None:
+        """Receive every :class:`ProgressEvent` (on the session's loop)."""
+        self._subs.append(callback)
+
+    def _emit(self, event: ProgressEvent) -> None:
+        for cb in list(self._subs):
+            cb(event)
+
+    # -- controls -----------------------------------------------------------------------------
+    def pause(self) -> None:
+        """Pause playback (outputs ramp to zero safely)."""
+        if self._player:
+            self._player.pause()
+
+    def resume(self) -> None:
+        """Resume playback (outputs ramp back up safely)."""
+        if self._player:
+            self._player.resume()
+
+    def adjust(self, delta: float) -> None:
+        """Change the live intensity by ``delta`` (0.1 steps, 0.1–1.0, capped by the guard)."""
+        if self._player:
+            self._player.adjust(delta)
+
+    def skip_phase(self) -> None:
+        """Jump to the next phase."""
+        if self._player:
+            self._player.skip_phase()
+
+    def stop(self, outcome: PlayerState = "stop") -> None:
+        """STOP now: the STOP frames leave in this very loop iteration. ``outcome`` is what the
+        history records: ``stop`` (STOP key), ``stopped`` (ended early), ``interrupted``."""
+        if self._early is None:
+            self._early = outcome
+        if self._player:
+            self._player.request_stop(outcome)
+        if self._link is not None and self._stop_task is None:
+            self._stop_task = asyncio.get_running_loop().create_task(self._link.stop())
+
+    # -- running ------------------------------------------------------------------------------
+    async def run(self) -> SessionResult:
+        """Connect, compile, play and stop. Errors before playback propagate (nothing was
+        driven); once playback began, every ending is a :class:`SessionResult`."""
+        conn = await self._connect()
+        self._link = conn.link
+        result = SessionResult("interrupted")
+        started = False
+        try:
+            profile = conn.link.profile
+            result.device = profile
+            timeline = self._build(profile)
+            result.timeline = timeline
+            caps = timeline_caps(timeline)
+            player = Player(conn.link, timeline, Guard(profile, self._safety, caps),
+                            intensity=self._intensity)
+            player.subscribe(self._emit)
+            if self._early is not None:  # stopped while connecting: never start
+                result.outcome = self._early
+                return result
+            if self._recorder:
+                self._recorder.started(timeline, profile)
+            started = True
+            self._player = player
+            await conn.link.start_session()
+            if self._early is not None:
+                player.request_stop(self._early)
+            result.outcome = await player.play()
+            result.message = _final_message(player)
+            result.warnings = self._guard_warnings(player)
+        except asyncio.CancelledError:
+            result.outcome = "interrupted"
+            result.message = "the controller was interrupted"
+            raise
+        except DisconnectedError as err:
+            result.outcome, result.message = "disconnect", f"lost the connection: {err}"
+            if not started:
+                raise
+        except MassageCtlError as err:
+            result.outcome, result.message = "fault", str(err)
+            if not started:
+                raise
+        finally:
+            result.stop_confirmed = await self._final_stop(conn.link)
+            if started and self._recorder:
+                elapsed = int(self._player.position_ms()) if self._player else 0
+                self._recorder.finished(result.outcome, result.message, elapsed)
+            await conn.close()
+        return result
+
+    async def _final_stop(self, link: ControlLink) -> bool:
+        # Shielded: a second cancellation (impatient Ctrl-C) must not cut the STOP short.
+        task = self._stop_task or asyncio.ensure_future(link.stop())
+        self._stop_task = task
+        try:
+            return await asyncio.shield(task)
+        except asyncio.CancelledError:
+            return await task
+        except MassageCtlError:
+            return False
+
+    @staticmethod
+    def _guard_warnings(player: Player) -> list[str]:
+        return list(player.guard_warnings)
+
+
+def _final_message(player: Player) -> str:
+    return {
+        "completed": "program completed",
+        "stop": "STOP sent — device stopped",
+        "stopped": "session ended early",
+    }.get(player.outcome or "", player.message)

@@ -1,0 +1,86 @@
+"""``massage-ctl run`` end to end, as a user runs it (subprocesses, a real pty)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+BIN = Path(sys.executable).parent
+
+
+def _serve_pty(tmp_path: Path, profile: str = "pad") -> tuple[subprocess.Popen[str], str, Path]:
+    trace = tmp_path / "trace.jsonl"
+    sim = subprocess.Popen(
+        [str(BIN / "massage-sim"), "serve", "--pty", "--profile", profile, "--trace", str(trace)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    assert sim.stdout is not None
+    where = sim.stdout.readline().strip()
+    assert where.startswith("/dev/"), where
+    return sim, where, trace
+
+
+def test_ctrl_c_stops_the_device_and_records_the_session(tmp_path: Path) -> None:
+    sim, port, trace = _serve_pty(tmp_path)
+    try:
+        run = subprocess.Popen(
+            [str(BIN / "massage-ctl"), "run", "quick-10-minute", "--device", f"serial://{port}?baud=115200"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
+            env={**os.environ},
+        )
+
+        assert run.stdout is not None
+        first = run.stdout.readline()  # the first progress line: playback has begun
+        assert "started" in first or "%" in first, first
+        time.sleep(2.0)  # let it drive the device for a moment
+        run.send_signal(signal.SIGINT)
+        rest, err = run.communicate(timeout=20)
+        out = first + rest
+        assert run.returncode == 130, err
+        assert "STOP sent — device stopped" in out
+        time.sleep(0.3)  # a few more status ticks into the trace
+    finally:
+        sim.terminate()
+        sim.wait(timeout=10)
+    samples = [json.loads(x) for x in trace.read_text().splitlines()]
+    samples = [s for s in samples if "state" in s]
+    assert any(any(s["channels"].values()) for s in samples), "the device was never driven"
+    last = samples[-1]
+    assert last["state"] == "stopped"
+    assert all(v == 0 for v in last["channels"].values())
+
+    history = subprocess.run(
+        [str(BIN / "massage-ctl"), "history", "--json"], capture_output=True, text=True,
+        check=False,
+    )
+    if history.returncode == 0 and history.stdout.strip().startswith(("[", "{")):
+        assert '"stop"' in history.stdout
+
+
+@pytest.mark.timeout(60)
+def test_speed_max_plays_a_program_to_completion_quickly_and_records_it() -> None:
+    done = subprocess.run(
+        [str(BIN / "massage-ctl"), "run", "quick-10-minute", "--device", "sim://pad?speed=max",
+         "--pain-before", "5", "--pain-after", "3"],
+        capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=50, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Session completed" in done.stdout
+    assert "100%" in done.stdout  # plain progress lines when stdout is not a terminal
+
+
+def test_unknown_program_is_one_clear_line() -> None:
+    done = subprocess.run(
+        [str(BIN / "massage-ctl"), "run", "no-such-program"],
+        capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=30, check=False,
+    )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr.startswith("massage-ctl: error:")

@@ -1,0 +1,224 @@
+"""Link behaviour against a scripted protocol-speaking device, on the virtual clock."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from typing import Any
+
+import pytest
+
+from massage_ctl.errors import DisconnectedError, LinkError
+from massage_ctl.link import ChannelSetpoint, Link
+from massage_ctl.protocol.messages import Heartbeat, SessionStart, Setpoint, Stop
+
+
+async def connected(device: Any) -> Link:
+    await device.open()
+    link = Link(device)
+    await link.connect()
+    return link
+
+
+def test_handshake_rebuilds_the_device_profile(harness: Any, device_cls: Any) -> None:
+    async def go() -> Any:
+        link = await connected(device_cls(harness.profiles["chair"]))
+        await link.close()
+        return link.profile
+
+    profile = harness.run(go)
+    assert [c.id for c in profile.channels] == [c.id for c in harness.profiles["chair"].channels]
+    assert profile.max_frame_rate_hz == 50
+
+
+def test_schema_mismatch_names_both_hashes(harness: Any, device_cls: Any, script_cls: Any) -> None:
+    async def go() -> None:
+        device = device_cls(harness.profiles["pad"], script_cls(schema_hash=0xDEADBEEF))
+        await connected(device)
+
+    with pytest.raises(LinkError, match="deadbeef") as info:
+        harness.run(go)
+    assert "massage_ctl uses" in str(info.value) and info.value.hint
+
+
+def test_silent_device_is_a_clear_link_error(
+    harness: Any, device_cls: Any, script_cls: Any
+) -> None:
+    async def go() -> None:
+        await connected(device_cls(harness.profiles["pad"], script_cls(silent=True)))
+
+    with pytest.raises(LinkError, match="no answer to the handshake"):
+        harness.run(go)
+
+
+def test_lost_acks_are_retried_with_the_same_sequence_number(
+    harness: Any, device_cls: Any, script_cls: Any
+) -> None:
+    async def go() -> list[int]:
+        device = device_cls(harness.profiles["pad"])
+        link = await connected(device)
+        device.script.drop_acks = 2
+        assert await link.start_session() == 500
+        await link.close()
+        return [r.seq for r in device.received if isinstance(r.msg, SessionStart)]
+
+    seqs = harness.run(go)
+    assert len(seqs) == 3 and len(set(seqs)) == 1
+
+
+def test_gives_up_after_the_retries(harness: Any, device_cls: Any) -> None:
+    async def go() -> None:
+        device = device_cls(harness.profiles["pad"])
+        link = await connected(device)
+        device.script.drop_acks = 100
+        await link.start_session()
+
+    with pytest.raises(LinkError, match="no acknowledgement for SESSION_START after 4 tries"):
+        harness.run(go)
+
+
+def test_heartbeats_every_100_ms_and_frame_budget_kept(harness: Any, device_cls: Any) -> None:
+    async def go() -> tuple[list[float], list[float], int]:
+        device = device_cls(harness.profiles["pad"])  # 20 frames/s
+        link = await connected(device)
+        await link.start_session()
+        t0 = asyncio.get_running_loop().time()
+        for i in range(200):  # flood: 200 setpoints/s per channel for 1 s
+            for ch in ("vib.hips", "vib.mid-back"):
+                link.submit(ChannelSetpoint(ch, (i % 10) / 10, 100))
+            await asyncio.sleep(0.005)
+        await asyncio.sleep(0.5)
+        await link.close()
+        rx = [r for r in device.received if r.t >= t0]
+        hb = [r.t for r in rx if isinstance(r.msg, Heartbeat)]
+        return hb, [r.t for r in rx], link.coalesced
+
+    hb, times, coalesced = harness.run(go)
+    gaps = [b - a for a, b in itertools.pairwise(hb)]
+    assert max(gaps) <= 0.1 + 0.025 + 1e-5  # may slip by half a frame interval (pad: 50 ms)
+    # Never more than 20 frames in any 1-second window.
+    assert max(sum(1 for t in times if s <= t < s + 1.0) for s in times) <= 20
+    assert coalesced > 300, (coalesced, len(times))  # stale setpoints replaced, not queued
+
+
+def test_newest_setpoint_wins_and_channels_are_packed(harness: Any, device_cls: Any) -> None:
+    async def go() -> list[Any]:
+        device = device_cls(harness.profiles["chair"])
+        link = await connected(device)
+        await link.start_session()
+        await asyncio.sleep(0.2)
+        for v in (0.1, 0.2, 0.3):
+            link.submit(ChannelSetpoint("air.neck", v, 1000))
+        link.submit(ChannelSetpoint("air.feet", 0.4, 1000))
+        await asyncio.sleep(0.3)
+        await link.close()
+        return [r.msg for r in device.received if isinstance(r.msg, Setpoint)]
+
+    frames = harness.run(go)
+    assert len(frames) == 1 and len(frames[0].entries) == 2
+    neck = frames[0].entries[0]
+    assert neck.target == round(0.3 * 0xFFFF)
+
+
+def test_ble_sized_writes_carry_one_entry_per_frame(harness: Any, device_cls: Any) -> None:
+    async def go() -> tuple[list[Any], list[int]]:
+        device = device_cls(harness.profiles["pad"], max_write=20)
+        link = await connected(device)
+        await link.start_session()
+        for ch in ("vib.hips", "vib.mid-back", "vib.upper-back"):
+            link.submit(ChannelSetpoint(ch, 0.3, 1000))
+        await asyncio.sleep(0.5)
+        await link.close()
+        return [r.msg for r in device.received if isinstance(r.msg, Setpoint)], device.writes
+
+    frames, writes = harness.run(go)
+    assert len(frames) == 3 and all(len(f.entries) == 1 for f in frames)
+    assert max(writes) <= 20
+
+
+def test_stop_jumps_the_queue_three_times_then_heartbeat_flag(
+    harness: Any, device_cls: Any
+) -> None:
+    async def go() -> tuple[bool, list[Any], list[Any], list[Any]]:
+        device = device_cls(harness.profiles["pad"])
+        link = await connected(device)
+        await link.start_session()
+        for ch in ("vib.hips", "vib.mid-back"):
+            link.submit(ChannelSetpoint(ch, 0.5, 100))
+        device.script.silent = True  # the device takes the STOPs but does not report (yet)
+        t = asyncio.get_running_loop().time()
+        ok_task = asyncio.ensure_future(link.stop())
+        await asyncio.sleep(0.35)
+        device.script.silent = False
+        device.state = type(device.state).STOPPED
+        device.status()
+        ok = await ok_task
+        await asyncio.sleep(0.3)
+        await link.close()
+        first_stop = next(i for i, r in enumerate(device.received) if isinstance(r.msg, Stop))
+        rx = device.received[first_stop:]
+        before = [r.msg for r in rx if r.t < t + 0.35]
+        later = [r.msg for r in rx if r.t >= t + 0.36]
+        return ok, [r.msg for r in rx], before, later
+
+    ok, after, before, later = harness.run(go)
+    assert ok
+    assert all(isinstance(m, Stop) for m in after[:3])
+    assert not any(isinstance(m, Setpoint) for m in after)  # dropped, never sent after STOP
+    flagged = [m for m in before if isinstance(m, Heartbeat)]
+    assert len(flagged) >= 2 and all(m.stop_requested for m in flagged)
+    assert [m for m in later if isinstance(m, Heartbeat)]
+    assert all(not m.stop_requested for m in later if isinstance(m, Heartbeat))
+
+
+def test_stop_is_safe_before_connect_and_repeatedly(harness: Any, device_cls: Any) -> None:
+    async def go() -> list[bool]:
+        device = device_cls(harness.profiles["pad"])
+        link = Link(device)
+        first = await link.stop()  # transport not even open
+        await device.open()
+        await link.connect()
+        results = [first, await link.stop(), await link.stop()]
+        await link.close()
+        return results
+
+    assert harness.run(go) == [False, True, True]
+
+
+def test_setpoints_are_ignored_after_stop_until_a_new_start(harness: Any, device_cls: Any) -> None:
+    async def go() -> int:
+        device = device_cls(harness.profiles["pad"])
+        link = await connected(device)
+        await link.start_session()
+        await link.stop()
+        link.submit(ChannelSetpoint("vib.hips", 0.5, 100))
+        await asyncio.sleep(0.5)
+        await link.close()
+        return sum(isinstance(r.msg, Setpoint) for r in device.received)
+
+    assert harness.run(go) == 0
+
+
+def test_bad_frames_are_counted_and_skipped(harness: Any, device_cls: Any) -> None:
+    async def go() -> tuple[int, str | None]:
+        device = device_cls(harness.profiles["pad"])
+        link = await connected(device)
+        device._out.put_nowait(b"\x05garbage\x00\xff\xfe\x00")
+        await asyncio.sleep(0.3)
+        await link.close()
+        return link.bad_frames, link.status.state if link.status else None
+
+    bad, state = harness.run(go)
+    assert bad == 2 and state == "idle"  # later STATUS frames still understood
+
+
+def test_disconnect_is_surfaced(harness: Any, device_cls: Any) -> None:
+    async def go() -> Any:
+        device = device_cls(harness.profiles["pad"])
+        link = await connected(device)
+        device.hang_up()
+        err = await link.wait_failed()
+        await link.close()
+        return err
+
+    assert isinstance(harness.run(go), DisconnectedError)

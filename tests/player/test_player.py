@@ -1,0 +1,173 @@
+"""The player on the virtual clock against the in-library fake link."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from massage_ctl.devices import load_device_profile
+from massage_ctl.errors import SafetyError
+from massage_ctl.link.fake import FakeLink
+from massage_ctl.player import Guard, Player, ProgressEvent
+from massage_ctl.player.guard import timeline_caps
+from massage_ctl.safety import GENTLE, STANDARD
+from massage_ctl.timeline import Command, Timeline
+
+PAD = load_device_profile("pad")
+
+
+def make(tl: Timeline, safety: Any = STANDARD) -> tuple[FakeLink, Player, list[ProgressEvent]]:
+    link = FakeLink(PAD)
+    player = Player(link, tl, Guard(PAD, safety, timeline_caps(tl)))
+    events: list[ProgressEvent] = []
+    player.subscribe(events.append)
+    return link, player, events
+
+
+def test_plays_to_the_end_on_time(virtual: Any, timeline: Timeline) -> None:
+    async def go() -> tuple[str, float, float, FakeLink, list[ProgressEvent]]:
+        link, player, events = make(timeline)
+        await link.start_session()
+        t0 = asyncio.get_running_loop().time()
+        outcome = await player.play()
+        end = asyncio.get_running_loop().time() - t0
+        await link.close()
+        return outcome, t0, end, link, events
+
+    outcome, t0, end, link, events = virtual(go)
+    assert outcome == "completed"
+    assert end == pytest.approx(60.0, abs=0.01)
+    # Each command left at its own time (absolute deadlines, no drift).
+    sent_times = sorted({round((t - t0) * 1000) for t, _ in link.sent})
+    assert sent_times == [0, 20_000, 40_000, 55_000]
+    assert events[-1].kind == "finished" and events[-1].state == "completed"
+    phases = {e.phase for e in events if e.kind == "progress"}
+    assert {"warm-up", "work", "cool-down"} <= phases
+    assert all(e.remaining_ms == e.duration_ms - e.elapsed_ms for e in events)
+
+
+def test_pause_ramps_to_zero_safely_and_resume_returns(virtual: Any, timeline: Timeline) -> None:
+    async def go() -> dict[str, Any]:
+        link, player, _ = make(timeline)
+        await link.start_session()
+        task = asyncio.ensure_future(player.play())
+        await asyncio.sleep(30)  # in "work": hips heading to 0.6
+        before = link.actual("vib.hips")
+        player.pause()
+        pos = player.position_ms()
+        await asyncio.sleep(0.5)
+        mid = link.actual("vib.hips")  # 0.2/s: only 0.1 lower after half a second
+        await asyncio.sleep(10)
+        paused = (link.actual("vib.hips"), player.position_ms())
+        player.resume()
+        await asyncio.sleep(1)
+        ramping = link.actual("vib.hips")
+        await asyncio.sleep(5)
+        back = link.actual("vib.hips")
+        player.request_stop("stopped")
+        outcome = await task
+        await link.close()
+        return dict(before=before, mid=mid, paused=paused, pos=pos, ramping=ramping, back=back,
+                    outcome=outcome)
+
+    r = virtual(go)
+    assert r["before"] == pytest.approx(0.6)
+    assert r["mid"] == pytest.approx(0.5, abs=0.01)
+    assert r["paused"] == (0.0, r["pos"])  # at zero, and the program waited
+    assert r["ramping"] == pytest.approx(0.2, abs=0.01)
+    assert r["back"] == pytest.approx(0.6)
+    assert r["outcome"] == "stopped"
+
+
+def test_intensity_keys_step_and_never_pass_the_cap(virtual: Any, make_timeline: Any) -> None:
+    tl = make_timeline(intensity=0.5)  # compiled at half strength
+
+    async def go() -> dict[str, Any]:
+        link, player, _ = make(tl, GENTLE)  # gentle caps at 0.35
+        await link.start_session()
+        task = asyncio.ensure_future(player.play())
+        await asyncio.sleep(25)
+        low = link.actual("vib.lower-back")
+        steps = [player.adjust(+0.1) for _ in range(8)]
+        await asyncio.sleep(14)
+        high = link.actual("vib.lower-back")
+        down = [player.adjust(-0.1) for _ in range(12)]
+        player.request_stop()
+        await task
+        await link.close()
+        return dict(low=low, steps=steps, high=high, down=down,
+                    peak=max(sp.value for _, sp in link.sent))
+
+    r = virtual(go)
+    assert r["low"] == pytest.approx(0.35)  # 0.5 would be the timeline's value: capped
+    assert r["steps"] == [0.6, 0.7, 0.8, 0.9, 1.0, 1.0, 1.0, 1.0]
+    assert r["down"][-1] == 0.1
+    assert r["high"] == pytest.approx(0.35)
+    assert r["peak"] <= GENTLE.max_intensity
+
+
+def test_skip_phase_jumps_to_the_next_phase(virtual: Any, timeline: Timeline) -> None:
+    async def go() -> tuple[bool, float, bool, str, float]:
+        link, player, _ = make(timeline)
+        await link.start_session()
+        task = asyncio.ensure_future(player.play())
+        await asyncio.sleep(5)
+        skipped = player.skip_phase()
+        pos = player.position_ms()
+        await asyncio.sleep(2)
+        player.skip_phase()
+        again = player.skip_phase()  # already in the cool-down
+        outcome = await task
+        elapsed = asyncio.get_running_loop().time()
+        await link.close()
+        return skipped, pos, again, outcome, elapsed
+
+    skipped, pos, again, outcome, elapsed = virtual(go)
+    assert skipped and pos == pytest.approx(20_000, abs=1)
+    assert not again
+    assert outcome == "completed"
+    assert elapsed == pytest.approx(5 + 2 + 20, abs=0.05)  # two phases skipped, one played
+
+
+def test_device_fault_stops_playback_with_a_plain_message(virtual: Any, timeline: Timeline) -> None:
+    async def go() -> tuple[str, list[ProgressEvent], int]:
+        link, player, events = make(timeline)
+        await link.start_session()
+        task = asyncio.ensure_future(player.play())
+        await asyncio.sleep(10)
+        link.inject_fault("over_temperature")
+        n = len(link.sent)
+        outcome = await task
+        await asyncio.sleep(30)  # nothing is sent afterwards: no resume on its own
+        await link.close()
+        return outcome, events, len(link.sent) - n
+
+    outcome, events, later = virtual(go)
+    assert outcome == "fault"
+    fault = [e for e in events if e.kind == "fault"]
+    assert fault and "over_temperature" in fault[0].message
+    assert later == 0
+
+
+def test_lost_link_ends_playback_as_disconnect(virtual: Any, timeline: Timeline) -> None:
+    async def go() -> tuple[str, list[ProgressEvent]]:
+        link, player, events = make(timeline)
+        await link.start_session()
+        task = asyncio.ensure_future(player.play())
+        await asyncio.sleep(3)
+        link.disconnect()
+        outcome = await task
+        await link.close()
+        return outcome, events
+
+    outcome, events = virtual(go)
+    assert outcome == "disconnect"
+    assert "lost the connection" in events[-1].message
+
+
+def test_timeline_for_another_device_is_refused(timeline: Timeline) -> None:
+    bad = Timeline("x", "chair", "standard", 1000, (), (Command(0, "air.neck", 0.2, 1000),))
+    with pytest.raises(SafetyError, match=r"air\.neck"):
+        Player(FakeLink(PAD), bad, Guard(PAD, STANDARD))
