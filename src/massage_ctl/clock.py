@@ -5,7 +5,8 @@ Every timed part of massage_ctl (player, link heartbeats, simulator physics) use
 event loop the session runs on:
 
 * :func:`new_event_loop` with ``speed=1.0`` — a normal loop, real time;
-* ``speed=N`` — a loop whose ``time()`` runs N× faster, and whose waits are N× shorter;
+* ``speed=N`` — a loop whose ``time()`` runs up to N× faster, and whose waits are N× shorter
+  (under load the clock slows down rather than leap, see :data:`MAX_SCALED_STEP_S`);
 * ``speed=None`` (``?speed=max``) — *virtual time*: when nothing is ready to run, the loop
   jumps its clock to the next timer instead of waiting. Only valid when every peer lives in the
   same loop (the in-process simulator), since no real I/O can keep pace with it.
@@ -22,6 +23,10 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+#: Largest jump of a scaled clock between two readings (seconds of device time). Well below the
+#: shortest watchdog (250 ms) and the 100 ms heartbeat period.
+MAX_SCALED_STEP_S = 0.05
+
 
 class _TimeWarpSelector(selectors.BaseSelector):
     """Wraps a real selector; rescales (``speed``) or skips (virtual) the wait in ``select``."""
@@ -29,20 +34,36 @@ class _TimeWarpSelector(selectors.BaseSelector):
     def __init__(self, speed: float | None) -> None:
         self._inner = selectors.DefaultSelector()
         self._speed = speed
-        self.virtual_now = 0.0  # used in virtual mode only
-        self._t0_real = time.monotonic()
+        self.virtual_now = 0.0  # virtual mode: the clock; scaled mode: the last reading
+        self._last_real = time.monotonic()
+        self._waited_real = 0.0  # real seconds spent waiting in select() since the last reading
 
     def now(self) -> float:
         if self._speed is None:
             return self.virtual_now
-        return (time.monotonic() - self._t0_real) * self._speed
+        # Scaled time runs at up to N× real time. Time the loop spent *waiting* (as it asked to)
+        # converts fully; time it spent *busy* — or stalled because another thread held the GIL
+        # or the machine was loaded — advances the clock by at most MAX_SCALED_STEP_S per
+        # reading. A leap would let the device's watchdog expire between two heartbeats that
+        # real hardware would have received in time.
+        real = time.monotonic()
+        elapsed = real - self._last_real
+        waited = min(self._waited_real, elapsed)
+        self._last_real = real
+        self._waited_real = 0.0
+        busy = elapsed - waited
+        self.virtual_now += waited * self._speed + min(busy * self._speed, MAX_SCALED_STEP_S)
+        return self.virtual_now
 
     def select(
         self, timeout: float | None = None
     ) -> list[tuple[selectors.SelectorKey, int]]:
         if self._speed is not None:
             real_timeout = None if timeout is None else timeout / self._speed
-            return self._inner.select(real_timeout)
+            started = time.monotonic()
+            events = self._inner.select(real_timeout)
+            self._waited_real += time.monotonic() - started
+            return events
         # Virtual time: anything ready now (e.g. a call_soon_threadsafe wake-up) runs first.
         events = self._inner.select(0)
         if events or timeout == 0:
@@ -83,7 +104,7 @@ class TimeWarpEventLoop(asyncio.SelectorEventLoop):
 
 
 def new_event_loop(speed: float | None = 1.0) -> asyncio.AbstractEventLoop:
-    """An event loop running at ``speed``× real time; ``None`` = virtual time (as fast as possible)."""
+    """An event loop at ``speed``× real time; ``None`` = virtual time (as fast as possible)."""
     if speed is not None and speed <= 0:
         raise ValueError("speed must be positive")
     if speed == 1.0:

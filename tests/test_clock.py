@@ -1,0 +1,68 @@
+"""Clocks are event loops: virtual time jumps when idle; scaled time never leaps."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from massage_ctl.clock import MAX_SCALED_STEP_S, is_virtual, new_event_loop
+
+
+def _run(speed: float | None, coro_fn):  # type: ignore[no-untyped-def]
+    loop = new_event_loop(speed)
+    try:
+        return loop.run_until_complete(coro_fn())
+    finally:
+        loop.close()
+
+
+def test_virtual_time_runs_a_long_wait_instantly() -> None:
+    async def ten_minutes_of_ticks() -> tuple[float, bool]:
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        for _ in range(6000):
+            await asyncio.sleep(0.1)
+        return loop.time() - start, is_virtual()
+
+    real_start = time.perf_counter()
+    elapsed, virtual = _run(None, ten_minutes_of_ticks)
+    assert virtual
+    assert elapsed == pytest.approx(600.0, abs=1e-6)
+    assert time.perf_counter() - real_start < 60  # far below ten real minutes
+
+
+def test_virtual_timeouts_fire_in_virtual_time() -> None:
+    async def wait_for_nothing() -> float:
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(asyncio.Event().wait(), timeout=30)
+        return loop.time() - start
+
+    assert _run(None, wait_for_nothing) == pytest.approx(30.0, abs=1e-6)
+
+
+def test_scaled_clock_slows_down_instead_of_leaping_over_a_stall() -> None:
+    async def stall() -> float:
+        loop = asyncio.get_running_loop()
+        before = loop.time()
+        time.sleep(0.3)  # the process is blocked: 6 s of device time at 20x
+        return loop.time() - before
+
+    assert _run(20.0, stall) <= MAX_SCALED_STEP_S + 1e-9
+
+
+def test_scaled_clock_runs_faster_than_real_time() -> None:
+    async def sleep_two_device_seconds() -> float:
+        start = time.perf_counter()
+        await asyncio.sleep(2.0)
+        return time.perf_counter() - start
+
+    assert _run(20.0, sleep_two_device_seconds) < 1.0
+
+
+def test_speed_must_be_positive() -> None:
+    with pytest.raises(ValueError):
+        new_event_loop(0)
