@@ -30,6 +30,8 @@ from massage_ctl.transports.url import DeviceURL, parse_device_url
         ("serial://COM4?baud=57600", DeviceURL("serial", "COM4", baud=57600)),
         ("/dev/ttyUSB0", DeviceURL("serial", "/dev/ttyUSB0")),
         ("COM3", DeviceURL("serial", "COM3")),
+        ("/dev/pts/3?baud=57600", DeviceURL("serial", "/dev/pts/3", baud=57600)),
+        ("COM3?baud=9600", DeviceURL("serial", "COM3", baud=9600)),
         ("com12", DeviceURL("serial", "com12")),
         (
             "socket://localhost:7777",

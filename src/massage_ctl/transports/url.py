@@ -176,8 +176,9 @@ def parse_device_url(text: str) -> DeviceURL:
     raw = text.strip()
     if not raw:
         raise _bad(text, "it is empty")
-    if raw.startswith("/") or _WINDOWS_PORT.match(raw):
-        return DeviceURL("serial", raw)
+    if raw.startswith("/") or _WINDOWS_PORT.match(raw.split("?", 1)[0]):
+        # A bare port path, optionally with the serial options: /dev/ttyUSB0?baud=57600.
+        raw = "serial://" + raw
     scheme, sep, rest = raw.partition("://")
     scheme = scheme.lower()
     if not sep:
