@@ -1,0 +1,1 @@
+"""Transport contract tests: one suite, run against every device peer."""
