@@ -15,16 +15,21 @@ really does (``actual``, the value the device reports) follows from the envelope
   (``temp_c``) follows a first-order thermal model toward it and is watched by the device's
   over-temperature cut-out.
 
-Steps are exact for any step length (linear ramps, exponential lag), so the device can be
-advanced at frame arrival times and at its 10 Hz status ticks alone.
+Steps are exact for any step length: the envelope is piecewise linear and the air-cell lag and
+pad temperature are solved in closed form along it (:mod:`massage_sim.exact`), so advancing by
+one long step gives what many short ones give. The device therefore steps a channel only when it
+is observed (status tick, trace sample, a command on it, a state change), and only while it
+moves: :meth:`ChannelModel.advance` reports when a channel has settled.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 
 from massage_ctl.devices import ChannelSpec
+from massage_sim.exact import first_order_follow
 
 #: Time constant of an air cell filling / emptying (s).
 AIR_TAU_S = 0.8
@@ -44,6 +49,10 @@ SAFE_RAMP_DOWN_S = 1.0
 STUCK_TOLERANCE = 0.05
 #: ... for longer than this (s) is reported as stuck.
 STUCK_DETECT_S = 0.5
+#: An air cell this close to its drive has settled (far below what STATUS or the trace resolve).
+SETTLE_VALUE = 1e-12
+#: A pad this close to the temperature its heater drives toward has settled (°C).
+SETTLE_C = 1e-9
 
 
 @dataclass(slots=True)
@@ -67,6 +76,8 @@ class ChannelModel:
     stuck: bool = False
     heater_runaway: bool = False
     mismatch_since_s: float | None = field(default=None)
+    #: Kept by the device core: True while the channel is in its list of moving channels.
+    moving: bool = False
     #: ``spec.kind``, read on every step: kept here rather than fetched from the spec each time.
     _kind: str = field(default="", init=False, repr=False, compare=False)
 
@@ -125,44 +136,103 @@ class ChannelModel:
             self.fast_fall = False
             self.rate = min(self.rate, self.spec.max_ramp_per_s)
 
-    def advance(self, dt: float) -> None:
-        """Move the physics forward by ``dt`` seconds."""
+    def advance(self, dt: float) -> bool:
+        """Move the physics forward by ``dt`` seconds; False once the channel has settled.
+
+        A settled channel (drive at its target, output following it, pad at its temperature)
+        stays exactly as it is until the next command, cut or injected fault.
+        """
         if dt <= 0:
-            return
-        if (
-            self.envelope == self.target
-            and self.healthy == self.envelope
-            and (self.stuck or self.actual == self.healthy)
-            and self._kind != "heat"
-        ):
-            return  # settled: every line below would leave the values exactly as they are
-        step = self.rate * dt
-        if self.envelope < self.target:
-            self.envelope = min(self.target, self.envelope + step)
-        elif self.envelope > self.target:
-            self.envelope = max(self.target, self.envelope - step)
-        self.healthy = self._follow(dt)
+            return True
+        kind = self._kind
+        e0 = self.envelope
+        target = self.target
+        if e0 != target and self.rate > 0:
+            # The drive ramps at ``speed`` for ``reach_s`` seconds, then holds at the target.
+            speed = self.rate if target > e0 else -self.rate
+            reach_s = (target - e0) / speed
+            self.envelope = target if dt >= reach_s else e0 + speed * dt
+        else:
+            speed, reach_s = 0.0, 0.0
+        if kind == "pressure":
+            self.healthy = self._air(dt, e0, speed, reach_s)
+        else:
+            self.healthy = self.envelope
         if not self.stuck:
             self.actual = self.healthy
-        if self._kind == "heat":
-            self._heat(dt)
+        if kind == "heat":
+            self.temp_c = self._pad_temperature(dt, e0, speed, reach_s)
+            if self.heater_runaway:
+                return True
+            drive = self._heat_drive(self.actual)
+            if abs(self.temp_c - drive) >= SETTLE_C:
+                return True
+            self.temp_c = drive
+        elif kind == "pressure" and abs(self.envelope - self.healthy) < SETTLE_VALUE:
+            self.healthy = self.envelope
+            if not self.stuck:
+                self.actual = self.healthy
+        return not (self.envelope == target and self.healthy == self.envelope)
 
-    def _follow(self, dt: float) -> float:
-        if self._kind != "pressure":
-            return self.envelope
-        lagged = self.healthy + (self.envelope - self.healthy) * (1.0 - math.exp(-dt / AIR_TAU_S))
+    def _air(self, dt: float, e0: float, speed: float, reach_s: float) -> float:
+        """Air-cell output after ``dt``: exact lag along the ramp, then along the hold."""
+        h0 = self.healthy
+        ramp_s = min(dt, reach_s)
+        h = self._air_piece(h0, e0, speed, ramp_s)
+        if dt > ramp_s:
+            h = self._air_piece(h, e0 + speed * ramp_s, 0.0, dt - ramp_s)
         if self.fast_fall:
-            # The dump valve is open: the cell empties at least as fast as the drive falls.
-            return min(lagged, self.envelope)
+            return h
+        # The exact lag never outruns the ramp limit; the cap keeps that true against rounding.
         limit = self.spec.max_ramp_per_s * dt
-        return min(self.healthy + limit, max(self.healthy - limit, lagged))
+        return min(h0 + limit, max(h0 - limit, h))
 
-    def _heat(self, dt: float) -> None:
+    def _air_piece(self, h0: float, e0: float, speed: float, t: float) -> float:
+        """Air-cell output after ``t`` s of a drive moving linearly from ``e0`` at ``speed``."""
+        if t <= 0:
+            return h0
+        e = e0 + speed * t
+        if self.fast_fall and h0 >= e0:
+            return e  # the dump valve is open: the cell empties as fast as its drive falls
+        h = first_order_follow(h0, e0, speed, t, AIR_TAU_S)
+        # While dumping, a filling cell meets its falling drive and from then on goes with it.
+        return min(h, e) if self.fast_fall else h
+
+    def _pad_temperature(self, dt: float, e0: float, speed: float, reach_s: float) -> float:
+        """Pad temperature after ``dt``, along the (piecewise linear) heater drive."""
         if self.heater_runaway:
-            drive = RUNAWAY_C
-        else:
-            drive = max(self.actual, AMBIENT_C) if self.actual > 0 else AMBIENT_C
-        self.temp_c += (drive - self.temp_c) * (1.0 - math.exp(-dt / HEAT_TAU_S))
+            return first_order_follow(self.temp_c, RUNAWAY_C, 0.0, dt, HEAT_TAU_S)
+        if self.stuck or speed == 0.0:
+            drive = self._heat_drive(self.actual)
+            return first_order_follow(self.temp_c, drive, 0.0, dt, HEAT_TAU_S)
+        # Drive = max(setpoint, ambient): linear pieces split where the ramp ends and where the
+        # setpoint crosses the ambient temperature.
+        ramp_s = min(dt, reach_s)
+        cuts = [0.0, ramp_s, dt]
+        cross_s = (AMBIENT_C - e0) / speed
+        if 0.0 < cross_s < ramp_s:
+            cuts.insert(1, cross_s)
+        temp = self.temp_c
+        for a, b in itertools.pairwise(cuts):
+            if b <= a:
+                continue
+            setpoint = e0 + speed * a
+            mid = e0 + speed * (a + b) / 2  # which side of ambient this piece lies on
+            slope = speed if a < ramp_s and mid > AMBIENT_C else 0.0
+            temp = first_order_follow(temp, self._heat_drive(setpoint), slope, b - a, HEAT_TAU_S)
+        return temp
+
+    @staticmethod
+    def _heat_drive(setpoint_c: float) -> float:
+        """The temperature a heater drives the pad toward: its setpoint, or ambient when off."""
+        return max(setpoint_c, AMBIENT_C) if setpoint_c > 0 else AMBIENT_C
+
+    def runaway_trip_in_s(self) -> float | None:
+        """Seconds until a runaway heater's pad reaches the cut-out (None if it never will)."""
+        trip = self.overtemp_trip_c
+        if not self.heater_runaway or self.temp_c >= trip or trip >= RUNAWAY_C:
+            return None
+        return HEAT_TAU_S * math.log((RUNAWAY_C - self.temp_c) / (RUNAWAY_C - trip))
 
     @property
     def overtemp_trip_c(self) -> float:

@@ -50,6 +50,12 @@ STATUS_PERIOD_S = 0.1
 FIRMWARE_VERSION = "massage_sim 0.1"
 
 
+def _to_raw(value: float, range_max: float) -> int:
+    """:func:`value_to_raw`'s arithmetic without its argument checks, which cannot fail for a
+    positive finite ``range_max`` (checked once per device) and the model's finite values."""
+    return round(min(max(value / range_max, 0.0), 1.0) * RAW_FULL_SCALE)
+
+
 class SimDevice:
     """A virtual device with ``profile`` (a DeviceProfile, or a name / descriptor path).
 
@@ -89,6 +95,10 @@ class SimDevice:
         self._timers: list[asyncio.TimerHandle] = []
         maxima = tuple(c.max for c in self.profile.channels)
         self._range_max = maxima if all(0 < m < math.inf for m in maxima) else None
+        # The last STATUS values and their raw encodings: most channels hold still between two
+        # ticks, and an unchanged value keeps its raw value.
+        self._last_values: tuple[float, ...] = ()
+        self._last_raw: tuple[int, ...] = ()
 
     # ------------------------------------------------------------------------- the contract
     @property
@@ -225,17 +235,25 @@ class SimDevice:
     def _send_status(self) -> None:
         core = self.core
         if self._range_max is None:
-            values = tuple(value_to_raw(c.actual, c.spec.max) for c in core.channels)
+            raw = tuple(value_to_raw(c.actual, c.spec.max) for c in core.channels)
         else:
-            # value_to_raw's arithmetic, inlined (this runs 10x/s): its argument checks cannot
-            # fail for positive finite range maxima (checked once) and the model's values.
-            values = tuple(
-                [
-                    round(min(max(c.actual / m, 0.0), 1.0) * RAW_FULL_SCALE)
-                    for c, m in zip(core.channels, self._range_max, strict=True)
-                ]
-            )
-        self._send(Status(core.state, core.fault_bits, core.last_seq, values))
+            values = tuple([c.actual for c in core.channels])
+            last_values, last_raw = self._last_values, self._last_raw
+            if values == last_values:
+                raw = last_raw
+            elif len(last_values) != len(values):
+                raw = tuple([_to_raw(v, m) for v, m in zip(values, self._range_max, strict=True)])
+            else:
+                raw = tuple(
+                    [
+                        r if v == lv else _to_raw(v, m)
+                        for v, lv, r, m in zip(
+                            values, last_values, last_raw, self._range_max, strict=True
+                        )
+                    ]
+                )
+            self._last_values, self._last_raw = values, raw
+        self._send(Status(core.state, core.fault_bits, core.last_seq, raw))
 
     def _send_fault(self, code: FaultCode, channel: int, detail: int) -> None:
         self._send(Fault(code, channel, detail))

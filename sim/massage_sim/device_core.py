@@ -2,8 +2,12 @@
 
 Pure logic with no I/O and no clock of its own: every method takes ``now_s`` and first advances
 the physics to that instant, so the same core runs in real, scaled or virtual time, and tests
-drive it by direct calls. The wire adapter (:mod:`massage_sim.device`) decodes frames into these
-calls and encodes what the core reports back.
+drive it by direct calls. The physics is exact for any step length (:mod:`massage_sim.channels`),
+so time is only advanced where it shows: on samples, commands and state changes, and at the
+instants something is due (watchdog, injected faults, an over-temperature trip, a stuck-channel
+deadline). Heartbeats only feed the watchdog, and only moving channels are stepped. The wire
+adapter (:mod:`massage_sim.device`) decodes frames into these calls and encodes what the core
+reports back.
 
 States (``massage_ctl.protocol.enums.DeviceState``, names as in the trace)::
 
@@ -28,7 +32,7 @@ from dataclasses import dataclass
 
 from massage_ctl.devices import DeviceProfile
 from massage_ctl.protocol.enums import AckResult, DeviceState, FaultBits, FaultCode
-from massage_sim.channels import ChannelModel
+from massage_sim.channels import STUCK_DETECT_S, ChannelModel
 from massage_sim.faults import FaultPlan, FaultSpecError
 from massage_sim.record import Event, Record, Sample
 
@@ -45,6 +49,9 @@ WATCHDOG_MAX_MS = 2000
 SEQ_MODULO = 1 << 16
 NO_CHANNEL = 255
 _DEDUP_DEPTH = 64
+#: Physical deadlines (over-temperature trip, stuck channel) are stepped to this much after the
+#: computed instant, so the check made there sees the condition despite rounding.
+_DUE_MARGIN_S = 1e-6
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +95,15 @@ class DeviceCore:
     ) -> None:
         self.profile = profile
         self.channels = [ChannelModel(spec) for spec in profile.channels]
+        #: Channels whose physics may still change; only these are stepped.
+        self._moving: list[ChannelModel] = []
+        #: (index, channel) pairs whose health is checked at every step, in index order: the
+        #: heaters (over-temperature) and channels with an injected stuck fault.
+        self._watched = [(i, c) for i, c in enumerate(self.channels) if c.kind == "heat"]
+        self._heaters = [c for c in self.channels if c.kind == "heat"]
+        #: True once a stuck channel or a runaway heater was injected: only then can a physical
+        #: deadline (stuck-channel fault, over-temperature trip) fall between observations.
+        self._physical_faults = False
         self.index = {spec.id: i for i, spec in enumerate(profile.channels)}
         self.record = record or Record(
             tuple(self.index), tuple(c.spec.id for c in self.channels if c.kind == "heat")
@@ -137,10 +153,10 @@ class DeviceCore:
         self.advance(now_s)
         sample = Sample(
             now_s - self.start_s,
-            self.state_name,
+            STATE_NAMES[self.state],
             int(self.fault_bits),
-            tuple(c.actual for c in self.channels),
-            tuple(c.temp_c for c in self.channels if c.kind == "heat"),
+            tuple([c.actual for c in self.channels]),
+            tuple([c.temp_c for c in self._heaters]),
         )
         self.record.add_sample(sample)
         return sample
@@ -190,7 +206,13 @@ class DeviceCore:
         if stop_requested:
             self.stop(now_s, seq, "heartbeat")
             return
-        self._frame(now_s, seq)
+        # Nothing is observed here, so the physics need not move now (it is exact for any step
+        # length) -- unless something fell due before this frame, e.g. the watchdog it is late for.
+        due = self._next_due()
+        if due is not None and due <= now_s:
+            self.advance(now_s)
+        self._last_frame_s = now_s
+        self.last_seq = seq
 
     def setpoint(self, now_s: float, seq: int, entries: Sequence[SetpointRequest]) -> list[Reply]:
         """Apply new targets (newest per channel wins). Returns the ACKs to send (not OK ones)."""
@@ -214,6 +236,7 @@ class DeviceCore:
             lo, hi = channel.spec.rate_hz
             channel.pattern = entry.pattern
             channel.rate_hz = min(max(entry.rate_hz, lo), hi) if entry.pattern != "steady" else 0.0
+            self._wake(channel)
             if channel.command(entry.target, entry.ramp_ms / 1000.0):
                 self.event("clamped", f"{channel.spec.id} {entry.target:g} -> {channel.target:g}")
                 replies.append(Reply(AckResult.CLAMPED, entry.channel))
@@ -231,10 +254,33 @@ class DeviceCore:
         self._step_to(now_s)
 
     def _next_due(self) -> float | None:
-        candidates = [self._timed[0][0]] if self._timed else []
+        due = self._timed[0][0] if self._timed else None
         if self.state == DeviceState.RUNNING:
-            candidates.append(self._last_frame_s + self.watchdog_ms / 1000.0)
-        return min(candidates) if candidates else None
+            deadline = self._last_frame_s + self.watchdog_ms / 1000.0
+            due = deadline if due is None or deadline < due else due
+        if self._physical_faults:
+            physical = self._physical_due()
+            if physical is not None and (due is None or physical < due):
+                due = physical
+        return due
+
+    def _physical_due(self) -> float | None:
+        """When an over-temperature trip or a stuck-channel fault will happen (if nothing else
+        does first): the physics between observations is exact, these instants are too."""
+        due: float | None = None
+        for _, channel in self._watched:
+            t: float | None = None
+            if not self.fault_bits & FaultBits.OVER_TEMPERATURE:
+                trip_in_s = channel.runaway_trip_in_s()
+                if trip_in_s is not None:
+                    t = self.now_s + trip_in_s + _DUE_MARGIN_S
+            since = channel.mismatch_since_s
+            if since is not None and not self.fault_bits & FaultBits.STUCK_CHANNEL:
+                stuck_at = since + STUCK_DETECT_S + _DUE_MARGIN_S
+                t = stuck_at if t is None else min(t, stuck_at)
+            if t is not None and t > self.now_s and (due is None or t < due):
+                due = t
+        return due
 
     def _fire_due(self, t: float) -> None:
         deadline = self._last_frame_s + self.watchdog_ms / 1000.0
@@ -249,12 +295,30 @@ class DeviceCore:
         if dt <= 0:
             return
         self.now_s = t
+        moving = self._moving
+        if moving:
+            settled = False
+            for channel in moving:
+                if not channel.advance(dt):
+                    channel.moving = False
+                    settled = True
+            if settled:
+                self._moving = [c for c in moving if c.moving]
+        if self._watched:
+            self._check_health()
+
+    def _wake(self, channel: ChannelModel) -> None:
+        """Put ``channel`` (about to change) on the list of channels that are stepped."""
+        if not channel.moving:
+            channel.moving = True
+            self._moving.append(channel)
+
+    def _wake_all(self) -> None:
         for channel in self.channels:
-            channel.advance(dt)
-        self._check_health()
+            self._wake(channel)
 
     def _check_health(self) -> None:
-        for i, channel in enumerate(self.channels):
+        for i, channel in self._watched:
             hot = channel.kind == "heat" and channel.is_overheated()
             if hot and not self.fault_bits & FaultBits.OVER_TEMPERATURE:
                 self._raise_fault(FaultCode.OVER_TEMPERATURE, i, round(channel.temp_c * 1000))
@@ -299,6 +363,7 @@ class DeviceCore:
         if self.state != DeviceState.RUNNING:
             latched = self.state in (DeviceState.STOPPED, DeviceState.FAULT, DeviceState.LINK_LOST)
             return Reply(AckResult.LATCHED if latched else AckResult.OK)
+        self._wake_all()
         for channel in self.channels:
             channel.ramp_down()
         self._set_state(DeviceState.IDLE)
@@ -318,6 +383,7 @@ class DeviceCore:
         return Reply(AckResult.OK)
 
     def _halt(self, state: DeviceState, event: str, detail: str = "") -> None:
+        self._wake_all()
         for channel in self.channels:
             channel.cut()
         self.event(event, detail)
@@ -325,6 +391,7 @@ class DeviceCore:
             self._set_state(state)
 
     def _watchdog_fired(self) -> None:
+        self._wake_all()
         for channel in self.channels:
             channel.ramp_down()
         self.handshaken = False
@@ -336,6 +403,7 @@ class DeviceCore:
 
     def _raise_fault(self, code: FaultCode, channel: int, detail: int) -> None:
         self.fault_bits |= FaultBits(1 << (code - 1))
+        self._wake_all()
         for ch in self.channels:
             ch.cut()
         self.event("fault", f"{code.name} channel {channel} detail {detail}")
@@ -345,13 +413,17 @@ class DeviceCore:
 
     def _inject(self, kind: str, name: str) -> None:
         self.event("fault-injected", f"{kind} {name}".strip())
+        self._physical_faults = self._physical_faults or kind in ("stuck", "overtemp")
         if kind == "stuck":
-            self.channels[self.index[name]].stuck = True
+            i = self.index[name]
+            self.channels[i].stuck = True
+            if all(j != i for j, _ in self._watched):
+                self._watched = sorted([*self._watched, (i, self.channels[i])], key=lambda w: w[0])
         elif kind == "overtemp":
-            heaters = [c for c in self.channels if c.kind == "heat"]
-            for c in heaters:
+            for c in self._heaters:
                 c.heater_runaway = True
-            if not heaters:
+                self._wake(c)
+            if not self._heaters:
                 # No heat pads: the driver board's own sensor trips (the only thing that can heat).
                 self._raise_fault(FaultCode.OVER_TEMPERATURE, NO_CHANNEL, 0)
         elif kind == "reset":
@@ -360,6 +432,7 @@ class DeviceCore:
     def reset(self, now_s: float) -> None:
         """Device reset (power glitch): IDLE, outputs zero, needs a new handshake."""
         self.advance(now_s)
+        self._wake_all()
         for channel in self.channels:
             channel.cut()  # a failed heater stays failed: a reset does not repair hardware
         self.handshaken = False
