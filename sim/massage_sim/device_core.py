@@ -404,6 +404,11 @@ class DeviceCore:
     def _raise_fault(self, code: FaultCode, channel: int, detail: int) -> None:
         self.fault_bits |= FaultBits(1 << (code - 1))
         self._wake_all()
+        if code == FaultCode.OVER_TEMPERATURE:
+            # The cut-out opens the heater circuit: even a failed (runaway) heater control has
+            # no power any more, so the pads cool from here on.
+            for heater in self._heaters:
+                heater.heater_runaway = False
         for ch in self.channels:
             ch.cut()
         self.event("fault", f"{code.name} channel {channel} detail {detail}")

@@ -90,7 +90,10 @@ def test_overtemperature_cuts_out_heat_and_everything_else() -> None:
     d.start(watchdog_ms=2000)
     d.set("seat.vibration", 0.5, ramp_ms=0)
     d.set("heat.lower-back", 38.0, ramp_ms=0)
-    d.run(200.0, step=0.5)
+    for _ in range(400):  # until the cut-out trips (at most 200 s)
+        d.run(0.5, step=0.5)
+        if d.core.state == DeviceState.FAULT:
+            break
     assert d.core.state == DeviceState.FAULT
     assert d.core.fault_bits & FaultBits.OVER_TEMPERATURE
     assert all(v == 0.0 for v in d.force_values())
@@ -99,6 +102,18 @@ def test_overtemperature_cuts_out_heat_and_everything_else() -> None:
     assert hottest < 42.0 + OVERTEMP_MARGIN_C + 0.5
     # Still hot: the fault cannot be cleared yet.
     assert d.core.clear(d.now, d.next_seq()).result == AckResult.BUSY
+
+def test_the_cut_out_removes_heater_power_so_the_pad_cools() -> None:
+    d = Driver("chair", FaultPlan(overtemp_at_s=5.0))
+    d.start(watchdog_ms=2000)
+    d.set("heat.lower-back", 38.0, ramp_ms=0)
+    d.run(200.0, step=0.5)
+    trip = d.core.record.events_of("fault")[0]
+    at_trip = max(s.temps_c[0] for s in d.core.record.samples if s.t_s <= trip.t_s)
+    d.run(600.0, step=1.0)
+    later = d.core.temperatures_c()["heat.lower-back"]
+    assert later < at_trip - 5.0  # the failed heater no longer drives the pad
+    assert d.core.state == DeviceState.FAULT  # still latched until the user clears it
 
 
 def test_unknown_channel_and_unsupported_pattern_are_rejected() -> None:
