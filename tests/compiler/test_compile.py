@@ -243,3 +243,12 @@ def test_relaxation_modes(mode: str, device: str) -> None:
                     "intensity": 0.4, "duration": "3m"})
     tl = compile_on(prog, device, GENTLE)
     assert any(c.value > 0 for c in tl.commands if not c.channel.endswith("position"))
+
+
+def test_a_phase_too_short_to_play_is_reported_not_skipped_in_silence() -> None:
+    short = {"technique": "relaxation", "mode": "vibration", "zones": ["lower-back"],
+             "intensity": 0.4, "duration": "2s"}
+    tl = compile_on(program(TP, short), "pad")
+    assert any("too short to do anything" in w for w in tl.warnings)
+    normal = compile_on(program(TP, {**short, "duration": "60s"}), "pad")
+    assert not any("too short" in w for w in normal.warnings)

@@ -158,10 +158,16 @@ def compile_program(
             EXPANDERS[technique](ctx, step)
             continue
         ctx = PhaseCtx(session, label, t, t + length)
+        before = _command_count(tracks.values())
         try:
             EXPANDERS[technique](ctx, step)
         except CompileError as err:
             raise CompileError(err.message, phase=err.phase or label, hint=err.hint) from err
+        if technique != "rest" and length > 0 and _command_count(tracks.values()) == before:
+            # Too short for its own ramps on this device: say so rather than skip in silence.
+            session.warnings.append(
+                f"{label}: too short to do anything on this device; nothing plays"
+            )
         ctx.release_all()
         name = getattr(step, "name", None) or label
         spans.append(PhaseSpan(len(spans), name, technique, t, t + length))
@@ -184,6 +190,10 @@ def compile_program(
     verify_timeline(timeline, {tid: tr.rate_per_ms * 1000 for tid, tr in tracks.items()},
                     frame_budget(device))
     return timeline
+
+
+def _command_count(tracks: Iterable[Track]) -> int:
+    return sum(len(tr.commands) for tr in tracks)
 
 
 def _check_zones(session: Session) -> None:
