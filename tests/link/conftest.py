@@ -153,7 +153,18 @@ class Harness:
         try:
             return loop.run_until_complete(coro_fn())
         finally:
+            _cancel_leftovers(loop)
             loop.close()
+
+
+def _cancel_leftovers(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel tasks a test left running (device tickers, a link whose test failed) and let
+    them finish, so none is destroyed pending once the loop is closed."""
+    tasks = [t for t in asyncio.all_tasks(loop) if not t.done()]
+    for task in tasks:
+        task.cancel()
+    if tasks:
+        loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -19,6 +20,12 @@ def run_virtual(make: Callable[[], Awaitable[T]]) -> T:
     try:
         return loop.run_until_complete(make())  # type: ignore[arg-type]
     finally:
+        # Let tasks a test left behind (telemetry tickers) finish before the loop closes.
+        leftovers = [t for t in asyncio.all_tasks(loop) if not t.done()]
+        for task in leftovers:
+            task.cancel()
+        if leftovers:
+            loop.run_until_complete(asyncio.gather(*leftovers, return_exceptions=True))
         loop.close()
 
 

@@ -28,6 +28,9 @@ from massage_ctl.timeline import Timeline
 
 DEFAULT_DEVICE = "sim://chair"
 EXIT_OK, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 130
+#: The live view redraws at most 4×/s, and only when something changed: a progress bar needs no
+#: more, and rich rendering was most of the controller's CPU at real time.
+DRAW_PERIOD_S = 0.25
 
 
 def register(subparsers: Any) -> None:
@@ -143,7 +146,7 @@ def _wait(runner: SessionRunner, view: _View) -> bool:
     while not runner.done:
         try:
             view.draw()
-            runner.wait_done(0.1)
+            runner.wait_done(DRAW_PERIOD_S)  # Ctrl-C interrupts this wait at once
         except KeyboardInterrupt:
             runner.stop("stop")  # a second Ctrl-C just repeats the (idempotent) STOP
             interrupted = True
@@ -257,20 +260,22 @@ class _LiveView(_View):
 
         super().__init__()
         self._console = Console()
-        self._live = Live(console=self._console, refresh_per_second=8, transient=False)
+        # No auto-refresh thread: draw() refreshes when a new event came in.
+        self._live = Live(console=self._console, auto_refresh=False, transient=False)
         self._live.start()
+        self._drawn: ProgressEvent | None = None
 
     def draw(self) -> None:
         from rich.console import Group
         from rich.progress_bar import ProgressBar
-        from rich.table import Table
         from rich.text import Text
 
         event, msgs = self.take()
         for m in msgs:
             self._console.print(f"  {m}")
-        if event is None:
+        if event is None or event is self._drawn:
             return
+        self._drawn = event
         head = Text.assemble(
             (f"{event.state:<10}", "bold"),
             f" {_clock(event.elapsed_ms)} elapsed · {_clock(event.remaining_ms)} left · ",
@@ -278,13 +283,20 @@ class _LiveView(_View):
             f" · intensity {event.intensity:.1f}",
         )
         bar = ProgressBar(total=max(1, event.duration_ms), completed=event.elapsed_ms, width=60)
-        zones = Table.grid(padding=(0, 1))
+        # One plain Text for all channels: a table of per-channel progress bars cost ~10 ms
+        # per redraw, most of the controller's CPU at real time.
+        width = max((len(cid) for cid in event.actual), default=0)
+        zones = Text()
         for cid, value in event.actual.items():
             unit = " °C" if cid.startswith("heat") else ""
-            frac = value / 45.0 if unit else value
-            zones.add_row(cid, ProgressBar(total=1.0, completed=min(1.0, frac), width=20),
-                          f"{value:.2f}{unit}")
-        self._live.update(Group(head, bar, zones, Text("Ctrl-C = STOP", style="dim")))
+            frac = min(1.0, max(0.0, value / 45.0 if unit else value))
+            cells = round(frac * 20)
+            zones.append(f"{cid:<{width}} ")
+            zones.append("━" * cells, style="green")
+            zones.append("━" * (20 - cells), style="grey23")
+            zones.append(f" {value:.2f}{unit}\n")
+        self._live.update(Group(head, bar, zones, Text("Ctrl-C = STOP", style="dim")),
+                          refresh=True)
 
     def close(self) -> None:
         self._live.stop()

@@ -32,8 +32,9 @@ class ChannelSetpoint:
 class LinkStatus:
     """One telemetry report from the device, in controller terms.
 
-    ``state`` is the device state name in lower case (``idle``, ``running``, ``stopped``,
-    ``fault``, ``link_lost`` …); ``actual`` maps channel id → actual output value (°C for heat);
+    ``state`` is the user-facing device state name (DESIGN): ``idle``, ``running``,
+    ``stopped``, ``link-lost`` or ``fault``; ``actual`` maps channel id → actual output value
+    (°C for heat);
     ``faults`` names the fault bits that are set (empty when healthy).
     """
 
@@ -56,11 +57,11 @@ class LinkStatus:
     @property
     def is_fault(self) -> bool:
         """True when the device reports a fault or a lost link."""
-        return self.state in ("fault", "link_lost") or bool(self.faults)
+        return self.state in ("fault", "link-lost") or bool(self.faults)
 
 
 #: Device states in which no output is driven and nothing restarts without a new start.
-STOPPED_STATES: frozenset[str] = frozenset({"stopped", "idle", "fault", "link_lost"})
+STOPPED_STATES: frozenset[str] = frozenset({"stopped", "idle", "fault", "link-lost"})
 
 StatusCallback = Callable[[LinkStatus], None]
 

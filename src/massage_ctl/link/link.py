@@ -3,9 +3,9 @@
 One reader task decodes everything the device sends (bad frames are counted and skipped); one
 writer task sends everything else in priority order — acknowledged control frames (and their
 retries), heartbeats every 100 ms, then packed setpoints from the newest-wins slots — never
-faster than the device's frame budget. :meth:`Link.stop` bypasses the writer: three STOP frames
-go out at once, then every heartbeat carries the stop flag until a STATUS shows the device
-stopped.
+faster than the device's frame budget. :meth:`Link.stop` bypasses the writer: three copies of
+one STOP frame (same sequence number) go out at once, every pending retry is dropped, then
+every heartbeat carries the stop flag until a STATUS shows the device stopped.
 
 Usage::
 
@@ -27,19 +27,19 @@ from typing import Any
 from massage_ctl.devices import DeviceProfile
 from massage_ctl.errors import DisconnectedError, LinkError, MassageCtlError
 from massage_ctl.link.api import ChannelSetpoint, LinkStatus, StatusCallback
-from massage_ctl.link.outbox import FrameBudget, SetpointSlots
-from massage_ctl.link.telemetry import status_from_frame
+from massage_ctl.link.handshake import Handshake, await_handshake
+from massage_ctl.link.outbox import Outbox, SetpointSlots, Wakeup
+from massage_ctl.link.requests import RequestDroppedError, check_ack
+from massage_ctl.link.telemetry import STOPPED_WIRE_STATES, TelemetryDecoder
 from massage_ctl.protocol.codec import encode_frame
-from massage_ctl.protocol.enums import AckResult, DeviceState, StopReason
+from massage_ctl.protocol.enums import StopReason
 from massage_ctl.protocol.errors import FrameError, VersionError
-from massage_ctl.protocol.handshake import device_profile_from_handshake
 from massage_ctl.protocol.messages import (
     Ack,
     ChannelInfo,
     Clear,
     DeviceInfo,
     Fault,
-    Heartbeat,
     Hello,
     Message,
     SessionEnd,
@@ -51,15 +51,7 @@ from massage_ctl.protocol.schema import PROTOCOL_VERSION, SCHEMA_HASH
 from massage_ctl.protocol.stream import FrameDecoder
 from massage_ctl.transports.base import Transport
 
-HEARTBEAT_S = 0.1
-
-
-def _resolve(fut: asyncio.Future[None]) -> None:
-    if not fut.done():
-        fut.set_result(None)
-
-_EPS = 1e-6
-_STOPPED = (DeviceState.STOPPED, DeviceState.FAULT, DeviceState.LINK_LOST)
+_LATCHED_STATES = ("stopped", "fault", "link-lost")
 
 
 class Link:
@@ -85,23 +77,19 @@ class Link:
         self.stop_bound_s = stop_bound_s
         self.silence_s = silence_s
         self._profile: DeviceProfile | None = None
+        self._telemetry: TelemetryDecoder | None = None
         self._status: LinkStatus | None = None
         self._status_event = asyncio.Event()
         self._failure: MassageCtlError | None = None
         self._failed = asyncio.Event()
         self._subs: list[StatusCallback] = []
         self._decoder = FrameDecoder()
-        self._seq = 0
-        self._control: list[bytes] = []  # acknowledged frames waiting for the writer
-        self._pending: dict[int, asyncio.Future[Ack]] = {}
-        self._slots: SetpointSlots | None = None
-        self._budget = FrameBudget(20.0)  # until the device tells us its own rate
-        self._waiter: asyncio.Future[None] | None = None
+        self._out = Outbox()  # sequence numbers, control frames, heartbeats, setpoint slots
+        self._wakeup = Wakeup()
+        self._pending: dict[int, tuple[str, asyncio.Future[Ack]]] = {}
+        self._stop_gen = 0  # bumped by every stop(): requests begun before it are dropped
         self._write_lock = asyncio.Lock()
-        self._stop_flag = False  # heartbeats carry stop_requested until STATUS says stopped
-        self._latched = True  # no setpoints until a session start
-        self._handshake: list[Message] = []
-        self._handshake_event = asyncio.Event()
+        self._handshake = Handshake()
         self._last_rx = 0.0
         self._tasks: list[asyncio.Task[Any]] = []
         self.bad_frames = 0
@@ -130,7 +118,7 @@ class Link:
     @property
     def coalesced(self) -> int:
         """Setpoints replaced by a newer one before they were sent."""
-        return self._slots.replaced if self._slots is not None else 0
+        return self._out.slots.replaced if self._out.slots is not None else 0
 
     def subscribe(self, callback: StatusCallback) -> Callable[[], None]:
         """Call ``callback`` (on the loop) with every STATUS; returns an unsubscribe function."""
@@ -163,139 +151,117 @@ class Link:
             loop.create_task(self._reader(), name="link-reader"),
             loop.create_task(self._writer(), name="link-writer"),
         ]
-        hello = Hello(PROTOCOL_VERSION, SCHEMA_HASH)
         tries = max(1, int(timeout_s / self.ack_timeout_s))
-        ack_task = loop.create_task(self._request(hello, retries=tries - 1))
-        no_answer = LinkError(
-            f"{self.transport.description}: no answer to the handshake within {timeout_s:g} s",
-            hint="check that the device is on, the port/URL is right and the baud rate matches",
+        hello = loop.create_task(
+            self._request(Hello(PROTOCOL_VERSION, SCHEMA_HASH), retries=tries - 1)
         )
-        try:
-            async with asyncio.timeout(timeout_s):
-                while not self._handshake_done():
-                    if ack_task.done():
-                        if not any(isinstance(m, DeviceInfo) for m in self._handshake):
-                            err = ack_task.exception()
-                            raise (no_answer if err is None or "no acknowledgement" in str(err)
-                                   else err)
-                        await asyncio.sleep(self.ack_timeout_s)  # channel table still coming
-                        continue
-                    self._handshake_event.clear()
-                    failed = loop.create_task(self._failed.wait())
-                    hs = loop.create_task(self._handshake_event.wait())
-                    await asyncio.wait({failed, hs, ack_task}, return_when="FIRST_COMPLETED")
-                    failed.cancel()
-                    hs.cancel()
-                    if self._failure is not None:
-                        raise self._failure
-        except TimeoutError:
-            raise no_answer from None
-        finally:
-            if not ack_task.done():
-                ack_task.cancel()
-        info = next(m for m in self._handshake if isinstance(m, DeviceInfo))
-        channels = [m for m in self._handshake if isinstance(m, ChannelInfo)]
-        profile = device_profile_from_handshake(info, channels)  # checks version + hash
+        profile = await await_handshake(
+            self._handshake, hello, lambda: self._failure, self._failed,
+            timeout_s=timeout_s, poll_s=self.ack_timeout_s,
+            description=self.transport.description,
+        )
         self._profile = profile
-        self._slots = SetpointSlots(profile, self.transport.max_write)
-        self._budget.interval = 1.0 / profile.max_frame_rate_hz
+        self._telemetry = TelemetryDecoder(profile)
+        self._out.slots = SetpointSlots(profile, self.transport.max_write)
+        self._out.budget.interval = 1.0 / profile.max_frame_rate_hz
+        self._out.next_hb = loop.time()
+        self._wakeup.kick()  # heartbeats start now
         return profile
-
-    def _handshake_done(self) -> bool:
-        info = next((m for m in self._handshake if isinstance(m, DeviceInfo)), None)
-        if info is None:
-            return False
-        have = {m.index for m in self._handshake if isinstance(m, ChannelInfo)}
-        return len(have) >= info.channel_count
 
     # -- acknowledged requests ----------------------------------------------------------------
     async def start_session(self, *, clear: bool = True) -> int:
         """Start a session (after CLEAR of a latched STOP/fault when ``clear``); returns the
         watchdog period the device really uses. This is the only way outputs come back after
-        a stop: it is an explicit new start."""
+        a stop: it is an explicit new start. A STOP sent while this waits cancels it
+        (:class:`~massage_ctl.link.requests.RequestDroppedError`)."""
+        gen = self._stop_gen
         state = self._status.state if self._status else None
-        if clear and state in ("stopped", "fault", "link_lost"):
+        if clear and state in _LATCHED_STATES:
             await self._request(Clear())
-        self._stop_flag = False
+        if gen != self._stop_gen:
+            raise RequestDroppedError(SessionStart.NAME)
+        self._out.stop_flag = False
         ack = await self._request(SessionStart(self.transport.watchdog_ms))
         self.watchdog_ms = ack.detail or self.transport.watchdog_ms
-        self._latched = False
+        self._out.latched = False
         return self.watchdog_ms
 
     async def end_session(self) -> None:
         """SESSION_END: the device ramps to zero and goes idle."""
-        self._latched = True
-        if self._slots is not None:
-            self._slots.clear()
+        self._out.latched = True
+        if self._out.slots is not None:
+            self._out.slots.clear()
         await self._request(SessionEnd())
 
     async def _request(self, msg: Message, *, retries: int | None = None) -> Ack:
-        """Send ``msg`` until acknowledged (same seq on every retry); LinkError when given up."""
+        """Send ``msg`` until acknowledged (same seq on every retry); LinkError when given up,
+        :class:`RequestDroppedError` when STOP is sent meanwhile (then it is never re-sent)."""
         self._check_alive()
-        seq = self._next_seq()
+        gen = self._stop_gen
+        seq = self._out.next_seq()
         frame = encode_frame(msg, seq)
         fut: asyncio.Future[Ack] = asyncio.get_running_loop().create_future()
-        self._pending[seq] = fut
+        self._pending[seq] = (msg.NAME, fut)
         tries = 1 + (self.retries if retries is None else retries)
         try:
             for _ in range(tries):
-                self._control.append(frame)
-                self._kick()
-                try:
-                    ack = await asyncio.wait_for(asyncio.shield(fut), self.ack_timeout_s)
-                except TimeoutError:
-                    continue
-                return self._check_ack(msg, ack)
+                if gen != self._stop_gen:
+                    raise RequestDroppedError(msg.NAME)
+                self._out.control.append(frame)
+                self._wakeup.kick()
+                # asyncio.wait on a bare future makes no task (unlike wait_for).
+                await asyncio.wait((fut,), timeout=self.ack_timeout_s)
+                if fut.done():
+                    ack = fut.result()  # raises what stop() / _fail() set
+                    if gen != self._stop_gen:  # acked, but STOP was sent since: it wins
+                        raise RequestDroppedError(msg.NAME)
+                    return check_ack(msg, ack)
         finally:
             self._pending.pop(seq, None)
+            if fut.done() and not fut.cancelled():
+                fut.exception()  # retrieved: no "exception never retrieved" noise
         raise LinkError(
             f"{self.transport.description}: no acknowledgement for {msg.NAME} "
             f"after {tries} tries",
             hint="the link is unreliable: check the cable, distance (BLE) or baud rate",
         )
 
-    def _check_ack(self, msg: Message, ack: Ack) -> Ack:
-        if ack.result in (AckResult.OK, AckResult.CLAMPED):
-            return ack
-        if ack.result == AckResult.VERSION_MISMATCH:
-            raise LinkError(
-                f"the device refused protocol version {PROTOCOL_VERSION} / schema "
-                f"{SCHEMA_HASH:08x}",
-                hint="update the firmware or massage_ctl so both use the same protocol",
-            )
-        hint = "press STOP, then start again" if ack.result == AckResult.LATCHED else None
-        raise LinkError(f"the device refused {msg.NAME}: {ack.result.name.lower()}", hint=hint)
+    def _drop_pending(self, make_error: Callable[[str], MassageCtlError]) -> None:
+        for name, fut in self._pending.values():
+            if not fut.done():
+                fut.set_exception(make_error(name))
 
     # -- setpoints and STOP -------------------------------------------------------------------
     def submit(self, setpoint: ChannelSetpoint) -> None:
         """Queue a setpoint (newest per channel wins). Dropped while stopped or not started."""
-        if self._latched or self._slots is None or self._failure is not None:
+        if self._out.latched or self._out.slots is None or self._failure is not None:
             return
-        self._slots.put(setpoint)
-        self._kick()
+        self._out.slots.put(setpoint)
+        self._wakeup.kick()
 
     async def stop(self) -> bool:
-        """STOP now: 3 frames at once, then the stop flag in every heartbeat until a STATUS
-        shows the device stopped. True when confirmed, False after ``stop_bound_s`` or when
-        the link is dead. Safe at any time, from any state, repeatedly."""
-        self._latched = True
-        self._stop_flag = True
-        if self._slots is not None:
-            self._slots.clear()
-        self._control.clear()
+        """STOP now: 3 copies of one STOP frame at once, every pending retry dropped, then the
+        stop flag in every heartbeat until a STATUS shows the device stopped. True when
+        confirmed, False after ``stop_bound_s`` or when the link is dead. Safe at any time,
+        from any state, repeatedly."""
+        self._out.drop_all()
+        self._stop_gen += 1
+        self._drop_pending(RequestDroppedError)
         if self._failure is not None or not self.transport.is_open:
             return False
         loop = asyncio.get_running_loop()
         sent_at = loop.time()
-        frame = b"".join(encode_frame(Stop(StopReason.USER), self._next_seq()) for _ in range(3))
+        # PROTOCOL §7.2: three copies, the same seq; the device acts on the first it gets.
+        frame = encode_frame(Stop(StopReason.USER), self._out.next_seq()) * 3
         try:
             async with self._write_lock:
                 await self.transport.write(frame)
         except MassageCtlError as err:
             self._fail(err if isinstance(err, DisconnectedError) else DisconnectedError(str(err)))
             return False
-        self._budget.spend(loop.time(), 3)
+        self._out.budget.spend(loop.time(), 3)
         self.frames_sent += 3
+        self._wakeup.kick()  # the next heartbeat carries the flag
         try:
             async with asyncio.timeout(self.stop_bound_s):
                 while not self._confirmed_stopped(sent_at):
@@ -309,7 +275,7 @@ class Link:
 
     def _confirmed_stopped(self, since: float) -> bool:
         st = self._status
-        return st is not None and st.t >= since and st.state in ("stopped", "fault", "link_lost")
+        return st is not None and st.t >= since and st.state in _LATCHED_STATES
 
     # -- tasks --------------------------------------------------------------------------------
     async def _reader(self) -> None:
@@ -320,7 +286,7 @@ class Link:
             except MassageCtlError as err:
                 self._fail(err)
                 return
-            self._last_rx = loop.time()
+            now = self._last_rx = loop.time()
             for item in self._decoder.feed(data):
                 if isinstance(item, FrameError):
                     self.bad_frames += 1
@@ -331,110 +297,54 @@ class Link:
                             hint="update the firmware or massage_ctl so both match",
                         ))
                     continue
-                self._dispatch(item.message, loop.time())
+                self._dispatch(item.message, now)
 
     def _dispatch(self, msg: Message, now: float) -> None:
         if isinstance(msg, Status):
-            if self._profile is None:
+            if self._telemetry is None:
                 return
-            self._status = status_from_frame(msg, self._profile, now)
-            if self._stop_flag and msg.state in _STOPPED:
-                self._stop_flag = False
+            self._status = status = self._telemetry.decode(msg, now)
+            if self._out.stop_flag and msg.state in STOPPED_WIRE_STATES:
+                self._out.stop_flag = False
             self._status_event.set()
-            for cb in list(self._subs):
-                cb(self._status)
+            for cb in tuple(self._subs):  # a callback may unsubscribe
+                cb(status)
         elif isinstance(msg, Ack):
-            fut = self._pending.get(msg.acked_seq)
-            if fut is not None and not fut.done():
-                fut.set_result(msg)
+            entry = self._pending.get(msg.acked_seq)
+            if entry is not None and not entry[1].done():
+                entry[1].set_result(msg)
         elif isinstance(msg, DeviceInfo | ChannelInfo):
-            self._handshake.append(msg)
-            self._handshake_event.set()
+            self._handshake.add(msg)
         elif isinstance(msg, Fault):
             self.last_fault = msg
 
     async def _writer(self) -> None:
         loop = asyncio.get_running_loop()
-        next_hb = loop.time()
+        out = self._out
         try:
             while self._failure is None:
-                # _EPS: a timer counts as due within the clock's resolution; without the
-                # tolerance a deadline a hair ahead would spin (forever on the virtual clock).
-                now = loop.time() + _EPS
-                if now < self._budget.next_at:
-                    await self._idle_until(self._budget.next_at, wakeable=False)
-                    continue
+                now = loop.time()
                 if self._profile is not None and now - self._last_rx > self.silence_s:
                     self._fail(DisconnectedError(
                         f"{self.transport.description}: the device stopped answering "
                         f"({self.silence_s:g} s without a frame)"
                     ))
                     return
-                frame: bytes | None = None
-                if self._control:
-                    frame = self._control.pop(0)
-                elif self._profile is not None and now >= next_hb:
-                    frame = encode_frame(Heartbeat(self._stop_flag), self._next_seq())
-                    # Absolute cadence; after a stall restart from now rather than burst.
-                    next_hb += HEARTBEAT_S
-                    if next_hb <= now:
-                        next_hb = now + HEARTBEAT_S
-                elif (
-                    self._slots is not None
-                    and not self._latched
-                    # Keep the budget (nearly) free for the next heartbeat: it may slip by at
-                    # most half a frame interval (docs/LINK.md), or real-time jitter would
-                    # starve setpoints on a 20 frames/s device.
-                    and (self._profile is None
-                         or loop.time() + self._budget.interval / 2 <= next_hb)
-                ):
-                    frame = self._slots.take_frame(self._seq_peek())
-                    if frame is not None:
-                        self._next_seq()
+                frame, wake_at, wakeable = out.next_frame(now)
                 if frame is None:
-                    await self._idle_until(next_hb if self._profile is not None else None)
+                    await self._wakeup.sleep_until(wake_at, wakeable=wakeable)
                     continue
                 async with self._write_lock:
                     await self.transport.write(frame)
                 self.frames_sent += 1
-                self._budget.spend(loop.time())
+                out.budget.spend(loop.time())
         except MassageCtlError as err:
             self._fail(err)
         except Exception as err:  # a broken transport must not leave a silent, half-dead link
             self._fail(LinkError(f"{self.transport.description}: sending failed: {err!r}"))
             raise
 
-    async def _idle_until(self, when: float | None, *, wakeable: bool = True) -> None:
-        """Sleep until ``when`` (loop time) or, if ``wakeable``, until :meth:`_kick`.
-
-        A bare future and a timer handle: far cheaper than ``wait_for`` (which makes a task
-        per call) at 10+ wake-ups per second, which matters on the virtual clock.
-        """
-        loop = asyncio.get_running_loop()
-        fut: asyncio.Future[None] = loop.create_future()
-        handle = None if when is None else loop.call_at(when, _resolve, fut)
-        if wakeable:
-            self._waiter = fut
-        try:
-            await fut
-        finally:
-            self._waiter = None
-            if handle is not None:
-                handle.cancel()
-
-    def _kick(self) -> None:
-        """Wake the writer (new setpoint, request or STOP)."""
-        if self._waiter is not None:
-            _resolve(self._waiter)
-
     # -- helpers ------------------------------------------------------------------------------
-    def _next_seq(self) -> int:
-        self._seq = (self._seq + 1) & 0xFFFF
-        return self._seq
-
-    def _seq_peek(self) -> int:
-        return (self._seq + 1) & 0xFFFF
-
     def _check_alive(self) -> None:
         if self._failure is not None:
             raise LinkError(str(self._failure), hint=self._failure.hint)
@@ -445,9 +355,8 @@ class Link:
         self._failure = err
         self._failed.set()
         self._status_event.set()
-        for fut in self._pending.values():
-            if not fut.done():
-                fut.cancel()
+        self._drop_pending(lambda name: LinkError(f"{name}: {err}", hint=err.hint))
+        self._wakeup.kick()
 
     async def close(self) -> None:
         """Stop the reader and writer tasks (the transport is the caller's to close)."""

@@ -11,13 +11,19 @@ for the budget; the frames it used are charged afterwards (see docs/LINK.md).
 
 from __future__ import annotations
 
+import asyncio
+
 from massage_ctl.devices import DeviceProfile
 from massage_ctl.link.api import ChannelSetpoint
 from massage_ctl.protocol.codec import encode_frame
 from massage_ctl.protocol.handshake import setpoint_entry_for
-from massage_ctl.protocol.messages import Setpoint, SetpointEntry
+from massage_ctl.protocol.messages import Heartbeat, Setpoint, SetpointEntry
 
 MAX_ENTRIES = 24  # messages.toml: SETPOINT entries max
+#: A deadline counts as due within 1 µs: asyncio fires timers within the clock's resolution, and
+#: a deadline a hair ahead would otherwise become a tiny wait that spins the virtual clock.
+DUE_EPS_S = 1e-6
+HEARTBEAT_S = 0.1
 
 
 class FrameBudget:
@@ -29,7 +35,9 @@ class FrameBudget:
 
     def spend(self, now: float, frames: int = 1) -> None:
         """Record ``frames`` sent at ``now``."""
-        self.next_at = max(self.next_at, now) + self.interval * frames
+        # + DUE_EPS_S: a frame may leave up to DUE_EPS_S before ``next_at`` (timer tolerance),
+        # so the spacing between two frames still never drops below ``interval``.
+        self.next_at = max(self.next_at, now) + self.interval * frames + DUE_EPS_S
 
 
 class SetpointSlots:
@@ -61,21 +69,118 @@ class SetpointSlots:
         if not self._slots:
             return None
         entries: list[SetpointEntry] = []
-        taken: list[str] = []
-        frame = b""
         for cid, sp in self._slots.items():
             index, spec = self._index[cid]
-            entry = setpoint_entry_for(
+            entries.append(setpoint_entry_for(
                 index, spec, sp.value, ramp_ms=sp.ramp_ms, pattern=sp.pattern, rate_hz=sp.rate_hz
-            )
-            candidate = encode_frame(Setpoint(tuple([*entries, entry])), seq)
-            if entries and len(candidate) > self._max_write:
-                break  # keep the frame within one write (one BLE packet)
-            entries.append(entry)
-            taken.append(cid)
-            frame = candidate
+            ))
             if len(entries) == MAX_ENTRIES:
                 break
-        for cid in taken:
+        # Common case (serial, sim): everything fits one write, so encode once.
+        frame = encode_frame(Setpoint(tuple(entries)), seq)
+        count = len(entries)
+        while count > 1 and len(frame) > self._max_write:
+            count -= 1  # keep the frame within one write (one BLE packet)
+            frame = encode_frame(Setpoint(tuple(entries[:count])), seq)
+        for cid in list(self._slots)[:count]:
             del self._slots[cid]
         return frame
+
+class Outbox:
+    """Everything waiting to leave, and the order it leaves in (docs/LINK.md, "Priority").
+
+    Acknowledged control frames first, then the heartbeat when due (every 100 ms on an
+    absolute cadence), then packed setpoints — all within the frame budget. It also owns the
+    sequence counter, the stop flag the heartbeats carry and the latch that drops setpoints.
+    """
+
+    def __init__(self) -> None:
+        self.control: list[bytes] = []  # acknowledged frames (and retries) waiting
+        self.slots: SetpointSlots | None = None  # set at handshake
+        self.budget = FrameBudget(20.0)  # until the device tells us its own rate
+        self.next_hb: float | None = None  # None until connected: no heartbeats before
+        self.stop_flag = False  # heartbeats carry stop_requested until STATUS says stopped
+        self.latched = True  # no setpoints until a session start
+        self.seq = 0
+
+    def next_seq(self) -> int:
+        """Allocate the next 16-bit sequence number."""
+        self.seq = (self.seq + 1) & 0xFFFF
+        return self.seq
+
+    def drop_all(self) -> None:
+        """STOP: forget every unsent setpoint and control frame; drop setpoints until a start."""
+        self.latched = True
+        self.stop_flag = True
+        if self.slots is not None:
+            self.slots.clear()
+        self.control.clear()
+
+    def next_frame(self, now: float) -> tuple[bytes | None, float | None, bool]:
+        """The frame to send at ``now``, else ``(None, when to look again, wakeable)``.
+
+        ``wakeable`` is False when only time can help (waiting for the budget), so a new
+        setpoint need not wake the writer early.
+        """
+        due = now + DUE_EPS_S
+        next_hb = self.next_hb
+        hb_due = next_hb is not None and due >= next_hb
+        slots = self.slots
+        setpoints = slots is not None and not self.latched and len(slots) > 0
+        if not (self.control or hb_due or setpoints):
+            return None, next_hb, True
+        if due < self.budget.next_at:
+            return None, self.budget.next_at, False
+        if self.control:
+            return self.control.pop(0), None, False
+        if hb_due:
+            assert next_hb is not None
+            # Absolute cadence; after a stall restart from now rather than burst.
+            next_hb += HEARTBEAT_S
+            self.next_hb = next_hb if next_hb > due else now + HEARTBEAT_S
+            return encode_frame(Heartbeat(self.stop_flag), self.next_seq()), None, False
+        assert slots is not None
+        # Keep the budget (nearly) free for the next heartbeat: it may slip by at most half a
+        # frame interval (docs/LINK.md), or real-time jitter would starve setpoints on a
+        # 20 frames/s device.
+        if next_hb is not None and now + self.budget.interval / 2 > next_hb:
+            return None, next_hb, True
+        frame = slots.take_frame((self.seq + 1) & 0xFFFF)
+        if frame is not None:
+            self.next_seq()
+        return frame, next_hb, True
+
+
+def _resolve(fut: asyncio.Future[None]) -> None:
+    if not fut.done():
+        fut.set_result(None)
+
+
+class Wakeup:
+    """The writer's sleep: until a time, or (if wakeable) until :meth:`kick`.
+
+    A bare future and a timer handle: far cheaper than ``wait_for`` (which makes a task per
+    call) at 10+ wake-ups per second, which matters on the virtual clock.
+    """
+
+    def __init__(self) -> None:
+        self._waiter: asyncio.Future[None] | None = None
+
+    async def sleep_until(self, when: float | None, *, wakeable: bool = True) -> None:
+        """Sleep until loop time ``when`` (None: no timer) or, if ``wakeable``, a kick."""
+        loop = asyncio.get_running_loop()
+        fut: asyncio.Future[None] = loop.create_future()
+        handle = None if when is None else loop.call_at(when, _resolve, fut)
+        if wakeable:
+            self._waiter = fut
+        try:
+            await fut
+        finally:
+            self._waiter = None
+            if handle is not None:
+                handle.cancel()
+
+    def kick(self) -> None:
+        """Wake a wakeable sleep now (new setpoint, request, STOP)."""
+        if self._waiter is not None:
+            _resolve(self._waiter)

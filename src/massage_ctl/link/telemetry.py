@@ -1,4 +1,9 @@
-"""Telemetry: the device's STATUS frames turned into :class:`~massage_ctl.link.api.LinkStatus`."""
+"""Telemetry: the device's STATUS frames turned into :class:`~massage_ctl.link.api.LinkStatus`.
+
+STATUS arrives at 10 Hz per device (and far faster on the virtual clock), so the decoder
+precomputes each channel's id and scale once per connection and does one multiplication per
+channel per frame.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,12 @@ from massage_ctl.devices import DeviceProfile
 from massage_ctl.link.api import LinkStatus
 from massage_ctl.protocol.enums import DeviceState, FaultBits
 from massage_ctl.protocol.messages import Status
-from massage_ctl.protocol.units import raw_to_value
+from massage_ctl.protocol.units import RAW_FULL_SCALE
 
-_STATE_NAMES = {int(s): s.name.lower() for s in DeviceState}
+#: User-facing state names (DESIGN: ``idle``, ``running``, ``stopped``, ``link-lost``, ``fault``).
+STATE_NAMES: dict[int, str] = {int(s): s.name.lower().replace("_", "-") for s in DeviceState}
+#: Wire states that confirm a STOP (FAULT counts as stopped; PROTOCOL §7.2).
+STOPPED_WIRE_STATES = frozenset({DeviceState.STOPPED, DeviceState.FAULT, DeviceState.LINK_LOST})
 
 
 def fault_names(bits: int) -> tuple[str, ...]:
@@ -23,17 +31,32 @@ def fault_names(bits: int) -> tuple[str, ...]:
     return tuple(names)
 
 
+def state_name(state: int) -> str:
+    """The user-facing name of a wire device state (``state N`` for an unknown one)."""
+    return STATE_NAMES.get(int(state)) or f"state {int(state)}"
+
+
+class TelemetryDecoder:
+    """Turns STATUS frames of one connected device into :class:`LinkStatus` reports."""
+
+    def __init__(self, profile: DeviceProfile) -> None:
+        self._ids = [spec.id for spec in profile.channels]
+        self._scales = [spec.max / RAW_FULL_SCALE for spec in profile.channels]
+
+    def decode(self, msg: Status, t: float) -> LinkStatus:
+        """``msg`` in controller terms, received at loop time ``t``."""
+        # The codec already checked every value is a u16, so no range check here.
+        scaled = [raw * k for raw, k in zip(msg.values, self._scales, strict=False)]
+        actual = dict(zip(self._ids, scaled, strict=False))
+        return LinkStatus(
+            state=STATE_NAMES.get(msg.state) or state_name(msg.state),
+            actual=actual,
+            faults=fault_names(msg.fault_bits) if msg.fault_bits else (),
+            last_seq=msg.last_seq,
+            t=t,
+        )
+
+
 def status_from_frame(msg: Status, profile: DeviceProfile, t: float) -> LinkStatus:
     """A STATUS in controller terms: channel ids, engineering units, state and fault names."""
-    actual = {
-        spec.id: raw_to_value(raw, spec.max)
-        for spec, raw in zip(profile.channels, msg.values, strict=False)
-    }
-    state = _STATE_NAMES.get(int(msg.state)) or f"state {int(msg.state)}"
-    return LinkStatus(
-        state=state,
-        actual=actual,
-        faults=fault_names(int(msg.fault_bits)),
-        last_seq=msg.last_seq,
-        t=t,
-    )
+    return TelemetryDecoder(profile).decode(msg, t)

@@ -65,6 +65,7 @@ class Player:
         for c in self._cmds:
             self._by_channel.setdefault(c.channel, []).append(c)
         self._times = {ch: [c.t_ms for c in cs] for ch, cs in self._by_channel.items()}
+        self._cmd_times = [c.t_ms for c in self._cmds]
         self._compiled_intensity = timeline.intensity if timeline.intensity > 0 else 1.0
         self.intensity = _clamp_intensity(intensity if intensity else self._compiled_intensity)
         self._progress_s = progress_ms / 1000.0
@@ -137,7 +138,7 @@ class Player:
     def _set_position(self, pos_ms: float) -> None:
         self._pos_anchor_ms = pos_ms
         self._t_anchor = asyncio.get_running_loop().time()
-        self._next = bisect.bisect_right([c.t_ms for c in self._cmds], pos_ms)
+        self._next = bisect.bisect_right(self._cmd_times, pos_ms)
 
     # -- sending ------------------------------------------------------------------------------
     def _send(self, sp: ChannelSetpoint) -> None:
@@ -228,7 +229,7 @@ class Player:
         if self._outcome:
             return
         if status.is_fault:
-            what = ", ".join(status.faults) or status.state.replace("_", " ")
+            what = ", ".join(status.faults) or status.state.replace("-", " ")
             self.request_stop("fault", f"the device reported a fault ({what}) and stopped")
         elif status.state == "running":
             self._seen_running = True

@@ -18,6 +18,7 @@ from typing import Protocol
 from massage_ctl.devices import DeviceProfile
 from massage_ctl.errors import DisconnectedError, MassageCtlError
 from massage_ctl.link.api import ControlLink
+from massage_ctl.link.requests import RequestDroppedError
 from massage_ctl.player.events import EventCallback, PlayerState, ProgressEvent
 from massage_ctl.player.guard import Guard, timeline_caps
 from massage_ctl.player.player import Player
@@ -184,6 +185,10 @@ class Session:
             result.outcome = "interrupted"
             result.message = "the controller was interrupted"
             raise
+        except RequestDroppedError:
+            # STOP was pressed while the session was starting: it stays stopped.
+            result.outcome = self._early or "stop"
+            result.message = "STOP sent before the session started"
         except DisconnectedError as err:
             result.outcome, result.message = "disconnect", f"lost the connection: {err}"
             if not started:

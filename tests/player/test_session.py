@@ -1,0 +1,103 @@
+"""Sessions end to end: whole programs through codec and simulator on the virtual clock, and a
+STOP pressed while the session is still starting."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from massage_ctl.compiler import compile_program
+from massage_ctl.devices import DeviceProfile, load_device_profile
+from massage_ctl.link.fake import FakeLink
+from massage_ctl.link.requests import RequestDroppedError
+from massage_ctl.player import ProgressEvent, Session
+from massage_ctl.player.session import LinkConnection
+from massage_ctl.program import load_program
+from massage_ctl.safety import STANDARD
+from massage_ctl.timeline import Timeline
+
+
+def test_a_whole_short_program_completes_on_the_virtual_clock(
+    virtual: Any, timeline: Timeline
+) -> None:
+    """60 s on sim://pad?speed=max: no deadline may turn into a wait that spins the clock."""
+
+    async def go() -> tuple[Any, float, list[ProgressEvent]]:
+        events: list[ProgressEvent] = []
+        session = Session("sim://pad?speed=max", lambda _p: timeline, STANDARD)
+        session.subscribe(events.append)
+        t0 = asyncio.get_running_loop().time()
+        result = await asyncio.wait_for(session.run(), timeout=600)  # virtual seconds
+        return result, asyncio.get_running_loop().time() - t0, events
+
+    result, took_s, events = virtual(go)
+    assert result.outcome == "completed" and result.stop_confirmed
+    assert 60.0 <= took_s < 62.0
+    assert events[-1].kind == "finished"
+    assert max(e.elapsed_ms for e in events) == timeline.duration_ms
+    # Telemetry reached the player: outputs were really driven, then brought back to zero.
+    assert any(v > 0.1 for e in events for v in e.actual.values())
+
+
+def test_a_compiled_built_in_program_completes_on_the_chair(virtual: Any) -> None:
+    program = load_program("quick-10-minute")
+
+    def build(profile: DeviceProfile) -> Timeline:
+        timeline: Timeline = compile_program(program, profile, STANDARD, minutes=2)
+        return timeline
+
+    async def go() -> tuple[Any, float]:
+        session = Session("sim://chair?speed=max", build, STANDARD)
+        t0 = asyncio.get_running_loop().time()
+        result = await session.run()
+        return result, asyncio.get_running_loop().time() - t0
+
+    result, took_s = virtual(go)
+    assert result.outcome == "completed", result.message
+    assert result.timeline is not None
+    assert took_s >= result.timeline.duration_ms / 1000
+
+
+class _SlowStartLink(FakeLink):
+    """A link whose session start waits for the device, and which STOP interrupts."""
+
+    def __init__(self, profile: DeviceProfile) -> None:
+        super().__init__(profile)
+        self.gate = asyncio.Event()
+        self.stopped_while_starting = False
+
+    async def start_session(self) -> int:
+        await self.gate.wait()
+        if self.stopped_while_starting:
+            raise RequestDroppedError("SESSION_START")
+        return await super().start_session()
+
+    async def stop(self) -> bool:
+        if not self.gate.is_set():
+            self.stopped_while_starting = True
+            self.gate.set()
+        return await super().stop()
+
+
+def test_stop_while_the_session_starts_keeps_it_stopped(virtual: Any, timeline: Timeline) -> None:
+    pad = load_device_profile("pad")
+
+    async def go() -> tuple[Any, _SlowStartLink]:
+        link = _SlowStartLink(pad)
+
+        async def connect() -> LinkConnection:
+            return LinkConnection(link, [link.close])
+
+        session = Session("fake://", lambda _p: timeline, STANDARD,
+                          connect=lambda: asyncio.ensure_future(connect()))
+        run = asyncio.ensure_future(session.run())
+        await asyncio.sleep(0.1)
+        session.stop()
+        result = await run
+        await asyncio.sleep(1.0)
+        return result, link
+
+    result, link = virtual(go)
+    assert result.outcome == "stop"
+    assert link.starts == 0 and link.state == "stopped"
+    assert link.sent == []  # not one setpoint left for the device
