@@ -252,3 +252,11 @@ def test_a_phase_too_short_to_play_is_reported_not_skipped_in_silence() -> None:
     assert any("too short to do anything" in w for w in tl.warnings)
     normal = compile_on(program(TP, {**short, "duration": "60s"}), "pad")
     assert not any("too short" in w for w in normal.warnings)
+
+
+def test_a_program_of_only_background_heat_is_a_clear_compile_error() -> None:
+    heat = {"technique": "heat", "zones": ["lower-back"], "target_c": 38, "duration": "5m",
+            "background": True}
+    for minutes in (None, 10):
+        with pytest.raises(CompileError, match="only background"):
+            compile_on(program(heat), "chair", minutes=minutes)

@@ -100,6 +100,12 @@ def make_plan(
         )
         target = limit
     scale = 1.0
+    if not slotted:
+        # Only background heat: nothing to fit, nothing that would give the session a length.
+        raise CompileError(
+            "the program has only background phases (heat alongside nothing)",
+            hint="add at least one massage or rest phase, or drop 'background = true'",
+        )
     if target is not None:
         warm = envelope(target) if need_warm else 0
         cool = envelope(target) if need_cool else 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from typing import Any
 
 from massage_ctl.devices import DeviceProfile
 from massage_ctl.errors import LinkError, MassageCtlError
@@ -47,6 +48,7 @@ class Handshake:
 async def await_handshake(
     hs: Handshake,
     hello: asyncio.Task[Ack],
+    resend_hello: Callable[[], asyncio.Task[Ack]],
     failure: Callable[[], MassageCtlError | None],
     failed: asyncio.Event,
     *,
@@ -56,8 +58,10 @@ async def await_handshake(
 ) -> DeviceProfile:
     """Wait until ``hs`` is complete; return the device profile.
 
-    ``hello`` is the acknowledged HELLO request (retried inside); ``failure()`` says whether
-    the link died (``failed`` is set when it does). A device that never answers is "no answer
+    ``hello`` is the acknowledged HELLO request (retried inside); when it was acknowledged
+    but part of the device's answer was lost, ``resend_hello()`` asks again (the device
+    repeats its whole description). ``failure()`` says whether the link died (``failed`` is
+    set when it does). A device that never answers is "no answer
     to the handshake within N s" with a hint; other errors propagate unchanged.
     """
     no_answer = LinkError(
@@ -73,13 +77,18 @@ async def await_handshake(
                         err = hello.exception()
                         raise (no_answer if err is None or "no acknowledgement" in str(err)
                                else err)
-                    await asyncio.sleep(poll_s)  # acknowledged; the channel table still coming
+                    # Acknowledged; the channel table is still coming — or part of it was
+                    # lost on the way. Wait a little for progress, then ask again.
+                    hs.changed.clear()
+                    progress = await _wait_any(loop, failed, hs.changed, timeout_s=poll_s)
+                    err = failure()
+                    if err is not None:
+                        raise err
+                    if not progress and not hs.done:
+                        hello = resend_hello()
                     continue
                 hs.changed.clear()
-                waiters = {loop.create_task(failed.wait()), loop.create_task(hs.changed.wait())}
-                await asyncio.wait({*waiters, hello}, return_when="FIRST_COMPLETED")
-                for w in waiters:
-                    w.cancel()
+                await _wait_any(loop, failed, hs.changed, hello)
                 err = failure()
                 if err is not None:
                     raise err
@@ -89,3 +98,20 @@ async def await_handshake(
         if not hello.done():
             hello.cancel()
     return hs.profile()
+
+
+async def _wait_any(
+    loop: asyncio.AbstractEventLoop,
+    *events: asyncio.Event | asyncio.Task[Ack],
+    timeout_s: float | None = None,
+) -> bool:
+    """Wait until one event is set / task done (or the timeout); True if something happened."""
+    made: list[asyncio.Future[Any]] = [
+        loop.create_task(e.wait()) for e in events if isinstance(e, asyncio.Event)
+    ]
+    tasks: list[asyncio.Future[Any]] = [e for e in events if isinstance(e, asyncio.Task)]
+    waiters = {*made, *tasks}
+    done, _ = await asyncio.wait(waiters, timeout=timeout_s, return_when="FIRST_COMPLETED")
+    for w in made:  # only our own helper tasks; the HELLO request lives on
+        w.cancel()
+    return bool(done)

@@ -152,11 +152,14 @@ class Link:
             loop.create_task(self._writer(), name="link-writer"),
         ]
         tries = max(1, int(timeout_s / self.ack_timeout_s))
-        hello = loop.create_task(
-            self._request(Hello(PROTOCOL_VERSION, SCHEMA_HASH), retries=tries - 1)
-        )
+
+        def send_hello() -> asyncio.Task[Ack]:
+            return loop.create_task(
+                self._request(Hello(PROTOCOL_VERSION, SCHEMA_HASH), retries=tries - 1)
+            )
+
         profile = await await_handshake(
-            self._handshake, hello, lambda: self._failure, self._failed,
+            self._handshake, send_hello(), send_hello, lambda: self._failure, self._failed,
             timeout_s=timeout_s, poll_s=self.ack_timeout_s,
             description=self.transport.description,
         )

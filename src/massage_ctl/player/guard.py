@@ -8,8 +8,13 @@ between the player and the link and makes sure nothing above the *active limits*
   for vibration/pressure/roller, ``heat_max_c`` for heat; a roller *position* is not an
   intensity and is capped by the device only);
 * ramp rate = device ``max_ramp_per_s`` ∩ safety ``max_ramp_per_s`` (intensity channels),
-  judged from the value the channel has *at that moment* according to the guard's own model
-  of what it commanded (a deterministic model; telemetry lags by up to 100 ms);
+  judged from the value the channel may have *when the setpoint lands*. The guard's own model
+  of what it commanded is the first estimate; because setpoints are not acknowledged, it is
+  widened by (a) the *delivery slack* — how long the link may hold a setpoint back (frame
+  budget, heartbeat slot) while a ramp in progress goes on — and (b) telemetry: when the
+  device reports a value the model did not expect (a lost frame), the start may be anywhere
+  the device can have moved to since that report. The farthest plausible start from the new
+  target decides the ramp time, so no plausible start makes the change too fast;
 * patterns: unsupported → ``steady``; percussion (``tap``, fast ``pulse``) under a profile
   that forbids it → ``steady`` / slowed pulse; rhythm rate within the channel's range;
 * the live intensity scale multiplies intensity channels and can never push past a cap.
@@ -38,6 +43,11 @@ MAX_RAMP_MS = 3_600_000
 #: Largest live-intensity factor (intensity 1.0 over a timeline compiled at 0.1); caps still hold.
 MAX_SCALE = 10.0
 _EPS = 1e-9
+#: Telemetry disagreeing with the model by more than this share of the range (plus what the
+#: channel can move in REPORT_AGE_S) means the device is not where the guard thinks.
+REPORT_TOLERANCE_FRACTION = 0.03
+#: Oldest a status report can be when it arrives (10 Hz status plus transit), seconds.
+REPORT_AGE_S = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,18 +102,41 @@ def timeline_caps(timeline: Timeline) -> dict[str, float]:
 
 @dataclass(slots=True)
 class _Course:
-    """What the guard last commanded on one channel: a linear ramp from a start value."""
+    """What the guard last commanded on one channel, with what it cannot know.
 
-    start_value: float = 0.0
+    The command was sent at ``start_ms`` and lands on the device up to ``slack_ms`` later; at
+    that moment the channel was somewhere in ``[lo, hi]``. From there it moves linearly to
+    ``target`` over ``ramp_ms``. :meth:`band` gives every value the channel can have at a time.
+    """
+
+    lo: float = 0.0
+    hi: float = 0.0
     start_ms: float = 0.0
     target: float = 0.0
     ramp_ms: float = 0.0
+    slack_ms: float = 0.0
+
+    def _at(self, start: float, arrival_ms: float, t_ms: float) -> float:
+        if t_ms < arrival_ms:
+            return start
+        if self.ramp_ms <= 0:
+            return self.target
+        frac = min(1.0, (t_ms - arrival_ms) / self.ramp_ms)
+        return start + (self.target - start) * frac
+
+    def band(self, t_ms: float) -> tuple[float, float]:
+        """Lowest and highest value the channel can have at ``t_ms``."""
+        values = [
+            self._at(s, a, t_ms)
+            for s in (self.lo, self.hi)
+            for a in (self.start_ms, self.start_ms + self.slack_ms)
+        ]
+        return min(values), max(values)
 
     def value_at(self, t_ms: float) -> float:
-        if self.ramp_ms <= 0 or t_ms >= self.start_ms + self.ramp_ms:
-            return self.target
-        frac = max(0.0, (t_ms - self.start_ms) / self.ramp_ms)
-        return self.start_value + (self.target - self.start_value) * frac
+        """The middle of :meth:`band` — the guard's best single estimate."""
+        low, high = self.band(t_ms)
+        return (low + high) / 2.0
 
 
 class Guard:
@@ -126,6 +159,9 @@ class Guard:
         }
         self._courses: dict[str, _Course] = {cid: _Course() for cid in self.limits}
         self._warnings: Counter[str] = Counter()
+        #: How long (ms) the link may hold a setpoint back before the device acts on it.
+        self.delivery_slack_ms = 0.0
+        self._reported: dict[str, tuple[float, float]] = {}  # channel → (value, t_ms)
 
     # -- model ------------------------------------------------------------------------------
     def value_at(self, channel: str, t_ms: float) -> float:
@@ -139,7 +175,49 @@ class Guard:
     def reset(self, t_ms: float = 0.0) -> None:
         """Every output is at zero now (after a STOP, a fault or a fresh start)."""
         for cid in self._courses:
-            self._courses[cid] = _Course(0.0, t_ms, 0.0, 0.0)
+            self._courses[cid] = _Course(0.0, 0.0, t_ms, 0.0, 0.0)
+        self._reported.clear()
+
+    def observe(self, actual: Mapping[str, float], t_ms: float) -> None:
+        """Telemetry: the device reported these actual values (received at ``t_ms``)."""
+        courses, reported, isfinite = self._courses, self._reported, math.isfinite
+        for channel, value in actual.items():  # 10 Hz × every channel: locals, no lookups
+            if channel in courses and isfinite(value):
+                reported[channel] = (value, t_ms)
+
+    def _tolerance(self, lim: ChannelLimits) -> float:
+        # A report is up to one status period plus transit old, and air cells lag their drive.
+        return REPORT_TOLERANCE_FRACTION * max(lim.cap, 1.0) + lim.ramp_per_s * REPORT_AGE_S
+
+    def disagrees(self, channel: str, t_ms: float) -> bool:
+        """True when the device's last report lies outside every value the guard thinks it can
+        have (typically a lost setpoint frame); the player then re-sends that channel's command."""
+        rep = self._reported.get(channel)
+        lim = self.limits.get(channel)
+        if rep is None or lim is None:
+            return False
+        seen, seen_ms = rep
+        course = self._courses[channel]
+        low_then, high_then = course.band(seen_ms - REPORT_AGE_S * 1000.0)
+        low_now, high_now = course.band(seen_ms)
+        tolerance = self._tolerance(lim)
+        return not (
+            min(low_then, low_now) - tolerance <= seen <= max(high_then, high_now) + tolerance
+        )
+
+    def _plausible(self, channel: str, t_ms: float, lim: ChannelLimits) -> tuple[float, float]:
+        """Every value ``channel`` may have when a setpoint sent now lands (see module doc)."""
+        course = self._courses[channel]
+        low, high = course.band(t_ms)
+        low2, high2 = course.band(t_ms + self.delivery_slack_ms)
+        low, high = min(low, low2), max(high, high2)
+        if self.disagrees(channel, t_ms):
+            seen, seen_ms = self._reported[channel]
+            drift = lim.ramp_per_s * (
+                max(0.0, t_ms - seen_ms) / 1000.0 + REPORT_AGE_S + self.delivery_slack_ms / 1000.0
+            )
+            low, high = min(low, max(0.0, seen - drift)), max(high, seen + drift)
+        return low, high
 
     # -- checking ---------------------------------------------------------------------------
     def apply(self, sp: ChannelSetpoint, t_ms: float, scale: float = 1.0) -> ChannelSetpoint:
@@ -164,9 +242,14 @@ class Guard:
             value = lim.cap
         value = max(0.0, min(value, lim.cap))
 
-        current = self.value_at(sp.channel, t_ms)
+        modelled = self.value_at(sp.channel, t_ms)
+        low, high = self._plausible(sp.channel, t_ms, lim)
+        current = low if abs(value - low) >= abs(value - high) else high
         ramp_ms = max(0, int(sp.ramp_ms))
         needed_ms = math.ceil(abs(value - current) / lim.ramp_per_s * 1000.0 - 1e-6)
+        # Only a ramp too fast by the guard's own model is worth a word to the user; the extra
+        # margin for delivery and telemetry is routine.
+        model_needed_ms = math.ceil(abs(value - modelled) / lim.ramp_per_s * 1000.0 - 1e-6)
         if needed_ms > MAX_RAMP_MS:
             # Even the longest ramp would be too fast: go only as far as the limit allows.
             step = lim.ramp_per_s * MAX_RAMP_MS / 1000.0
@@ -175,13 +258,16 @@ class Guard:
             needed_ms = MAX_RAMP_MS
             self._warn(f"{sp.channel}: change too large for one ramp; target shortened")
         if ramp_ms < needed_ms:
-            if needed_ms - ramp_ms > 1:  # rounding of the compiler's ramps is not worth a word
+            if model_needed_ms - ramp_ms > 1:  # rounding of compiler ramps is not worth a word
                 self._warn(f"{sp.channel}: ramp slowed to the safe rate {lim.ramp_per_s:g}/s")
             ramp_ms = needed_ms
         ramp_ms = min(ramp_ms, MAX_RAMP_MS)
 
         pattern, rate = self._rhythm(sp, lim)
-        self._courses[sp.channel] = _Course(current, t_ms, value, float(ramp_ms))
+        self._courses[sp.channel] = _Course(
+            low, high, t_ms, value, float(ramp_ms), self.delivery_slack_ms
+        )
+        self._reported.pop(sp.channel, None)
         return ChannelSetpoint(sp.channel, value, ramp_ms, pattern, rate)  # type: ignore[arg-type]
 
     def _rhythm(self, sp: ChannelSetpoint, lim: ChannelLimits) -> tuple[str, float]:

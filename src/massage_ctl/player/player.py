@@ -35,6 +35,10 @@ from massage_ctl.player.guard import Guard
 from massage_ctl.timeline import Command, Timeline
 
 INTENSITY_STEP = 0.1
+#: Extra time (ms) a setpoint may wait in the link beyond two frame slots (scheduling).
+DELIVERY_MARGIN_MS = 20.0
+#: Least time (ms) between two re-sends of one channel's command after telemetry disagreed.
+RESEND_INTERVAL_MS = 500.0
 INTENSITY_MIN = 0.1
 INTENSITY_MAX = 1.0
 
@@ -80,6 +84,12 @@ class Player:
         self._waiter: asyncio.Future[None] | None = None
         self._subscribers: list[EventCallback] = []
         self._warned = 0
+        # Setpoints are not acknowledged: the link may hold one back for a frame slot or two
+        # (frame budget, heartbeat), and the guard allows for that much more travel.
+        frame_ms = 1000.0 / max(1.0, link.profile.max_frame_rate_hz)
+        guard.delivery_slack_ms = max(guard.delivery_slack_ms, 2 * frame_ms + DELIVERY_MARGIN_MS)
+        self._resent_at: dict[str, float] = {}
+        self._last_seen: dict[str, float] = {}
 
     # -- events -------------------------------------------------------------------------------
     def subscribe(self, callback: EventCallback) -> Callable[[], None]:
@@ -228,6 +238,10 @@ class Player:
     def _on_status(self, status: LinkStatus) -> None:
         if self._outcome:
             return
+        if self._started:
+            self._guard.observe(status.actual, status.t * 1000.0)
+            if status.state == "running":
+                self._heal(status.t * 1000.0)
         if status.is_fault:
             what = ", ".join(status.faults) or status.state.replace("-", " ")
             self.request_stop("fault", f"the device reported a fault ({what}) and stopped")
@@ -235,6 +249,34 @@ class Player:
             self._seen_running = True
         elif self._seen_running and status.is_stopped:
             self.request_stop("fault", f"the device stopped on its own (state {status.state})")
+
+    def _heal(self, now_ms: float) -> None:
+        """Re-send the command of any channel the device is not following (a lost frame).
+
+        Setpoints are fire-and-forget; telemetry is how a lost one shows. While paused the
+        command is zero — a pause must hold even when its first zero was lost.
+        """
+        pos = self.position_ms()
+        status = self._link.status
+        seen = dict(status.actual) if status is not None else {}
+        rising = {ch for ch, v in seen.items() if v > self._last_seen.get(ch, math.inf) + 1e-4}
+        self._last_seen = seen
+        for ch, cmds in self._by_channel.items():
+            if self._paused:
+                # Paused: anything still rising missed its zero (a lost frame) — send it again.
+                if ch in rising and self._link.profile.channel(ch).kind != "position":
+                    self._send(ChannelSetpoint(ch, 0.0, 0))
+                continue
+            if not self._guard.disagrees(ch, now_ms):
+                continue
+            if now_ms - self._resent_at.get(ch, -math.inf) < RESEND_INTERVAL_MS:
+                continue
+            self._resent_at[ch] = now_ms
+            i = bisect.bisect_right(self._times[ch], pos) - 1
+            if i >= 0:
+                self._send_command(cmds[i], pos)
+            else:
+                self._send(ChannelSetpoint(ch, 0.0, 0))
 
     def _wake(self) -> None:
         if self._waiter is not None and not self._waiter.done():
