@@ -70,8 +70,20 @@ async def wait_for(
     deadline = time.monotonic() + timeout_s
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for: {what}")
+            raise AssertionError(
+                f"timed out waiting for: {what} (screens: {pilot.app.screen_stack}, "
+                f"last event: {getattr(pilot.app, 'last_event', None)})"
+            )
         await pilot.pause(0.05)
+
+
+async def loaded(pilot: Pilot[Any]) -> None:
+    """Let the app load its programs, config and history (a worker does it after the first
+    paint; the library table is empty with a "Loading…" line until then)."""
+    app = pilot.app
+    assert isinstance(app, MassageApp)
+    await wait_for(pilot, lambda: app.loaded or app.startup_error is not None, "the library")
+    await pilot.pause()
 
 
 async def open_program(pilot: Pilot[Any], program_id: str) -> None:
@@ -81,6 +93,7 @@ async def open_program(pilot: Pilot[Any], program_id: str) -> None:
 
     app = pilot.app
     assert isinstance(app, MassageApp)
+    await loaded(pilot)
     library = app.screen
     assert isinstance(library, LibraryScreen)
     row = [p.id for p in library.shown].index(program_id)
@@ -99,8 +112,10 @@ async def start_session(pilot: Pilot[Any], program_id: str, pain: str = "n") -> 
     app = pilot.app
     assert isinstance(app, MassageApp)
     await open_program(pilot, program_id)
+    from massage_ctl.tui.screens.dialogs import PainDialog
+
     await pilot.press("g")
-    await pilot.pause()
+    await wait_for(pilot, lambda: isinstance(app.screen, PainDialog), "the pain question")
     await pilot.press(pain)
     await wait_for(pilot, lambda: isinstance(app.screen, RunScreen), "the run screen")
     await wait_for(
@@ -129,6 +144,7 @@ __all__ = [
     "WATCH_SPEED",
     "Devices",
     "device_is_stopped",
+    "loaded",
     "make_app",
     "open_program",
     "start_session",

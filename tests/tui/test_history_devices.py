@@ -13,7 +13,7 @@ from massage_ctl.tui.screens.devices import DevicesScreen
 from massage_ctl.tui.screens.history import HistoryScreen
 from massage_ctl.tui.screens.library import LibraryScreen
 
-from .helpers import make_app, wait_for
+from .helpers import loaded, make_app, wait_for
 
 URL = "sim://chair?speed=max"
 
@@ -32,10 +32,10 @@ def _record_session(store: HistoryStore) -> None:
 
 
 async def test_history_screen_shows_a_recorded_session(tmp_path: Path) -> None:
+    _record_session(HistoryStore(tmp_path / "history.sqlite3"))  # the store make_app uses
     app = make_app(URL, tmp_path)
-    assert app.store is not None
-    _record_session(app.store)
     async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
         library = app.screen
         assert isinstance(library, LibraryScreen)
         summary = _text(library.query_one("#home-summary", Static))
@@ -53,6 +53,7 @@ async def test_history_screen_shows_a_recorded_session(tmp_path: Path) -> None:
 async def test_history_screen_with_no_sessions_says_so(tmp_path: Path) -> None:
     app = make_app(URL, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
         await pilot.press("h")
         await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), "history")
         assert "No sessions recorded yet" in _text(app.screen.query_one("#history-table", Static))
@@ -61,6 +62,7 @@ async def test_history_screen_with_no_sessions_says_so(tmp_path: Path) -> None:
 async def test_devices_screen_lists_simulators_and_connects(tmp_path: Path) -> None:
     app = make_app(URL, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
         await pilot.press("d")
         await wait_for(pilot, lambda: isinstance(app.screen, DevicesScreen), "devices")
         screen = app.screen
@@ -78,6 +80,7 @@ async def test_devices_screen_lists_simulators_and_connects(tmp_path: Path) -> N
 async def test_devices_screen_explains_a_bad_url(tmp_path: Path) -> None:
     app = make_app(URL, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
         await pilot.press("d")
         await wait_for(pilot, lambda: isinstance(app.screen, DevicesScreen), "devices")
         screen = app.screen

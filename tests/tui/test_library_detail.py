@@ -12,7 +12,7 @@ from massage_ctl.tui.screens.detail import DetailScreen
 from massage_ctl.tui.screens.dialogs import FirstRunNote
 from massage_ctl.tui.screens.library import LibraryScreen
 
-from .helpers import make_app, open_program, wait_for
+from .helpers import loaded, make_app, open_program, wait_for
 
 URL = "sim://chair?speed=max"
 
@@ -35,6 +35,7 @@ def _pressure_peak(detail: DetailScreen) -> float:
 async def test_search_narrows_the_table(tmp_path: Path) -> None:
     app = make_app(URL, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
         library = app.screen
         assert isinstance(library, LibraryScreen)
         table = library.query_one("#programs", DataTable)
@@ -54,6 +55,7 @@ async def test_search_narrows_the_table(tmp_path: Path) -> None:
 async def test_filters_by_body_area_and_condition(tmp_path: Path) -> None:
     app = make_app(URL, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
         library = app.screen
         assert isinstance(library, LibraryScreen)
         everything = len(library.shown)
@@ -76,6 +78,7 @@ async def test_filters_by_body_area_and_condition(tmp_path: Path) -> None:
 async def test_detail_explains_the_program_and_previews_it(tmp_path: Path) -> None:
     app = make_app(URL, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
         await open_program(pilot, "trigger-point-lower-back")
         detail = app.screen
         assert isinstance(detail, DetailScreen)
@@ -89,6 +92,7 @@ async def test_detail_explains_the_program_and_previews_it(tmp_path: Path) -> No
 async def test_gentle_recompiles_with_lower_caps(tmp_path: Path) -> None:
     app = make_app(URL, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
         await open_program(pilot, "trigger-point-lower-back")
         detail = app.screen
         assert isinstance(detail, DetailScreen)
@@ -107,6 +111,7 @@ async def test_gentle_recompiles_with_lower_caps(tmp_path: Path) -> None:
 async def test_gentle_forbidden_program_says_why_and_cannot_start(tmp_path: Path) -> None:
     app = make_app(URL, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
         await open_program(pilot, "deep-tissue-upper-back")
         detail = app.screen
         assert isinstance(detail, DetailScreen)
@@ -126,6 +131,7 @@ async def test_first_run_note_is_shown_once(tmp_path: Path, isolated_home: Path)
 
     app = create_app(URL, store=None)
     async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
         assert isinstance(app.screen, FirstRunNote)
         await pilot.press("enter")
         await pilot.pause()
@@ -133,5 +139,6 @@ async def test_first_run_note_is_shown_once(tmp_path: Path, isolated_home: Path)
     assert load_config().acknowledged_medical_note
     again = create_app(URL, store=None)
     async with again.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
         await pilot.pause()
         assert isinstance(again.screen, LibraryScreen)

@@ -12,7 +12,15 @@ from massage_ctl.tui.screens.dialogs import PainDialog
 from massage_ctl.tui.screens.run import RunScreen
 from massage_ctl.tui.widgets.body_map import BodyMap
 
-from .helpers import WATCH_SPEED, Devices, device_is_stopped, make_app, start_session, wait_for
+from .helpers import (
+    WATCH_SPEED,
+    Devices,
+    device_is_stopped,
+    loaded,
+    make_app,
+    start_session,
+    wait_for,
+)
 
 URL = f"sim://chair?speed={WATCH_SPEED}"
 PROGRAM = "quick-10-minute"
@@ -26,6 +34,7 @@ async def test_watch_pause_adjust_skip_stop_and_rate(tmp_path: Path) -> None:
     devices = Devices()
     app = make_app(URL, tmp_path, devices=devices)
     async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
         await start_session(pilot, PROGRAM, pain="6")
         run = app.screen
         assert isinstance(run, RunScreen)
@@ -79,6 +88,7 @@ async def test_stop_from_a_dialog_over_the_session(tmp_path: Path) -> None:
     devices = Devices()
     app = make_app(URL, tmp_path, devices=devices)
     async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
         await start_session(pilot, PROGRAM)
         await pilot.press("ctrl+p")  # the command palette: a dialog with a text field
         await pilot.pause()
@@ -93,6 +103,7 @@ async def test_stop_by_mouse_on_the_stop_bar(tmp_path: Path) -> None:
     devices = Devices()
     app = make_app(URL, tmp_path, devices=devices)
     async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
         await start_session(pilot, PROGRAM)
         await pilot.click("#stop-bar")
         assert app.runner is not None
@@ -103,6 +114,7 @@ async def test_stop_by_mouse_on_the_stop_bar(tmp_path: Path) -> None:
 async def test_device_disconnect_shows_a_banner_and_stops(tmp_path: Path) -> None:
     app = make_app(f"{URL}&faults=disconnect@3s", tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
         await start_session(pilot, PROGRAM)
         run = app.screen
         assert isinstance(run, RunScreen)
@@ -120,6 +132,7 @@ async def test_quitting_during_a_session_stops_the_device(tmp_path: Path) -> Non
     devices = Devices()
     app = make_app(URL, tmp_path, devices=devices)
     async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
         await start_session(pilot, PROGRAM)
         await pilot.press("ctrl+q")
     assert app.runner is not None and app.runner.done

@@ -6,13 +6,11 @@ import argparse
 
 
 def open_tui(args: argparse.Namespace) -> int:
-    """Run the Textual app until the user quits; returns the exit status."""
+    """Run the Textual app until the user quits; returns the exit status.
+
+    An invalid config file or an unreachable device is found while the library loads; the
+    app then ends and the error (a ``MassageCtlError``) is raised here for the one handler.
+    """
     from massage_ctl.tui.factory import create_app
 
-    app = create_app(getattr(args, "device", None))
-    try:
-        result = app.run()
-    finally:
-        # Whatever ended the UI (quit, crash, closed terminal, signal): the device goes off.
-        app.stop_device_and_wait()
-    return result if isinstance(result, int) else 0
+    return create_app(getattr(args, "device", None)).run_checked()

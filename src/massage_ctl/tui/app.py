@@ -6,7 +6,7 @@ device choice, the running :class:`~massage_ctl.player.runner.SessionRunner` and
 
 Threads: the session runs on its runner's own thread and event loop (so the device's timing
 never waits for the screen). Its events reach the UI loop through an
-:class:`~massage_ctl.tui.relay.EventRelay` (progress coalesced to ≤ 10 redraws/s, every state
+:class:`~massage_ctl.tui.relay.EventRelay` (progress coalesced to ≤ 4 redraws/s, every state
 change delivered), which never blocks the runner.
 """
 
@@ -24,23 +24,26 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.widgets import Input
 
-from massage_ctl.config import UserConfig, save_config
-from massage_ctl.devices import DeviceProfile
-from massage_ctl.history import HistoryStore
-from massage_ctl.history.recorder import HistoryRecorder
-from massage_ctl.program import Program
-from massage_ctl.timeline import Timeline
-from massage_ctl.tui.relay import EventRelay
-from massage_ctl.tui.screens.dialogs import FirstRunNote, PainDialog
+from massage_ctl.errors import MassageCtlError
 from massage_ctl.tui.screens.library import LibraryScreen
-from massage_ctl.tui.screens.run import RunScreen
-from massage_ctl.tui.setup import SAFETY_EXPLAINED, SessionSetup
-from massage_ctl.tui.summary import home_summary
 
-if TYPE_CHECKING:  # the player (link, codec) loads with the first session: a faster start
+# Only what the first frame needs is imported here; pydantic and the models behind the config,
+# programs, device profiles and history load on a worker thread after the first paint
+# (tui/startup.py), and the player (link, codec) with the first session.
+if TYPE_CHECKING:
+    from massage_ctl.config import UserConfig
+    from massage_ctl.devices import DeviceProfile
+    from massage_ctl.history import HistoryStore
+    from massage_ctl.history.recorder import HistoryRecorder
     from massage_ctl.player.events import ProgressEvent
     from massage_ctl.player.runner import SessionRunner
     from massage_ctl.player.session import LinkConnection
+    from massage_ctl.program import Program
+    from massage_ctl.timeline import Timeline
+    from massage_ctl.tui.relay import EventRelay
+    from massage_ctl.tui.screens.run import RunScreen
+    from massage_ctl.tui.setup import SessionSetup
+    from massage_ctl.tui.startup import StartupData, StartupLoader
 
 #: Opens the link for a session (default: ``massage_ctl.player.session.open_link``).
 ConnectionOpener = Callable[[str], Awaitable["LinkConnection"]]
@@ -61,23 +64,27 @@ class MassageApp(App[int]):
         Binding("ctrl+q", "quit", "Quit", priority=True, show=False),
     ]
 
+    #: Set once the worker has loaded them (:meth:`_startup_done`); read only after that.
+    config: UserConfig
+    device_profile: DeviceProfile
+    programs: list[Program]
+    store: HistoryStore | None
+
     def __init__(
         self,
         *,
-        device_url: str,
-        device_profile: DeviceProfile,
-        config: UserConfig,
-        programs: list[Program],
-        store: HistoryStore | None,
+        loader: StartupLoader,
+        device_url: str | None = None,
         save_settings: bool = True,
         open_connection: ConnectionOpener | None = None,
     ) -> None:
         super().__init__()
-        self.device_url = device_url
-        self.device_profile = device_profile
-        self.config = config
-        self.programs = programs
-        self.store = store
+        self._loader = loader
+        #: True once config, device, programs and history are loaded.
+        self.loaded = False
+        #: Why start-up failed (invalid config, unreachable device); the app exits with it.
+        self.startup_error: MassageCtlError | None = None
+        self.device_url = device_url or ""
         self.save_settings = save_settings
         self.runner: SessionRunner | None = None
         self.recorder: HistoryRecorder | None = None
@@ -86,7 +93,8 @@ class MassageApp(App[int]):
         self.open_connection = open_connection
         self._relay: EventRelay | None = None
         self._ui_loop: asyncio.AbstractEventLoop | None = None
-        self.sub_title = f"device: {device_url}"
+        self._summary = ""
+        self.sub_title = f"device: {device_url}" if device_url else ""
 
     # -- start-up -------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -95,11 +103,56 @@ class MassageApp(App[int]):
         for sig in (signal.SIGTERM, signal.SIGHUP):
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 self._ui_loop.add_signal_handler(sig, self._exit_on_signal)
-        self.push_screen(LibraryScreen(self.programs))
+        self.push_screen(LibraryScreen())
+        # Paint the library frame first, then load (the worker would slow the first paint).
+        self.call_after_refresh(self._start_loading)
+
+    def _start_loading(self) -> None:
+        self.run_worker(self._load, name="massage-ui-startup", thread=True, group="startup")
+
+    def _load(self) -> None:
+        """Worker thread: load everything slow; hand the result to the UI thread."""
+        try:
+            data = self._loader()
+        except MassageCtlError as err:
+            self.call_from_thread(self._startup_failed, err)
+            return
+        self.call_from_thread(self._startup_done, data)
+
+    def _startup_done(self, data: StartupData) -> None:
+        self.config, self.device_profile = data.config, data.device_profile
+        self.programs, self.store, self._summary = data.programs, data.store, data.summary
+        self.device_url = data.device_url
+        self.sub_title = f"device: {data.device_url}"
+        self.loaded = True
+        for screen in self.screen_stack:
+            if isinstance(screen, LibraryScreen):
+                screen.show_programs(self.programs)
         if not self.config.acknowledged_medical_note:
+            from massage_ctl.tui.screens.dialogs import FirstRunNote
+
             self.push_screen(FirstRunNote(), self._medical_note_read)
 
+    def _startup_failed(self, err: MassageCtlError) -> None:
+        # The CLI prints it as one clear message once the terminal is restored.
+        self.startup_error = err
+        self.exit(1)
+
+    def run_checked(self) -> int:
+        """Run until the user quits; raise the start-up error (bad config, unreachable device)
+        if the app could not load. The device is stopped on every way out."""
+        try:
+            result = self.run()
+        finally:
+            # Whatever ended the UI (quit, crash, closed terminal, signal): the device goes off.
+            self.stop_device_and_wait()
+        if self.startup_error is not None:
+            raise self.startup_error
+        return result if isinstance(result, int) else 0
+
     def _medical_note_read(self, ok: bool | None) -> None:
+        from massage_ctl.config import save_config
+
         if not ok:
             return
         self.config = self.config.model_copy(update={"acknowledged_medical_note": True})
@@ -109,12 +162,20 @@ class MassageApp(App[int]):
 
     def home_summary(self) -> str:
         """One line for the library: last session and what the treatment plan says is due."""
-        return home_summary(self.store) if self.store is not None else ""
+        if not self.loaded:
+            return self._summary
+        from massage_ctl.tui.summary import home_summary
+
+        if self.store is None:
+            return ""
+        self._summary = home_summary(self.store)
+        return self._summary
 
     # -- navigation ------------------------------------------------------------------------
     def open_program(self, program: Program) -> None:
         """Show the detail and set-up screen of ``program``."""
         from massage_ctl.tui.screens.detail import DetailScreen
+        from massage_ctl.tui.setup import SAFETY_EXPLAINED, SessionSetup
 
         setup = SessionSetup(
             safety=self.config.safety if self.config.safety in SAFETY_EXPLAINED else "standard",
@@ -131,6 +192,9 @@ class MassageApp(App[int]):
     def action_history(self) -> None:
         from massage_ctl.tui.screens.history import HistoryScreen
 
+        if not self.loaded:
+            self.notify("Still loading — one moment.", timeout=2)
+            return
         if self.store is None:
             self.notify("The history database is not available.", severity="error")
             return
@@ -158,6 +222,8 @@ class MassageApp(App[int]):
             self.notify("A session is already running.", severity="warning")
             return
 
+        from massage_ctl.tui.screens.dialogs import PainDialog
+
         def rated(rating: int | None) -> None:
             self._start_runner(program, timeline, setup, rating)
 
@@ -166,10 +232,13 @@ class MassageApp(App[int]):
     def _start_runner(
         self, program: Program, timeline: Timeline, setup: SessionSetup, pain_before: int | None
     ) -> None:
+        from massage_ctl.history.recorder import HistoryRecorder
         from massage_ctl.player.runner import SessionRunner
         from massage_ctl.player.session import Session
         from massage_ctl.safety import load_safety_profile
         from massage_ctl.transports.url import parse_device_url
+        from massage_ctl.tui.relay import EventRelay
+        from massage_ctl.tui.screens.run import RunScreen
         from massage_ctl.tui.setup import compile_setup
 
         safety = load_safety_profile(setup.safety)
@@ -226,6 +295,8 @@ class MassageApp(App[int]):
 
     def _deliver(self, event: ProgressEvent) -> None:
         """UI loop: show one event from the relay."""
+        from massage_ctl.tui.screens.run import RunScreen
+
         self.last_event = event
         if self.run_screen is not None:
             self.run_screen.post_message(RunScreen.Update(event))
@@ -235,6 +306,8 @@ class MassageApp(App[int]):
     def _session_finished(self, event: ProgressEvent) -> None:
         if event.state in ("fault", "disconnect"):
             self.bell()
+        from massage_ctl.tui.screens.dialogs import PainDialog
+
         recorder = self.recorder
         if recorder is None or recorder.session_id is None:
             return

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from massage_ctl.program import Program
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from massage_ctl.program import Program
 
 #: (label, tags any of which matches). Order is the order shown.
 BODY_AREAS: tuple[tuple[str, frozenset[str]], ...] = (

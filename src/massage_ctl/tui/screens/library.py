@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -12,9 +12,14 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
-from massage_ctl.program import Program, format_duration
 from massage_ctl.tui.filters import BODY_AREAS, CONDITIONS, body_areas_of, matches
 from massage_ctl.tui.widgets.stop_bar import StopBar
+
+if TYPE_CHECKING:  # the program models load after the first paint (tui/startup.py)
+    from massage_ctl.program import Program
+
+#: Shown under the table until the programs have loaded (a fraction of a second).
+LOADING_TEXT = "Loading the program library…"
 
 #: Library table columns (label, width in cells); sized so the table fits 80 columns. Long
 #: cells end in "…"; the line under the table shows the highlighted program in full.
@@ -24,7 +29,11 @@ _COLUMNS: tuple[tuple[str, int], ...] = (
 
 
 class LibraryScreen(Screen[None]):
-    """Choose a program: a table filtered by body area, condition and search text."""
+    """Choose a program: a table filtered by body area, condition and search text.
+
+    The frame (filters, search, STOP bar) shows at once; the table fills when the app hands
+    over the programs (:meth:`show_programs`).
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open", show=True),
@@ -34,9 +43,10 @@ class LibraryScreen(Screen[None]):
         Binding("q", "app.quit", "Quit"),
     ]
 
-    def __init__(self, programs: list[Program]) -> None:
+    def __init__(self, programs: list[Program] | None = None) -> None:
         super().__init__()
-        self.programs = programs
+        self.programs: list[Program] = programs or []
+        self.loaded = programs is not None
         self.shown: list[Program] = []
 
     def compose(self) -> ComposeResult:
@@ -52,7 +62,7 @@ class LibraryScreen(Screen[None]):
             yield Input(placeholder="search by name", id="search")
         table: DataTable[str] = DataTable(id="programs", cursor_type="row", zebra_stripes=True)
         yield table
-        yield Static("", id="program-info", classes="muted")
+        yield Static(LOADING_TEXT, id="program-info", classes="muted")
         yield StopBar()
         yield Footer()
 
@@ -61,12 +71,21 @@ class LibraryScreen(Screen[None]):
         # Fixed widths with wrapped cells: every column stays visible at 80 columns.
         for label, width in _COLUMNS:
             table.add_column(label, width=width)
-        self.refresh_table()
         table.focus()
-        self.refresh_summary()
+        if self.loaded:
+            self.refresh_table()
+            self.refresh_summary()
+
+    def show_programs(self, programs: list[Program]) -> None:
+        """Fill the table (and the summary line) once the programs have loaded."""
+        self.programs, self.loaded = programs, True
+        if self.is_mounted:
+            self.refresh_table()
+            self.refresh_summary()
 
     def on_screen_resume(self) -> None:
-        self.refresh_summary()
+        if self.loaded:
+            self.refresh_summary()
 
     def refresh_summary(self) -> None:
         """Last session and what the treatment plan says is due (from the history)."""
@@ -76,6 +95,10 @@ class LibraryScreen(Screen[None]):
 
     def refresh_table(self) -> None:
         """Re-fill the table from the current filters."""
+        if not self.loaded:
+            return  # filters changed while loading: applied when the programs arrive
+        from massage_ctl.program import format_duration
+
         area = self.query_one("#area", Select).value
         condition = self.query_one("#condition", Select).value
         text = self.query_one("#search", Input).value

@@ -68,6 +68,7 @@ class RunScreen(Screen[None]):
         self.device = device
         self.finished_state: str | None = None
         self.paused = False
+        self._shown: dict[str, str] = {}  # label selector → the text it shows
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -102,26 +103,34 @@ class RunScreen(Screen[None]):
         ev = message.event
         if self.finished_state is not None:
             return  # the session is over; nothing may make it look alive again
-        self.query_one(BodyMap).actual = dict(ev.actual)
-        self.query_one("#run-progress", ProgressBar).update(progress=ev.elapsed_ms)
-        self.query_one("#run-time", Label).update(
-            f"{clock(ev.elapsed_ms)} elapsed · {clock(ev.remaining_ms)} left"
+        # Only what visibly changed is redrawn: a changed label re-lays out the screen, which
+        # is most of the UI's CPU while a session runs (docs/TUI.md, "CPU").
+        self.query_one(BodyMap).show(ev.actual)
+        # Whole seconds: the bar and the time label move once a second, not on every event.
+        self.query_one("#run-progress", ProgressBar).update(
+            progress=ev.elapsed_ms - ev.elapsed_ms % 1000
         )
-        self.query_one("#run-intensity", Label).update(f"Strength {round(ev.intensity * 100)} %")
+        self._set("#run-time", f"{clock(ev.elapsed_ms)} elapsed · {clock(ev.remaining_ms)} left")
+        self._set("#run-intensity", f"Strength {round(ev.intensity * 100)} %")
         if ev.phase:
-            self.query_one("#run-phase", Label).update(f"Now: {ev.phase}")
+            self._set("#run-phase", f"Now: {ev.phase}")
         self.paused = ev.state == "paused"
-        state_label = self.query_one("#run-state", Label)
         if ev.state == "playing":
-            state_label.update("▶ Playing")
+            self._set("#run-state", "▶ Playing")
         elif ev.state == "paused":
-            state_label.update("⏸ Paused — space to resume")
+            self._set("#run-state", "⏸ Paused — space to resume")
         if ev.kind == "fault" or (ev.kind == "finished" and ev.state in ("fault", "disconnect")):
             self.show_banner(ev.message or OUTCOME_TEXT.get(ev.state, "Device problem"))
         if ev.kind == "finished" or ev.state in FINAL_STATES:
             self.finished_state = ev.state
-            state_label.update(OUTCOME_TEXT.get(ev.state, ev.state) + "  (b: back)")
+            self._set("#run-state", OUTCOME_TEXT.get(ev.state, ev.state) + "  (b: back)")
             self.query_one("#big-stop", Button).disabled = ev.state != "playing"
+
+    def _set(self, selector: str, text: str) -> None:
+        """Update the label at ``selector`` only if its text changes."""
+        if self._shown.get(selector) != text:
+            self._shown[selector] = text
+            self.query_one(selector, Label).update(text)
 
     def session_failed(self, message: str) -> None:
         """The session ended before playback (nothing was driven): say why."""
@@ -129,20 +138,19 @@ class RunScreen(Screen[None]):
             return
         self.finished_state = "fault"
         self.show_banner(f"Could not start: {message}")
-        self.query_one("#run-state", Label).update(
-            "Not started — the device was not driven.  (b: back)"
-        )
+        self._set("#run-state", "Not started — the device was not driven.  (b: back)")
         self.query_one("#big-stop", Button).disabled = True
 
     def device_stopped(self, confirmed: bool) -> None:
         """The session is over and its final STOP went out: show what the device reported."""
         if confirmed:
             # The last progress event predates the STOP; the device has since reported zero.
-            self.query_one(BodyMap).actual = {}
-            self.query_one("#run-stop-check", Label).update("✓ The device confirmed: all off.")
+            self.query_one(BodyMap).show({})
+            self._set("#run-stop-check", "✓ The device confirmed: all off.")
         else:
-            self.query_one("#run-stop-check", Label).update(
-                "⚠ The device did not confirm STOP. Switch it off at its power switch."
+            self._set(
+                "#run-stop-check",
+                "⚠ The device did not confirm STOP. Switch it off at its power switch.",
             )
 
     def show_banner(self, text: str) -> None:

@@ -11,7 +11,6 @@ from collections.abc import Mapping
 
 from rich.style import Style
 from rich.text import Text
-from textual.reactive import reactive
 from textual.widget import Widget
 
 from massage_ctl.devices import DeviceProfile
@@ -114,20 +113,32 @@ def render_body_map(profile: DeviceProfile, actual: Mapping[str, float]) -> Text
 
 
 class BodyMap(Widget):
-    """Shows :func:`render_body_map` for the current actual values."""
+    """Shows :func:`render_body_map` for the current actual values.
+
+    :meth:`show` redraws only when the figure would look different: telemetry changes in
+    steps far below what the map shows (whole percents, a colour gradient).
+    """
 
     DEFAULT_CSS = """
     BodyMap { height: auto; width: auto; min-width: 44; }
     """
 
-    actual: reactive[dict[str, float]] = reactive(dict, always_update=True)
-
     def __init__(self, profile: DeviceProfile, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.profile = profile
+        self.actual: dict[str, float] = {}
+        self._figure = render_body_map(profile, self.actual)
+
+    def show(self, actual: Mapping[str, float]) -> None:
+        """Show the device's reported values ``actual`` (channel id → value)."""
+        self.actual = dict(actual)
+        figure = render_body_map(self.profile, self.actual)
+        if figure != self._figure:  # same text and the same colours: nothing to redraw
+            self._figure = figure
+            self.refresh()
 
     def render(self) -> Text:
-        return render_body_map(self.profile, self.actual)
+        return self._figure
 
 
 __all__ = ["ZONES", "BodyMap", "render_body_map", "zone_levels"]
