@@ -66,4 +66,4 @@ class Point:
             )
         if side and side not in SIDES:
             raise ProgramError(f"unknown side {side!r} in {text!r}", hint="sides are: left, right")
-        return cls(zone, side if side else None)  # type: ignore[arg-type]
+        return cls(zone, side if side else None)

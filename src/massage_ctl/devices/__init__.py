@@ -1,7 +1,11 @@
 """Device profiles: what a device has (channels, hard limits) — see docs/DEVICE_PROFILES.md."""
 
 from massage_ctl.devices.model import ChannelSpec, DeviceProfile
-from massage_ctl.devices.registry import BUILTIN_PROFILES, load_device_profile, resolve_device_profile
+from massage_ctl.devices.registry import (
+    BUILTIN_PROFILES,
+    load_device_profile,
+    resolve_device_profile,
+)
 
 __all__ = [
     "BUILTIN_PROFILES",

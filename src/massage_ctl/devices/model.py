@@ -22,7 +22,9 @@ class ChannelSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: Annotated[str, Field(min_length=1, max_length=24, pattern=r"^[a-z0-9][a-z0-9._-]*$")]
-    zone: str = Field(description="body zone the output acts on (for a roller: middle of its reach)")
+    zone: str = Field(
+        description="body zone the output acts on (for a roller: middle of its reach)"
+    )
     side: Side | None = None
     kind: ChannelKind
     min: float = 0.0
@@ -68,7 +70,9 @@ class DeviceProfile(BaseModel):
     id: Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
     name: str
     description: str = ""
-    max_frame_rate_hz: float = Field(gt=0, le=1000, description="frames per second the device accepts")
+    max_frame_rate_hz: float = Field(
+        gt=0, le=1000, description="frames per second the device accepts"
+    )
     channels: tuple[ChannelSpec, ...] = Field(min_length=1, max_length=32)
 
     @model_validator(mode="after")

@@ -59,7 +59,9 @@ class SafetyProfile(BaseModel):
             first = err.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
             raise SafetyProfileError(f"{source}: {where}: {first['msg']}") from err
-        loosened = [name for name in overrides if _loosens(name, getattr(self, name), getattr(new, name))]
+        loosened = [
+            name for name in overrides if _loosens(name, getattr(self, name), getattr(new, name))
+        ]
         if loosened:
             raise SafetyProfileError(
                 f"{source}: {', '.join(loosened)} would loosen the {self.id!r} profile",
