@@ -17,7 +17,7 @@ from massage_ctl.program import load_program
 from massage_ctl.safety import STANDARD
 
 
-def one_run() -> tuple[float, float, str]:
+def one_run() -> tuple[float, float, float, str]:
     program = load_program("swedish-full-back")
     session = Session(
         "sim://chair?speed=max",
@@ -26,22 +26,25 @@ def one_run() -> tuple[float, float, str]:
     )
     loop = new_event_loop(None)
     try:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         result = loop.run_until_complete(session.run())
-        return time.perf_counter() - t0, loop.time(), result.outcome
+        return time.perf_counter() - t0, time.process_time() - c0, loop.time(), result.outcome
     finally:
         loop.close()
 
 
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
-    walls = []
+    walls, cpus = [], []
     for _ in range(runs):
-        wall, simulated, outcome = one_run()
+        wall, cpu, simulated, outcome = one_run()
         walls.append(wall)
-        print(f"  run: {wall:.3f} s wall for {simulated / 60:.1f} simulated min ({outcome})")
+        cpus.append(cpu)
+        print(f"  run: {wall:.3f} s wall, {cpu:.3f} s CPU for {simulated / 60:.1f} simulated min "
+              f"({outcome})")
+    # CPU time is the steadier figure on a shared machine; wall time is what DESIGN §6 names.
     print(f"play 30-min program at speed=max: median {statistics.median(walls):.3f} s "
-          f"over {runs} runs (target ≤ 1 s)")
+          f"(CPU {statistics.median(cpus):.3f} s) over {runs} runs (target ≤ 1 s)")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 
 import pytest
@@ -66,3 +67,42 @@ def test_scaled_clock_runs_faster_than_real_time() -> None:
 def test_speed_must_be_positive() -> None:
     with pytest.raises(ValueError):
         new_event_loop(0)
+
+
+def test_virtual_loop_busy_with_timers_takes_a_stop_from_another_thread() -> None:
+    # The TUI and the CLI stop a session from another thread via call_soon_threadsafe; the
+    # virtual loop skips polling its self-pipe, so the callback must still get through.
+    async def tick_until_stopped() -> float:
+        loop = asyncio.get_running_loop()
+        stopped = asyncio.Event()
+        started = threading.Event()
+
+        def other_thread() -> None:
+            started.wait()
+            loop.call_soon_threadsafe(stopped.set)
+
+        thread = threading.Thread(target=other_thread)
+        thread.start()
+        begin = loop.time()
+        while not stopped.is_set():
+            started.set()
+            await asyncio.sleep(0.1)
+            await asyncio.sleep(0)  # give the real thread a moment of real time
+            time.sleep(0.0005)
+        thread.join()
+        return loop.time() - begin
+
+    assert _run(None, tick_until_stopped) < 3600.0
+
+
+def test_idle_virtual_loop_wakes_for_another_thread() -> None:
+    # No timer pending: the loop must block (not spin) until the other thread calls in.
+    async def wait_for_other_thread() -> float:
+        loop = asyncio.get_running_loop()
+        done = asyncio.Event()
+        begin = loop.time()
+        threading.Timer(0.05, lambda: loop.call_soon_threadsafe(done.set)).start()
+        await done.wait()
+        return loop.time() - begin
+
+    assert _run(None, wait_for_other_thread) == pytest.approx(0.0, abs=1e-9)

@@ -14,6 +14,7 @@ import asyncio
 import math
 import random
 from collections.abc import Callable
+from operator import attrgetter
 from pathlib import Path
 from typing import TextIO
 
@@ -44,6 +45,8 @@ from massage_ctl.timeline import PATTERNS
 from massage_sim.device_core import DeviceCore, Reply, SetpointRequest
 from massage_sim.faults import FaultPlan
 from massage_sim.record import Record
+
+_ACTUAL = attrgetter("actual")
 
 #: STATUS period (s): 10 Hz of the loop's clock.
 STATUS_PERIOD_S = 0.1
@@ -237,7 +240,7 @@ class SimDevice:
         if self._range_max is None:
             raw = tuple(value_to_raw(c.actual, c.spec.max) for c in core.channels)
         else:
-            values = tuple([c.actual for c in core.channels])
+            values = tuple(map(_ACTUAL, core.channels))
             last_values, last_raw = self._last_values, self._last_raw
             if values == last_values:
                 raw = last_raw

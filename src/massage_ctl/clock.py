@@ -37,6 +37,7 @@ class _TimeWarpSelector(selectors.BaseSelector):
         self.virtual_now = 0.0  # virtual mode: the clock; scaled mode: the last reading
         self._last_real = time.monotonic()
         self._waited_real = 0.0  # real seconds spent waiting in select() since the last reading
+        self._registered = 0  # file objects registered (the loop's own self-pipe is one)
 
     def now(self) -> float:
         if self._speed is None:
@@ -64,7 +65,18 @@ class _TimeWarpSelector(selectors.BaseSelector):
             events = self._inner.select(real_timeout)
             self._waited_real += time.monotonic() - started
             return events
-        # Virtual time: anything ready now (e.g. a call_soon_threadsafe wake-up) runs first.
+        # Virtual time. With only the loop's own self-pipe registered, polling cannot find
+        # anything to run: call_soon_threadsafe (how the TUI and CLI stop a session from another
+        # thread) puts its callback in the ready queue itself and writes the pipe only to end a
+        # blocking wait. So skip the system call — at ?speed=max nearly every loop iteration
+        # would make one — and only block when no timer is pending at all.
+        if self._registered <= 1:
+            if timeout is None:
+                return self._inner.select(None)  # also drains the self-pipe
+            if timeout > 0:
+                self.virtual_now += timeout
+            return []
+        # Real files registered: anything ready now runs before the clock jumps.
         events = self._inner.select(0)
         if events or timeout == 0:
             return events
@@ -76,10 +88,14 @@ class _TimeWarpSelector(selectors.BaseSelector):
 
     # Plain delegation of the selector interface.
     def register(self, fileobj: Any, events: int, data: Any = None) -> selectors.SelectorKey:
-        return self._inner.register(fileobj, events, data)
+        key = self._inner.register(fileobj, events, data)
+        self._registered += 1
+        return key
 
     def unregister(self, fileobj: Any) -> selectors.SelectorKey:
-        return self._inner.unregister(fileobj)
+        key = self._inner.unregister(fileobj)
+        self._registered -= 1
+        return key
 
     def modify(self, fileobj: Any, events: int, data: Any = None) -> selectors.SelectorKey:
         return self._inner.modify(fileobj, events, data)

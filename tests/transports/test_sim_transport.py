@@ -78,3 +78,48 @@ def test_a_bad_fault_spec_is_a_url_error_before_anything_opens() -> None:
         open_transport("sim://chair?faults=explode@3s")
     assert "explode" in str(info.value)
     assert info.value.hint
+
+
+async def test_a_receiver_gets_waiting_bytes_first_then_every_later_chunk_directly() -> None:
+    # The link attaches a receiver (no reader-task wake-up per chunk); nothing may be lost or
+    # reordered across the switch.
+    device = EchoDevice()
+    got: list[bytes] = []
+    async with SimTransport("pad", device_factory=lambda: device) as transport:
+        device.send(b"early")
+        transport.set_receiver(got.append)
+        device.send(b"late")
+        assert got == [b"early", b"late"]
+        transport.set_receiver(None)
+        device.send(b"read again")
+        assert await transport.read() == b"read again"
+
+
+async def test_with_a_receiver_read_only_returns_at_the_end_of_the_stream() -> None:
+    device = EchoDevice()
+    got: list[bytes] = []
+    async with SimTransport("pad", device_factory=lambda: device) as transport:
+        transport.set_receiver(got.append)
+        reader = asyncio.create_task(transport.read())
+        device.send(b"status")
+        await asyncio.sleep(0)
+        assert not reader.done()
+        device.drop_link()
+        with pytest.raises(DisconnectedError):
+            await reader
+        assert got == [b"status"]
+
+
+class _CrashingDevice(EchoDevice):
+    def receive(self, data: bytes) -> None:
+        raise ZeroDivisionError("simulated bug")
+
+
+async def test_a_crashing_simulator_is_a_lost_link_not_a_hang() -> None:
+    device = _CrashingDevice()
+    async with SimTransport("pad", device_factory=lambda: device) as transport:
+        with pytest.raises(DisconnectedError, match="simulator failed") as info:
+            await transport.write(b"x")
+        assert info.value.hint
+        with pytest.raises(DisconnectedError):
+            await transport.read()

@@ -1,6 +1,8 @@
 """The link: the wire protocol spoken over one transport (docs/LINK.md explains the choices).
 
-One reader task decodes everything the device sends (bad frames are counted and skipped); one
+One reader task decodes everything the device sends (bad frames are counted and skipped; a
+transport offering ``set_receiver``, like the in-process simulator, instead hands its bytes
+over by a direct call and the reader only waits for the end of the stream); one
 writer task sends everything else in priority order — acknowledged control frames (and their
 retries), heartbeats every 100 ms, then packed setpoints from the newest-wins slots — never
 faster than the device's frame budget. :meth:`Link.stop` bypasses the writer: three copies of
@@ -282,25 +284,45 @@ class Link:
 
     # -- tasks --------------------------------------------------------------------------------
     async def _reader(self) -> None:
-        loop = asyncio.get_running_loop()
-        while True:
-            try:
-                data = await self.transport.read()
-            except MassageCtlError as err:
-                self._fail(err)
-                return
-            now = self._last_rx = loop.time()
-            for item in self._decoder.feed(data):
-                if isinstance(item, FrameError):
-                    self.bad_frames += 1
-                    if isinstance(item, VersionError) and self._profile is None:
-                        self._fail(LinkError(
-                            f"the device speaks protocol version {item.version}, "
-                            f"massage_ctl speaks {PROTOCOL_VERSION}",
-                            hint="update the firmware or massage_ctl so both match",
-                        ))
-                    continue
-                self._dispatch(item.message, now)
+        # A transport that can call us with what it receives (the in-process simulator) does
+        # so: no task wake-up per chunk. read() then only returns at the end of the stream.
+        set_receiver = getattr(self.transport, "set_receiver", None)
+        if set_receiver is not None:
+            set_receiver(self._received)
+        try:
+            while True:
+                try:
+                    data = await self.transport.read()
+                except MassageCtlError as err:
+                    self._fail(err)
+                    return
+                self._received(data)
+        finally:
+            if set_receiver is not None:
+                set_receiver(None)
+
+    def _received(self, data: bytes) -> None:
+        """Decode and act on received bytes: every complete frame in them, in order."""
+        try:
+            self._decode(data)
+        except Exception as err:
+            # A bug here (e.g. in a status subscriber) must end the link loudly, never leave
+            # it half alive; and it must not be thrown into the transport that called us.
+            self._fail(LinkError(f"{self.transport.description}: receiving failed: {err!r}"))
+
+    def _decode(self, data: bytes) -> None:
+        now = self._last_rx = asyncio.get_running_loop().time()
+        for item in self._decoder.feed(data):
+            if isinstance(item, FrameError):
+                self.bad_frames += 1
+                if isinstance(item, VersionError) and self._profile is None:
+                    self._fail(LinkError(
+                        f"the device speaks protocol version {item.version}, "
+                        f"massage_ctl speaks {PROTOCOL_VERSION}",
+                        hint="update the firmware or massage_ctl so both match",
+                    ))
+                continue
+            self._dispatch(item.message, now)
 
     def _dispatch(self, msg: Message, now: float) -> None:
         if isinstance(msg, Status):

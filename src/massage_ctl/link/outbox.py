@@ -24,6 +24,8 @@ MAX_ENTRIES = 24  # messages.toml: SETPOINT entries max
 #: a deadline a hair ahead would otherwise become a tiny wait that spins the virtual clock.
 DUE_EPS_S = 1e-6
 HEARTBEAT_S = 0.1
+#: The two heartbeat messages (without / with the stop flag): frozen, so built once.
+_HEARTBEATS = (Heartbeat(False), Heartbeat(True))
 
 
 class FrameBudget:
@@ -138,7 +140,7 @@ class Outbox:
             # Absolute cadence; after a stall restart from now rather than burst.
             next_hb += HEARTBEAT_S
             self.next_hb = next_hb if next_hb > due else now + HEARTBEAT_S
-            return encode_frame(Heartbeat(self.stop_flag), self.next_seq()), None, False
+            return encode_frame(_HEARTBEATS[self.stop_flag], self.next_seq()), None, False
         assert slots is not None
         # Keep the budget (nearly) free for the next heartbeat: it may slip by at most half a
         # frame interval (docs/LINK.md), or real-time jitter would starve setpoints on a

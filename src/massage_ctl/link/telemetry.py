@@ -7,6 +7,8 @@ channel per frame.
 
 from __future__ import annotations
 
+from operator import mul
+
 from massage_ctl.devices import DeviceProfile
 from massage_ctl.link.api import LinkStatus
 from massage_ctl.protocol.enums import DeviceState, FaultBits
@@ -42,12 +44,22 @@ class TelemetryDecoder:
     def __init__(self, profile: DeviceProfile) -> None:
         self._ids = [spec.id for spec in profile.channels]
         self._scales = [spec.max / RAW_FULL_SCALE for spec in profile.channels]
+        self._last_raw: tuple[int, ...] | None = None
+        self._last_actual: dict[str, float] = {}
 
     def decode(self, msg: Status, t: float) -> LinkStatus:
-        """``msg`` in controller terms, received at loop time ``t``."""
-        # The codec already checked every value is a u16, so no range check here.
-        scaled = [raw * k for raw, k in zip(msg.values, self._scales, strict=False)]
-        actual = dict(zip(self._ids, scaled, strict=False))
+        """``msg`` in controller terms, received at loop time ``t``.
+
+        Successive reports with the same raw values share one ``actual`` dict (most channels
+        hold still between two STATUS frames); treat it as read-only.
+        """
+        if msg.values == self._last_raw:
+            actual = self._last_actual
+        else:
+            # The codec already checked every value is a u16, so no range check here.
+            # map/zip run in C: no Python frame per channel.
+            actual = dict(zip(self._ids, map(mul, msg.values, self._scales), strict=False))
+            self._last_raw, self._last_actual = msg.values, actual
         return LinkStatus(
             state=STATE_NAMES.get(msg.state) or state_name(msg.state),
             actual=actual,

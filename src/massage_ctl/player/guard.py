@@ -126,12 +126,25 @@ class _Course:
 
     def band(self, t_ms: float) -> tuple[float, float]:
         """Lowest and highest value the channel can have at ``t_ms``."""
-        values = [
-            self._at(s, a, t_ms)
-            for s in (self.lo, self.hi)
-            for a in (self.start_ms, self.start_ms + self.slack_ms)
-        ]
-        return min(values), max(values)
+        # The extremes over both start values and both arrival times. Called for every channel
+        # on every STATUS, so spelled out: a settled channel (lo == hi) needs two of the four.
+        at, early, late = self._at, self.start_ms, self.start_ms + self.slack_ms
+        ramp, target = self.ramp_ms, self.target
+        if t_ms >= late and (ramp <= 0 or t_ms - late >= ramp):
+            # Settled (the usual case): both arrivals are done ramping, so each start value
+            # gives what _at gives with frac = 1.0 — the same arithmetic, the same floats.
+            if ramp <= 0:
+                return target, target
+            a, b = self.lo + (target - self.lo), self.hi + (target - self.hi)
+            return (a, b) if a <= b else (b, a)
+        lo_early, lo_late = at(self.lo, early, t_ms), at(self.lo, late, t_ms)
+        if self.hi == self.lo:
+            return min(lo_early, lo_late), max(lo_early, lo_late)
+        hi_early, hi_late = at(self.hi, early, t_ms), at(self.hi, late, t_ms)
+        return (
+            min(lo_early, lo_late, hi_early, hi_late),
+            max(lo_early, lo_late, hi_early, hi_late),
+        )
 
     def value_at(self, t_ms: float) -> float:
         """The middle of :meth:`band` — the guard's best single estimate."""

@@ -259,8 +259,12 @@ class Player:
         pos = self.position_ms()
         status = self._link.status
         seen = dict(status.actual) if status is not None else {}
-        rising = {ch for ch, v in seen.items() if v > self._last_seen.get(ch, math.inf) + 1e-4}
-        self._last_seen = seen
+        last_seen, self._last_seen = self._last_seen, seen
+        # Only a pause looks at what is rising: skip the set on the 10 Hz playing path.
+        rising = (
+            {ch for ch, v in seen.items() if v > last_seen.get(ch, math.inf) + 1e-4}
+            if self._paused else set()
+        )
         for ch, cmds in self._by_channel.items():
             if self._paused:
                 # Paused: anything still rising missed its zero (a lost frame) — send it again.
