@@ -106,3 +106,29 @@ def test_idle_virtual_loop_wakes_for_another_thread() -> None:
         return loop.time() - begin
 
     assert _run(None, wait_for_other_thread) == pytest.approx(0.0, abs=1e-9)
+
+
+def test_scaled_clock_does_not_leap_when_the_machine_wakes_it_late() -> None:
+    async def one_short_wait() -> float:
+        loop = asyncio.get_running_loop()
+        selector = loop._selector  # type: ignore[attr-defined]
+        inner_select = selector._inner.select
+
+        def late_select(timeout: float | None = None):  # type: ignore[no-untyped-def]
+            # A loaded machine: every wait ends 50 ms later than asked.
+            events = inner_select(timeout)
+            time.sleep(0.05)
+            return events
+
+        selector._inner.select = late_select
+        try:
+            before = loop.time()
+            await asyncio.sleep(0.1)  # 5 ms real at 20x, but the wake-up comes 50 ms late
+            return loop.time() - before
+        finally:
+            selector._inner.select = inner_select
+
+    advanced = _run(20.0, one_short_wait)
+    # Asked for 0.1 s; the 50 ms real oversleep would be 1 s of device time — it is capped to
+    # a few steps, far below the shortest watchdog (250 ms beyond the last heartbeat).
+    assert advanced <= 0.1 + 3 * MAX_SCALED_STEP_S

@@ -39,6 +39,8 @@ HEAT_TAU_S = 90.0
 AMBIENT_C = 25.0
 #: Temperature a heater drives toward when its control has failed (over-temperature fault).
 RUNAWAY_C = 75.0
+#: Differences below this are float residue of the closed-form physics, not a real output.
+_SNAP = 1e-12
 #: The over-temperature cut-out trips this far above the channel's hard_max (°C).
 OVERTEMP_MARGIN_C = 2.0
 #: After a cut-out, the fault can be cleared only once the pad is this far below the trip point.
@@ -152,10 +154,14 @@ class ChannelModel:
             speed = self.rate if target > e0 else -self.rate
             reach_s = (target - e0) / speed
             self.envelope = target if dt >= reach_s else e0 + speed * dt
+            if abs(self.envelope - target) < _SNAP:
+                self.envelope = target  # float residue must not read as "still on"
         else:
             speed, reach_s = 0.0, 0.0
         if kind == "pressure":
             self.healthy = self._air(dt, e0, speed, reach_s)
+            if abs(self.healthy - self.envelope) < _SNAP:
+                self.healthy = self.envelope
         else:
             self.healthy = self.envelope
         if not self.stuck:

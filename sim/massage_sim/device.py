@@ -14,7 +14,8 @@ import asyncio
 import math
 import random
 from collections.abc import Callable
-from operator import attrgetter
+from itertools import compress
+from operator import attrgetter, ne
 from pathlib import Path
 from typing import TextIO
 
@@ -235,26 +236,27 @@ class SimDevice:
     def _ack(self, seq: int, msg: Message, reply: Reply) -> None:
         self._send(Ack(seq, msg.TYPE, reply.result, reply.detail))
 
-    def _send_status(self) -> None:
+    def _send_status(self, values: tuple[float, ...] | None = None) -> None:
+        """Send STATUS; ``values`` are the channels' actual values when the caller has them."""
         core = self.core
         if self._range_max is None:
             raw = tuple(value_to_raw(c.actual, c.spec.max) for c in core.channels)
         else:
-            values = tuple(map(_ACTUAL, core.channels))
+            if values is None:
+                values = tuple(map(_ACTUAL, core.channels))
             last_values, last_raw = self._last_values, self._last_raw
             if values == last_values:
                 raw = last_raw
             elif len(last_values) != len(values):
                 raw = tuple([_to_raw(v, m) for v, m in zip(values, self._range_max, strict=True)])
             else:
-                raw = tuple(
-                    [
-                        r if v == lv else _to_raw(v, m)
-                        for v, lv, r, m in zip(
-                            values, last_values, last_raw, self._range_max, strict=True
-                        )
-                    ]
-                )
+                # Usually one or two channels moved: convert only those (compress/map find
+                # them in C), keep the other raw values.
+                changed = list(last_raw)
+                range_max = self._range_max
+                for i in compress(range(len(values)), map(ne, values, last_values)):
+                    changed[i] = _to_raw(values[i], range_max[i])
+                raw = tuple(changed)
             self._last_values, self._last_raw = values, raw
         self._send(Status(core.state, core.fault_bits, core.last_seq, raw))
 
@@ -301,8 +303,8 @@ class SimDevice:
     def _tick(self) -> None:
         """One STATUS tick; schedules the next one 100 ms later on the loop's clock."""
         loop = asyncio.get_running_loop()
-        self.core.sample(loop.time())
-        self._send_status()
+        sample = self.core.sample(loop.time())
+        self._send_status(sample.values)  # the values just sampled: no second pass
         self._ticks += 1
         if self._ticks % 10 == 0:
             self.record.flush()

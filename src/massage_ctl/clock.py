@@ -18,6 +18,7 @@ and we give it one that rescales or skips the wait.
 from __future__ import annotations
 
 import asyncio
+import math
 import selectors
 import time
 from collections.abc import Mapping
@@ -37,6 +38,7 @@ class _TimeWarpSelector(selectors.BaseSelector):
         self.virtual_now = 0.0  # virtual mode: the clock; scaled mode: the last reading
         self._last_real = time.monotonic()
         self._waited_real = 0.0  # real seconds spent waiting in select() since the last reading
+        self._waited_virtual = 0.0  # the device time those waits are worth (capped, see select)
         self._registered = 0  # file objects registered (the loop's own self-pipe is one)
 
     def now(self) -> float:
@@ -53,7 +55,8 @@ class _TimeWarpSelector(selectors.BaseSelector):
         self._last_real = real
         self._waited_real = 0.0
         busy = elapsed - waited
-        self.virtual_now += waited * self._speed + min(busy * self._speed, MAX_SCALED_STEP_S)
+        self.virtual_now += self._waited_virtual + min(busy * self._speed, MAX_SCALED_STEP_S)
+        self._waited_virtual = 0.0
         return self.virtual_now
 
     def select(
@@ -63,7 +66,12 @@ class _TimeWarpSelector(selectors.BaseSelector):
             real_timeout = None if timeout is None else timeout / self._speed
             started = time.monotonic()
             events = self._inner.select(real_timeout)
-            self._waited_real += time.monotonic() - started
+            waited = time.monotonic() - started
+            self._waited_real += waited
+            # Waiting converts fully up to what the loop asked for; oversleeping (a loaded
+            # machine wakes us late) is a stall like any other and is capped.
+            asked = math.inf if timeout is None else timeout
+            self._waited_virtual += min(waited * self._speed, asked + MAX_SCALED_STEP_S)
             return events
         # Virtual time. With only the loop's own self-pipe registered, polling cannot find
         # anything to run: call_soon_threadsafe (how the TUI and CLI stop a session from another

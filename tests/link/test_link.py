@@ -95,7 +95,7 @@ def test_heartbeats_every_100_ms_and_frame_budget_kept(harness: Any, device_cls:
 
     hb, times, coalesced = harness.run(go)
     gaps = [b - a for a, b in itertools.pairwise(hb)]
-    assert max(gaps) <= 0.1 + 0.025 + 1e-5  # may slip by half a frame interval (pad: 50 ms)
+    assert max(gaps) <= 0.1 + 0.05 + 1e-5  # may slip by one frame interval (pad: 50 ms)
     # Never more than 20 frames in any 1-second window.
     assert max(sum(1 for t in times if s <= t < s + 1.0) for s in times) <= 20
     assert coalesced > 300, (coalesced, len(times))  # stale setpoints replaced, not queued

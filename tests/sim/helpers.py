@@ -33,9 +33,14 @@ class Driver:
 
     def run(self, seconds: float, *, heartbeat: bool = True, step: float = 0.1) -> None:
         """Let time pass in ``step`` s increments, with heartbeats unless told otherwise."""
-        end = self.now + seconds
+        start = self.now
+        end = start + seconds
+        k = 0
         while self.now < end - 1e-9:
-            self.now = min(end, self.now + step)
+            # Times on a grid from ``start`` (not summed step by step): drivers stepping at
+            # different rates then reach ``end`` — and a watchdog deadline there — identically.
+            k += 1
+            self.now = min(end, start + k * step)
             if heartbeat:
                 self.core.heartbeat(self.now, self.next_seq())
             self.core.sample(self.now)

@@ -84,6 +84,13 @@ class ControlLink(Protocol):
         """Why the link died (disconnect, gave up), or None while it is alive."""
         ...
 
+    @property
+    def max_setpoint_delay_ms(self) -> float:
+        """Longest a submitted setpoint may wait in the link before it leaves (ms, frame slots;
+        event-loop latency not included). The guard widens its checks by this much, so it
+        must be an upper bound."""
+        ...
+
     def subscribe(self, callback: StatusCallback) -> Callable[[], None]:
         """Call ``callback`` with every telemetry report; returns an unsubscribe function."""
         ...

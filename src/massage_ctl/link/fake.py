@@ -48,6 +48,11 @@ class FakeLink:
         self._failed = asyncio.Event()
         self._subs: list[StatusCallback] = []
         self._ticker: asyncio.Task[None] | None = None
+        #: The fake delivers at once, so any value is an upper bound; the default is what a
+        #: real link sending every channel in one frame may hold a setpoint back (a budget
+        #: slot, a control frame, the SETPOINT frame, a heartbeat), so player tests exercise
+        #: the guard's slack as on a device.
+        self.max_setpoint_delay_ms = 4 * 1000.0 / profile.max_frame_rate_hz
 
     # -- ControlLink --------------------------------------------------------------------------
     @property

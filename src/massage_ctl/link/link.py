@@ -30,7 +30,7 @@ from massage_ctl.devices import DeviceProfile
 from massage_ctl.errors import DisconnectedError, LinkError, MassageCtlError
 from massage_ctl.link.api import ChannelSetpoint, LinkStatus, StatusCallback
 from massage_ctl.link.handshake import Handshake, await_handshake
-from massage_ctl.link.outbox import Outbox, SetpointSlots, Wakeup
+from massage_ctl.link.outbox import Outbox, SetpointSlots, Wakeup, max_setpoint_delay_s
 from massage_ctl.link.requests import RequestDroppedError, check_ack
 from massage_ctl.link.telemetry import STOPPED_WIRE_STATES, TelemetryDecoder
 from massage_ctl.protocol.codec import encode_frame
@@ -122,6 +122,19 @@ class Link:
         """Setpoints replaced by a newer one before they were sent."""
         return self._out.slots.replaced if self._out.slots is not None else 0
 
+    @property
+    def max_setpoint_delay_ms(self) -> float:
+        """Longest a submitted setpoint can wait here before it is written (after connect).
+
+        Frame slots, not event-loop latency: the slot in progress, a control frame, one
+        SETPOINT frame per ``entries_per_frame`` channels (a burst of every channel) and the
+        heartbeats due meanwhile (see :func:`~massage_ctl.link.outbox.max_setpoint_delay_s`).
+        """
+        slots = self._out.slots
+        if slots is None:
+            raise LinkError("not connected: call connect() first")
+        return 1000.0 * max_setpoint_delay_s(slots.frames_for_all, self._out.budget.interval)
+
     def subscribe(self, callback: StatusCallback) -> Callable[[], None]:
         """Call ``callback`` (on the loop) with every STATUS; returns an unsubscribe function."""
         self._subs.append(callback)
@@ -167,7 +180,11 @@ class Link:
         )
         self._profile = profile
         self._telemetry = TelemetryDecoder(profile)
-        self._out.slots = SetpointSlots(profile, self.transport.max_write)
+        transport = self.transport
+        # A frame on the wire cannot be overtaken by STOP: slow links keep frames short.
+        self._out.slots = SetpointSlots(
+            profile, min(transport.max_write, transport.max_frame_bytes)
+        )
         self._out.budget.interval = 1.0 / profile.max_frame_rate_hz
         self._out.next_hb = loop.time()
         self._wakeup.kick()  # heartbeats start now

@@ -12,6 +12,7 @@ for the budget; the frames it used are charged afterwards (see docs/LINK.md).
 from __future__ import annotations
 
 import asyncio
+import math
 
 from massage_ctl.devices import DeviceProfile
 from massage_ctl.link.api import ChannelSetpoint
@@ -43,12 +44,21 @@ class FrameBudget:
 
 
 class SetpointSlots:
-    """Newest-wins slot per channel, packed into SETPOINT frames that fit one transport write."""
+    """Newest-wins slot per channel, packed into SETPOINT frames of at most ``max_bytes``.
 
-    def __init__(self, profile: DeviceProfile, max_write: int) -> None:
+    ``max_bytes`` is ``min(max_write, max_frame_bytes)`` of the transport: one write (one BLE
+    packet), and short enough on a slow UART that STOP is not stuck behind it for long. A frame
+    always carries at least one setpoint. Slots leave in the order they were first filled, so
+    a setpoint waits for at most :attr:`frames_for_all` − 1 frames of other setpoints.
+    """
+
+    def __init__(self, profile: DeviceProfile, max_bytes: int) -> None:
         self._index = {spec.id: (i, spec) for i, spec in enumerate(profile.channels)}
         self._slots: dict[str, ChannelSetpoint] = {}
-        self._max_write = max_write
+        self._max_bytes = max_bytes
+        self.entries_per_frame = _entries_that_fit(profile, max_bytes)
+        #: SETPOINT frames needed to send one setpoint for every channel.
+        self.frames_for_all = max(1, math.ceil(len(profile.channels) / self.entries_per_frame))
         self.replaced = 0  # setpoints overwritten before they were sent (coalesced)
 
     def __len__(self) -> int:
@@ -67,7 +77,7 @@ class SetpointSlots:
         self._slots.clear()
 
     def take_frame(self, seq: int) -> bytes | None:
-        """Encode as many waiting setpoints as fit one write into one SETPOINT frame."""
+        """Encode the oldest waiting setpoints that fit ``max_bytes`` into one SETPOINT frame."""
         if not self._slots:
             return None
         entries: list[SetpointEntry] = []
@@ -76,23 +86,58 @@ class SetpointSlots:
             entries.append(setpoint_entry_for(
                 index, spec, sp.value, ramp_ms=sp.ramp_ms, pattern=sp.pattern, rate_hz=sp.rate_hz
             ))
-            if len(entries) == MAX_ENTRIES:
+            if len(entries) == self.entries_per_frame:
                 break
-        # Common case (serial, sim): everything fits one write, so encode once.
         frame = encode_frame(Setpoint(tuple(entries)), seq)
         count = len(entries)
-        while count > 1 and len(frame) > self._max_write:
-            count -= 1  # keep the frame within one write (one BLE packet)
+        while count > 1 and len(frame) > self._max_bytes:
+            count -= 1  # entries are fixed-size, so this only guards against a codec change
             frame = encode_frame(Setpoint(tuple(entries[:count])), seq)
         for cid in list(self._slots)[:count]:
             del self._slots[cid]
         return frame
 
+def _entries_that_fit(profile: DeviceProfile, max_bytes: int) -> int:
+    """How many SETPOINT entries fit an encoded frame of ``max_bytes`` (1 … MAX_ENTRIES)."""
+    specs = profile.channels[:MAX_ENTRIES]
+    count = 1
+    while count < len(specs):
+        entries = tuple(
+            setpoint_entry_for(i, spec, spec.hard_max, ramp_ms=0xFFFFFFFF, pattern="steady")
+            for i, spec in enumerate(specs[: count + 1])
+        )
+        if len(encode_frame(Setpoint(entries), 0xFFFF)) > max_bytes:
+            break
+        count += 1
+    return count
+
+
+def max_setpoint_delay_s(frames_for_all: int, interval_s: float) -> float:
+    """Longest a submitted setpoint can wait in the link before it is written (seconds).
+
+    Counted in frame slots of ``interval_s``: the slot already spent when it arrived, one
+    acknowledged control frame, the ``frames_for_all`` SETPOINT frames of a burst in which
+    every channel changed (its own included; slots leave oldest first) and the heartbeats
+    sent meanwhile. Two bounds hold for those heartbeats, and the smaller one is used: at
+    most one per 100 ms plus one slipped from before; and at most one between two SETPOINT
+    frames (a due heartbeat lets one waiting SETPOINT frame go first).
+    """
+    alternating = 2 + 2 * frames_for_all
+    if interval_s >= HEARTBEAT_S:
+        return alternating * interval_s
+    slots = frames_for_all + 3
+    while slots < frames_for_all + 3 + math.floor(slots * interval_s / HEARTBEAT_S):
+        slots += 1
+    return min(slots, alternating) * interval_s
+
+
 class Outbox:
     """Everything waiting to leave, and the order it leaves in (docs/LINK.md, "Priority").
 
     Acknowledged control frames first, then the heartbeat when due (every 100 ms on an
-    absolute cadence), then packed setpoints — all within the frame budget. It also owns the
+    absolute cadence) — except that a due heartbeat lets one waiting SETPOINT frame go first
+    (it slips by one frame slot at most) — then packed setpoints, all within the frame budget.
+    It also owns the
     sequence counter, the stop flag the heartbeats carry and the latch that drops setpoints.
     """
 
@@ -103,6 +148,7 @@ class Outbox:
         self.next_hb: float | None = None  # None until connected: no heartbeats before
         self.stop_flag = False  # heartbeats carry stop_requested until STATUS says stopped
         self.latched = True  # no setpoints until a session start
+        self.hb_slipped = False  # the due heartbeat already let one SETPOINT frame go first
         self.seq = 0
 
     def next_seq(self) -> int:
@@ -135,18 +181,18 @@ class Outbox:
             return None, self.budget.next_at, False
         if self.control:
             return self.control.pop(0), None, False
-        if hb_due:
+        if hb_due and not (setpoints and not self.hb_slipped):
             assert next_hb is not None
+            self.hb_slipped = False
             # Absolute cadence; after a stall restart from now rather than burst.
             next_hb += HEARTBEAT_S
             self.next_hb = next_hb if next_hb > due else now + HEARTBEAT_S
             return encode_frame(_HEARTBEATS[self.stop_flag], self.next_seq()), None, False
         assert slots is not None
-        # Keep the budget (nearly) free for the next heartbeat: it may slip by at most half a
-        # frame interval (docs/LINK.md), or real-time jitter would starve setpoints on a
-        # 20 frames/s device.
-        if next_hb is not None and now + self.budget.interval / 2 > next_hb:
-            return None, next_hb, True
+        # A due setpoint goes before a due heartbeat once: the heartbeat is late by one frame
+        # slot (20 ms on the chair, far inside the 500 ms watchdog), the setpoint is not held
+        # back a whole slot behind it (docs/LINK.md, "Heartbeats").
+        self.hb_slipped = hb_due
         frame = slots.take_frame((self.seq + 1) & 0xFFFF)
         if frame is not None:
             self.next_seq()

@@ -7,7 +7,8 @@ channel per frame.
 
 from __future__ import annotations
 
-from operator import mul
+from itertools import compress
+from operator import mul, ne
 
 from massage_ctl.devices import DeviceProfile
 from massage_ctl.link.api import LinkStatus
@@ -53,13 +54,23 @@ class TelemetryDecoder:
         Successive reports with the same raw values share one ``actual`` dict (most channels
         hold still between two STATUS frames); treat it as read-only.
         """
-        if msg.values == self._last_raw:
+        values, last_raw = msg.values, self._last_raw
+        if values == last_raw:
             actual = self._last_actual
+        elif last_raw is not None and len(values) == len(last_raw) <= len(self._ids):
+            # Usually one or two channels move between two reports: copy the last dict (it
+            # is shared with earlier reports, so never changed in place) and convert only the
+            # values that differ; compress/map find them in C.
+            actual = self._last_actual.copy()
+            ids, scales = self._ids, self._scales
+            for i in compress(range(len(values)), map(ne, values, last_raw)):
+                actual[ids[i]] = values[i] * scales[i]
+            self._last_raw, self._last_actual = values, actual
         else:
             # The codec already checked every value is a u16, so no range check here.
             # map/zip run in C: no Python frame per channel.
-            actual = dict(zip(self._ids, map(mul, msg.values, self._scales), strict=False))
-            self._last_raw, self._last_actual = msg.values, actual
+            actual = dict(zip(self._ids, map(mul, values, self._scales), strict=False))
+            self._last_raw, self._last_actual = values, actual
         return LinkStatus(
             state=STATE_NAMES.get(msg.state) or state_name(msg.state),
             actual=actual,

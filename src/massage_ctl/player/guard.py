@@ -48,6 +48,9 @@ _EPS = 1e-9
 REPORT_TOLERANCE_FRACTION = 0.03
 #: Oldest a status report can be when it arrives (10 Hz status plus transit), seconds.
 REPORT_AGE_S = 0.25
+#: A ramp slowed by less than this (ms, or share of the ramp) is not reported as a warning.
+WARN_SLOWER_MS = 250
+WARN_SLOWER_SHARE = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +149,33 @@ class _Course:
             max(lo_early, lo_late, hi_early, hi_late),
         )
 
+    def span(self, t0_ms: float, t1_ms: float) -> tuple[float, float]:
+        """``(min, max)`` of :meth:`band` at ``t0_ms`` and at ``t1_ms`` — the same floats.
+
+        The telemetry check asks this for a ramping channel on every STATUS, so it is one
+        straight-line pass over the eight (start value, arrival, time) combinations.
+        """
+        lo, hi, target, ramp = self.lo, self.hi, self.target, self.ramp_ms
+        early = self.start_ms
+        late = early + self.slack_ms
+        low, high = math.inf, -math.inf
+        for t_ms in (t0_ms, t1_ms):
+            for arrival in (early, late):
+                if t_ms < arrival:  # not landed yet: still at its start value
+                    a, b = lo, hi
+                elif ramp <= 0:
+                    a = b = target
+                else:
+                    frac = min(1.0, (t_ms - arrival) / ramp)
+                    a, b = lo + (target - lo) * frac, hi + (target - hi) * frac
+                if a > b:
+                    a, b = b, a
+                if a < low:
+                    low = a
+                if b > high:
+                    high = b
+        return low, high
+
     def value_at(self, t_ms: float) -> float:
         """The middle of :meth:`band` — the guard's best single estimate."""
         low, high = self.band(t_ms)
@@ -175,6 +205,10 @@ class Guard:
         #: How long (ms) the link may hold a setpoint back before the device acts on it.
         self.delivery_slack_ms = 0.0
         self._reported: dict[str, tuple[float, float]] = {}  # channel → (value, t_ms)
+        # channel → (course, limits, value, settled_ms): the report ``value`` was found
+        # plausible for ``course``, which holds still from ``settled_ms`` on; until the course,
+        # the limits or the value change, later reports get the same answer (:meth:`disagrees`).
+        self._agreed: dict[str, tuple[_Course, ChannelLimits, float, float]] = {}
 
     # -- model ------------------------------------------------------------------------------
     def value_at(self, channel: str, t_ms: float) -> float:
@@ -211,12 +245,23 @@ class Guard:
             return False
         seen, seen_ms = rep
         course = self._courses[channel]
-        low_then, high_then = course.band(seen_ms - REPORT_AGE_S * 1000.0)
-        low_now, high_now = course.band(seen_ms)
+        since_ms = seen_ms - REPORT_AGE_S * 1000.0
+        # Every STATUS asks this for every channel; mostly nothing moved. A settled course has
+        # one band for all later times, so the same report value gets the same answer.
+        agreed = self._agreed.get(channel)
+        if (
+            agreed is not None and agreed[0] is course and agreed[1] is lim
+            and agreed[2] == seen and since_ms >= agreed[3]
+        ):
+            return False
+        low, high = course.span(since_ms, seen_ms)
         tolerance = self._tolerance(lim)
-        return not (
-            min(low_then, low_now) - tolerance <= seen <= max(high_then, high_now) + tolerance
-        )
+        if low - tolerance <= seen <= high + tolerance:
+            settled_ms = course.start_ms + course.slack_ms + max(course.ramp_ms, 0.0)
+            if since_ms >= settled_ms:
+                self._agreed[channel] = (course, lim, seen, settled_ms)
+            return False
+        return True
 
     def _plausible(self, channel: str, t_ms: float, lim: ChannelLimits) -> tuple[float, float]:
         """Every value ``channel`` may have when a setpoint sent now lands (see module doc)."""
@@ -225,6 +270,7 @@ class Guard:
         low2, high2 = course.band(t_ms + self.delivery_slack_ms)
         low, high = min(low, low2), max(high, high2)
         if self.disagrees(channel, t_ms):
+            # The device is not where the model says (a lost frame): widen around its report.
             seen, seen_ms = self._reported[channel]
             drift = lim.ramp_per_s * (
                 max(0.0, t_ms - seen_ms) / 1000.0 + REPORT_AGE_S + self.delivery_slack_ms / 1000.0
@@ -271,7 +317,9 @@ class Guard:
             needed_ms = MAX_RAMP_MS
             self._warn(f"{sp.channel}: change too large for one ramp; target shortened")
         if ramp_ms < needed_ms:
-            if model_needed_ms - ramp_ms > 1:  # rounding of compiler ramps is not worth a word
+            # Dispatch lateness trims a few percent off a ramp now and then; only a change
+            # the user would notice is worth a word.
+            if model_needed_ms - ramp_ms > max(WARN_SLOWER_MS, WARN_SLOWER_SHARE * ramp_ms):
                 self._warn(f"{sp.channel}: ramp slowed to the safe rate {lim.ramp_per_s:g}/s")
             ramp_ms = needed_ms
         ramp_ms = min(ramp_ms, MAX_RAMP_MS)

@@ -256,26 +256,27 @@ class Player:
         Setpoints are fire-and-forget; telemetry is how a lost one shows. While paused the
         command is zero — a pause must hold even when its first zero was lost.
         """
-        pos = self.position_ms()
         status = self._link.status
         seen = dict(status.actual) if status is not None else {}
         last_seen, self._last_seen = self._last_seen, seen
-        # Only a pause looks at what is rising: skip the set on the 10 Hz playing path.
-        rising = (
-            {ch for ch, v in seen.items() if v > last_seen.get(ch, math.inf) + 1e-4}
-            if self._paused else set()
-        )
-        for ch, cmds in self._by_channel.items():
-            if self._paused:
-                # Paused: anything still rising missed its zero (a lost frame) — send it again.
+        if self._paused:
+            # Paused: anything still rising missed its zero (a lost frame) — send it again.
+            rising = {ch for ch, v in seen.items() if v > last_seen.get(ch, math.inf) + 1e-4}
+            for ch in self._by_channel:
                 if ch in rising and self._link.profile.channel(ch).kind != "position":
                     self._send(ChannelSetpoint(ch, 0.0, 0))
+            return
+        # Playing: the 10 Hz path. The guard answers most channels from a memo (nothing moved).
+        disagrees, resent_at = self._guard.disagrees, self._resent_at
+        pos: float | None = None
+        for ch, cmds in self._by_channel.items():
+            if not disagrees(ch, now_ms):
                 continue
-            if not self._guard.disagrees(ch, now_ms):
+            if now_ms - resent_at.get(ch, -math.inf) < RESEND_INTERVAL_MS:
                 continue
-            if now_ms - self._resent_at.get(ch, -math.inf) < RESEND_INTERVAL_MS:
-                continue
-            self._resent_at[ch] = now_ms
+            resent_at[ch] = now_ms
+            if pos is None:
+                pos = self.position_ms()
             i = bisect.bisect_right(self._times[ch], pos) - 1
             if i >= 0:
                 self._send_command(cmds[i], pos)

@@ -46,6 +46,17 @@ class Transport(abc.ABC):
         raise TransportError(f"{cls.__name__} cannot be opened from a device URL ({url})")
 
     @property
+    def max_frame_bytes(self) -> int:
+        """Longest frame the link should put on the wire in one piece (default :attr:`max_write`).
+
+        A frame on the wire cannot be overtaken by STOP, so slow links keep frames short: a
+        backend whose bytes take long to leave (a serial UART) overrides this with what fits a
+        few milliseconds. The link packs setpoints into ``min(max_write, max_frame_bytes)``
+        bytes, but always at least one setpoint per frame.
+        """
+        return self.max_write
+
+    @property
     def is_open(self) -> bool:
         """True between a successful :meth:`open` and :meth:`close` or a disconnect."""
         return self._is_open

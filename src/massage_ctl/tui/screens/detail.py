@@ -58,7 +58,10 @@ def describe_program(program: Program) -> Text:
     for i, phase in enumerate(program.phases, 1):
         zones = getattr(phase, "zones", None)
         where = f" — {', '.join(str(z) for z in zones)}" if zones else ""
-        text.append(f" {i:2d}. {phase.technique}{where} ({minutes_text(phase.natural_ms())})\n")
+        length = minutes_text(phase.natural_ms())
+        if getattr(phase, "background", False):
+            length += ", alongside the next phases"
+        text.append(f" {i:2d}. {phase.technique}{where} ({length})\n")
     return text
 
 

@@ -85,6 +85,19 @@ def zone_at_position(position: float) -> str:
     return SPINE_ZONES[idx]
 
 
+#: Below this heater setpoint a pad is not warmer than the room: say "warming", not "12 °C".
+WARM_FROM_C = 30.0
+
+
+def heat_label(setpoint_c: float) -> str:
+    """`` ♨ off``, `` ♨ warming`` while the setpoint climbs past room level, else `` ♨37°C``."""
+    if setpoint_c <= 0.5:
+        return " ♨ off"
+    if setpoint_c < WARM_FROM_C:
+        return " ♨ warming"
+    return f" ♨{setpoint_c:.0f}°C"
+
+
 def render_body_map(profile: DeviceProfile, actual: Mapping[str, float]) -> Text:
     """The figure with zone labels, intensities, roller marker and heat, as rich Text."""
     levels = zone_levels(profile, actual)
@@ -100,12 +113,11 @@ def render_body_map(profile: DeviceProfile, actual: Mapping[str, float]) -> Text
         text.append(f"{zone:>10} ", label_style)
         text.append(left, intensity_style(lv))
         text.append(right, intensity_style(rv))
-        marker = " ◀ roller" if zone == roller_zone else ""
+        marker = " ◀roller" if zone == roller_zone else ""
         strength = max(lv, rv)
         text.append(f" {round(strength * 100):3d}%" if zone in device_zones else "     ")
         if zone in heat:
-            temp = heat[zone]
-            text.append(f" ♨{temp:4.1f}°C" if temp > 0.5 else " ♨ off", Style(color="orange1"))
+            text.append(heat_label(heat[zone]), Style(color="orange1"))
         text.append(marker, Style(color="cyan", bold=True))
         text.append("\n")
     text.rstrip()
