@@ -42,6 +42,7 @@ class Script:
     drop_acks: int = 0  # ignore this many acknowledged requests before answering
     schema_hash: int | None = None  # announce another schema hash
     silent: bool = False  # never answer at all
+    drop_channel_infos: int = 0  # lose this many CHANNEL_INFO frames of the handshake
     status_period_s: float = 0.1
 
 
@@ -113,6 +114,9 @@ class ScriptedDevice(Transport):
             if self.script.schema_hash is not None:
                 info = dataclasses.replace(info, schema_hash=self.script.schema_hash)
             for m in (info, *channels):
+                if m is not info and self.script.drop_channel_infos > 0:
+                    self.script.drop_channel_infos -= 1  # lost on the way
+                    continue
                 self.send(m)
             self._ack(frame)
         elif isinstance(msg, SessionStart):

@@ -31,6 +31,21 @@ def test_handshake_rebuilds_the_device_profile(harness: Any, device_cls: Any) ->
     assert profile.max_frame_rate_hz == 50
 
 
+def test_handshake_asks_again_when_part_of_the_channel_table_is_lost(
+    harness: Any, device_cls: Any, script_cls: Any
+) -> None:
+    async def go() -> tuple[Any, int]:
+        device = device_cls(harness.profiles["chair"], script_cls(drop_channel_infos=1))
+        link = await connected(device)
+        hellos = sum(1 for r in device.received if type(r.msg).__name__ == "Hello")
+        await link.close()
+        return link.profile, hellos
+
+    profile, hellos = harness.run(go)
+    assert [c.id for c in profile.channels] == [c.id for c in harness.profiles["chair"].channels]
+    assert hellos >= 2  # the first answer lacked a channel: the link asked again
+
+
 def test_schema_mismatch_names_both_hashes(harness: Any, device_cls: Any, script_cls: Any) -> None:
     async def go() -> None:
         device = device_cls(harness.profiles["pad"], script_cls(schema_hash=0xDEADBEEF))
