@@ -8,8 +8,7 @@ from pathlib import Path
 
 from massage_ctl.compiler import compile_program
 from massage_ctl.devices import DeviceProfile
-from massage_ctl.link import Link
-from massage_ctl.player.session import LinkConnection
+from massage_ctl.player.session import LinkConnection, connect_link
 from massage_ctl.program.loader import load_program_file
 from massage_ctl.safety.profile import SafetyProfile, load_safety_profile
 from massage_ctl.timeline import Timeline
@@ -53,14 +52,7 @@ async def connect(peer: Peer, wrap: Callable[[Transport], Transport] | None = No
     if wrap is not None:
         transport = wrap(transport)
         await transport.open()
-    link = Link(transport)
-    conn = LinkConnection(link, [link.close, transport.close])
-    try:
-        await link.connect()
-    except BaseException:
-        await conn.close()
-        raise
-    return conn
+    return await connect_link(transport)
 
 
 class SilenceableTransport(Transport):

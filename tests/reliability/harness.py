@@ -22,7 +22,7 @@ from massage_ctl.errors import MassageCtlError
 from massage_ctl.link import Link
 from massage_ctl.link.api import ChannelSetpoint
 from massage_ctl.player import ProgressEvent
-from massage_ctl.player.session import LinkConnection, Session, SessionResult
+from massage_ctl.player.session import LinkConnection, Session, SessionResult, connect_link
 from massage_ctl.safety import SafetyProfile
 from massage_ctl.timeline import Timeline
 from massage_ctl.transports.sim import SimTransport
@@ -102,13 +102,7 @@ def connector(
         await transport.open()
         link = RecordingLink(transport)
         links.append(link)
-        conn = LinkConnection(link, [link.close, transport.close])
-        try:
-            await link.connect()
-        except BaseException:
-            await conn.close()
-            raise
-        return conn
+        return await connect_link(transport, link)
 
     return lambda: asyncio.ensure_future(connect())
 

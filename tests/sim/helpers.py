@@ -25,6 +25,27 @@ class Driver:
         reply = self.core.session_start(self.now, self.next_seq(), watchdog_ms)
         assert reply.result == AckResult.OK, reply
 
+    def command(self, kind: str, ch: int = 0, frac: float = 0.0, ramp_ms: int = 0) -> None:
+        """One scripted controller action: ``set`` (channel index ``ch`` modulo the channel
+        count, target ``frac`` of its range), ``stop``, ``clear``, ``start``, ``end``, ``reset``;
+        anything else (``silence``, ``wait``) sends nothing."""
+        core = self.core
+        if kind == "set":
+            index = ch % len(core.channels)
+            target = frac * core.channels[index].spec.max
+            core.setpoint(self.now, self.next_seq(), [SetpointRequest(index, target, ramp_ms)])
+        elif kind == "stop":
+            core.stop(self.now, self.next_seq())
+        elif kind == "clear":
+            core.clear(self.now, self.next_seq())
+        elif kind == "start":
+            core.hello(self.now, self.next_seq())
+            core.session_start(self.now, self.next_seq(), 500)
+        elif kind == "end":
+            core.session_end(self.now, self.next_seq())
+        elif kind == "reset":
+            core.reset(self.now)
+
     def set(self, channel: str, target: float, ramp_ms: int = 0, pattern: str = "steady") -> None:
         index = self.core.index[channel]
         self.core.setpoint(

@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 
 from massage_ctl.protocol.enums import DeviceState, FaultBits
 from massage_sim.channels import AIR_TAU_S, HEAT_TAU_S, STUCK_DETECT_S
-from massage_sim.device_core import SetpointRequest
 from massage_sim.exact import first_order_follow
 from massage_sim.faults import FaultPlan
 
@@ -40,19 +39,7 @@ def _play(d: Driver, script: Script, step: float) -> list[Seen]:
     seen: list[Seen] = []
     core = d.core
     for kind, ch, frac, ramp, wait in script:
-        if kind == "set":
-            index = ch % len(core.channels)
-            target = frac * core.channels[index].spec.max
-            core.setpoint(d.now, d.next_seq(), [SetpointRequest(index, target, ramp)])
-        elif kind == "stop":
-            core.stop(d.now, d.next_seq())
-        elif kind == "clear":
-            core.clear(d.now, d.next_seq())
-        elif kind == "start":
-            core.hello(d.now, d.next_seq())
-            core.session_start(d.now, d.next_seq(), 500)
-        elif kind == "end":
-            core.session_end(d.now, d.next_seq())
+        d.command(kind, ch, frac, ramp)
         d.run(wait, heartbeat=kind != "silence", step=step)
         sample = core.sample(d.now)
         seen.append((sample.state, sample.values, sample.temps_c, sample.faults))

@@ -13,8 +13,6 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from massage_sim.device_core import SetpointRequest
-
 from .helpers import Driver
 
 EPS = 1e-6
@@ -33,25 +31,13 @@ ops = st.lists(st.one_of(setpoint, other, st.just(("wait",))), min_size=1, max_s
 
 
 def _apply(d: Driver, op: tuple[object, ...]) -> None:
-    kind = op[0]
-    core = d.core
+    kind = str(op[0])
     if kind == "set":
         _, ch, frac, ramp = op
         assert isinstance(ch, int) and isinstance(frac, float) and isinstance(ramp, int)
-        index = ch % len(core.channels)
-        target = frac * core.channels[index].spec.max
-        core.setpoint(d.now, d.next_seq(), [SetpointRequest(index, target, ramp)])
-    elif kind == "stop":
-        core.stop(d.now, d.next_seq())
-    elif kind == "clear":
-        core.clear(d.now, d.next_seq())
-    elif kind == "start":
-        core.hello(d.now, d.next_seq())
-        core.session_start(d.now, d.next_seq(), 500)
-    elif kind == "end":
-        core.session_end(d.now, d.next_seq())
-    elif kind == "reset":
-        core.reset(d.now)
+        d.command(kind, ch, frac, ramp)
+    else:
+        d.command(kind)
     seconds = {"silence": 1.5, "wait": 5.0}.get(str(kind), 0.3)
     d.run(seconds, heartbeat=kind != "silence", step=0.05)
 

@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from massage_ctl.devices import DeviceProfile
 from massage_ctl.errors import DisconnectedError, MassageCtlError
@@ -24,6 +24,10 @@ from massage_ctl.player.guard import Guard, timeline_caps
 from massage_ctl.player.player import Player
 from massage_ctl.safety import SafetyProfile
 from massage_ctl.timeline import Timeline
+
+if TYPE_CHECKING:
+    from massage_ctl.link.link import Link
+    from massage_ctl.transports.base import Transport
 
 
 class SessionRecorder(Protocol):
@@ -67,12 +71,21 @@ class LinkConnection:
 
 async def open_link(device_url: str) -> LinkConnection:
     """Open the transport for ``device_url`` and do the handshake."""
-    from massage_ctl.link.link import Link
     from massage_ctl.transports import open_transport
 
     transport = open_transport(device_url)
     await transport.open()
-    link = Link(transport)
+    return await connect_link(transport)
+
+
+async def connect_link(transport: Transport, link: Link | None = None) -> LinkConnection:
+    """Handshake over an open ``transport`` (with ``link``, default a new :class:`Link` on it).
+
+    On any failure both the link and the transport are closed before the error propagates.
+    """
+    from massage_ctl.link.link import Link
+
+    link = link if link is not None else Link(transport)
     conn = LinkConnection(link, [link.close, transport.close])
     try:
         await link.connect()
