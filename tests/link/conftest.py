@@ -93,6 +93,9 @@ class ScriptedDevice(Transport):
             self.status()
 
     async def _write(self, data: bytes) -> None:
+        self._take(data)
+
+    def _take(self, data: bytes) -> None:
         self.writes.append(len(data))
         now = asyncio.get_running_loop().time()
         for item in self._decoder.feed(data):
@@ -144,6 +147,17 @@ class ScriptedDevice(Transport):
             self._ticker.cancel()
 
 
+class DirectScriptedDevice(ScriptedDevice):
+    """The same device, taking bytes at once like the simulator and an idle serial port: the
+    link then sends directly from timers and ``submit`` (no writer task)."""
+
+    def can_write_now(self) -> bool:
+        return self.is_open
+
+    def _write_now(self, data: bytes) -> None:
+        self._take(data)
+
+
 @dataclass
 class Harness:
     """Runs coroutines on the virtual clock."""
@@ -177,10 +191,11 @@ def harness() -> Harness:
     return Harness()
 
 
-@pytest.fixture
-def device_cls() -> type[ScriptedDevice]:
-    """The scripted device class."""
-    return ScriptedDevice
+@pytest.fixture(params=[ScriptedDevice, DirectScriptedDevice], ids=["writer-task", "direct"])
+def device_cls(request: pytest.FixtureRequest) -> type[ScriptedDevice]:
+    """The scripted device class: with only async writes, and taking bytes at once."""
+    cls: type[ScriptedDevice] = request.param
+    return cls
 
 
 @pytest.fixture

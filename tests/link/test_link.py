@@ -116,23 +116,27 @@ def test_heartbeats_every_100_ms_and_frame_budget_kept(harness: Any, device_cls:
     assert coalesced > 300, (coalesced, len(times))  # stale setpoints replaced, not queued
 
 
-def test_newest_setpoint_wins_and_channels_are_packed(harness: Any, device_cls: Any) -> None:
-    async def go() -> list[Any]:
+def test_newest_setpoint_wins_one_channel_per_short_frame(harness: Any, device_cls: Any) -> None:
+    async def go() -> tuple[list[Any], list[int]]:
         device = device_cls(harness.profiles["chair"])
         link = await connected(device)
         await link.start_session()
         await asyncio.sleep(0.2)
+        writes_before = len(device.writes)
         for v in (0.1, 0.2, 0.3):
             link.submit(ChannelSetpoint("air.neck", v, 1000))
         link.submit(ChannelSetpoint("air.feet", 0.4, 1000))
         await asyncio.sleep(0.3)
         await link.close()
-        return [r.msg for r in device.received if isinstance(r.msg, Setpoint)]
+        setpoints = [r.msg for r in device.received if isinstance(r.msg, Setpoint)]
+        return setpoints, device.writes[writes_before:]
 
-    frames = harness.run(go)
-    assert len(frames) == 1 and len(frames[0].entries) == 2
-    neck = frames[0].entries[0]
-    assert neck.target == round(0.3 * 0xFFFF)
+    frames, writes = harness.run(go)
+    # Only the newest neck value leaves, first (its slot was filled first), then the feet.
+    assert [len(f.entries) for f in frames] == [1, 1]
+    neck, feet = frames[0].entries[0], frames[1].entries[0]
+    assert neck.target == round(0.3 * 0xFFFF) and feet.target == round(0.4 * 0xFFFF)
+    assert max(writes) <= 20  # DESIGN §5: setpoint and heartbeat frames are ≤ 20 bytes
 
 
 def test_ble_sized_writes_carry_one_entry_per_frame(harness: Any, device_cls: Any) -> None:

@@ -64,6 +64,8 @@ class LinkStatus:
 STOPPED_STATES: frozenset[str] = frozenset({"stopped", "idle", "fault", "link-lost"})
 
 StatusCallback = Callable[[LinkStatus], None]
+#: ``(setpoint, loop time in s) -> the setpoint really sent`` (see ControlLink.set_setpoint_filter).
+SetpointFilter = Callable[[ChannelSetpoint, float], ChannelSetpoint]
 
 
 class ControlLink(Protocol):
@@ -84,11 +86,12 @@ class ControlLink(Protocol):
         """Why the link died (disconnect, gave up), or None while it is alive."""
         ...
 
-    @property
-    def max_setpoint_delay_ms(self) -> float:
-        """Longest a submitted setpoint may wait in the link before it leaves (ms, frame slots;
-        event-loop latency not included). The guard widens its checks by this much, so it
-        must be an upper bound."""
+    def set_setpoint_filter(self, setpoint_filter: SetpointFilter | None) -> None:
+        """Pass every setpoint through ``setpoint_filter`` at the moment it is sent.
+
+        The player installs its guard here, so a setpoint that waited for the frame budget is
+        judged against what the device is doing when it really leaves, not when it was queued.
+        """
         ...
 
     def subscribe(self, callback: StatusCallback) -> Callable[[], None]:

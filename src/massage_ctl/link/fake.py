@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from massage_ctl.devices import DeviceProfile
 from massage_ctl.errors import DisconnectedError, LinkError, MassageCtlError
-from massage_ctl.link.api import ChannelSetpoint, LinkStatus, StatusCallback
+from massage_ctl.link.api import ChannelSetpoint, LinkStatus, SetpointFilter, StatusCallback
 
 
 @dataclass(slots=True)
@@ -48,11 +48,7 @@ class FakeLink:
         self._failed = asyncio.Event()
         self._subs: list[StatusCallback] = []
         self._ticker: asyncio.Task[None] | None = None
-        #: The fake delivers at once, so any value is an upper bound; the default is what a
-        #: real link sending every channel in one frame may hold a setpoint back (a budget
-        #: slot, a control frame, the SETPOINT frame, a heartbeat), so player tests exercise
-        #: the guard's slack as on a device.
-        self.max_setpoint_delay_ms = 4 * 1000.0 / profile.max_frame_rate_hz
+        self._filter: SetpointFilter | None = None
 
     # -- ControlLink --------------------------------------------------------------------------
     @property
@@ -75,11 +71,17 @@ class FakeLink:
         self._subs.append(callback)
         return lambda: self._subs.remove(callback) if callback in self._subs else None
 
+    def set_setpoint_filter(self, setpoint_filter: SetpointFilter | None) -> None:
+        """Pass every setpoint through ``setpoint_filter`` as it is sent (here: at once)."""
+        self._filter = setpoint_filter
+
     def submit(self, setpoint: ChannelSetpoint) -> None:
         """Apply a setpoint to the model (ignored unless running, like a device)."""
         if self._failure is not None:
             return
         now = asyncio.get_running_loop().time()
+        if self._filter is not None:
+            setpoint = self._filter(setpoint, now)
         self.sent.append((now, setpoint))
         if self.state != "running":
             return

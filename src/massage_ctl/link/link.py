@@ -4,8 +4,9 @@ One reader task decodes everything the device sends (bad frames are counted and 
 transport offering ``set_receiver``, like the in-process simulator, instead hands its bytes
 over by a direct call and the reader only waits for the end of the stream); one
 writer task sends everything else in priority order — acknowledged control frames (and their
-retries), heartbeats every 100 ms, then packed setpoints from the newest-wins slots — never
-faster than the device's frame budget. :meth:`Link.stop` bypasses the writer: three copies of
+retries), heartbeats every 100 ms, then setpoints (one channel per frame) from the newest-wins
+slots, each passed through the setpoint filter (the player's guard) as it leaves — never faster
+than the device's frame budget. :meth:`Link.stop` bypasses the writer: three copies of
 one STOP frame (same sequence number) go out at once, every pending retry is dropped, then
 every heartbeat carries the stop flag until a STATUS shows the device stopped.
 
@@ -28,9 +29,9 @@ from typing import Any
 
 from massage_ctl.devices import DeviceProfile
 from massage_ctl.errors import DisconnectedError, LinkError, MassageCtlError
-from massage_ctl.link.api import ChannelSetpoint, LinkStatus, StatusCallback
+from massage_ctl.link.api import ChannelSetpoint, LinkStatus, SetpointFilter, StatusCallback
 from massage_ctl.link.handshake import Handshake, await_handshake
-from massage_ctl.link.outbox import Outbox, SetpointSlots, Wakeup, max_setpoint_delay_s
+from massage_ctl.link.outbox import Outbox, SetpointSlots, Wakeup, burst_for
 from massage_ctl.link.requests import RequestDroppedError, check_ack
 from massage_ctl.link.telemetry import STOPPED_WIRE_STATES, TelemetryDecoder
 from massage_ctl.protocol.codec import encode_frame
@@ -85,6 +86,7 @@ class Link:
         self._failure: MassageCtlError | None = None
         self._failed = asyncio.Event()
         self._subs: list[StatusCallback] = []
+        self._setpoint_filter: SetpointFilter | None = None
         self._decoder = FrameDecoder()
         self._out = Outbox()  # sequence numbers, control frames, heartbeats, setpoint slots
         self._wakeup = Wakeup()
@@ -94,6 +96,12 @@ class Link:
         self._handshake = Handshake()
         self._last_rx = 0.0
         self._tasks: list[asyncio.Task[Any]] = []
+        # Direct sends (docs/LINK.md): the timer of the next look, whether a new setpoint may
+        # bring it forward, and a guard against re-entry (a frame's reply can submit another).
+        self._pump_timer: asyncio.TimerHandle | None = None
+        self._pump_wakeable = True
+        self._pumping = False
+        self._pump_soon: asyncio.Handle | None = None
         self.bad_frames = 0
         self.frames_sent = 0
         self.watchdog_ms: int | None = None
@@ -122,18 +130,11 @@ class Link:
         """Setpoints replaced by a newer one before they were sent."""
         return self._out.slots.replaced if self._out.slots is not None else 0
 
-    @property
-    def max_setpoint_delay_ms(self) -> float:
-        """Longest a submitted setpoint can wait here before it is written (after connect).
-
-        Frame slots, not event-loop latency: the slot in progress, a control frame, one
-        SETPOINT frame per ``entries_per_frame`` channels (a burst of every channel) and the
-        heartbeats due meanwhile (see :func:`~massage_ctl.link.outbox.max_setpoint_delay_s`).
-        """
-        slots = self._out.slots
-        if slots is None:
-            raise LinkError("not connected: call connect() first")
-        return 1000.0 * max_setpoint_delay_s(slots.frames_for_all, self._out.budget.interval)
+    def set_setpoint_filter(self, setpoint_filter: SetpointFilter | None) -> None:
+        """Pass every setpoint through ``setpoint_filter`` when its frame is built (the guard)."""
+        self._setpoint_filter = setpoint_filter
+        if self._out.slots is not None:
+            self._out.slots.filter = setpoint_filter
 
     def subscribe(self, callback: StatusCallback) -> Callable[[], None]:
         """Call ``callback`` (on the loop) with every STATUS; returns an unsubscribe function."""
@@ -180,14 +181,11 @@ class Link:
         )
         self._profile = profile
         self._telemetry = TelemetryDecoder(profile)
-        transport = self.transport
-        # A frame on the wire cannot be overtaken by STOP: slow links keep frames short.
-        self._out.slots = SetpointSlots(
-            profile, min(transport.max_write, transport.max_frame_bytes)
-        )
-        self._out.budget.interval = 1.0 / profile.max_frame_rate_hz
+        self._out.slots = SetpointSlots(profile, self._setpoint_filter)
+        rate = profile.max_frame_rate_hz
+        self._out.budget.configure(rate, burst_for(rate))
         self._out.next_hb = loop.time()
-        self._wakeup.kick()  # heartbeats start now
+        self._kick()  # heartbeats start now
         return profile
 
     # -- acknowledged requests ----------------------------------------------------------------
@@ -230,7 +228,7 @@ class Link:
                 if gen != self._stop_gen:
                     raise RequestDroppedError(msg.NAME)
                 self._out.control.append(frame)
-                self._wakeup.kick()
+                self._kick()
                 # asyncio.wait on a bare future makes no task (unlike wait_for).
                 await asyncio.wait((fut,), timeout=self.ack_timeout_s)
                 if fut.done():
@@ -259,7 +257,7 @@ class Link:
         if self._out.latched or self._out.slots is None or self._failure is not None:
             return
         self._out.slots.put(setpoint)
-        self._wakeup.kick()
+        self._kick()
 
     async def stop(self) -> bool:
         """STOP now: 3 copies of one STOP frame at once, every pending retry dropped, then the
@@ -283,7 +281,7 @@ class Link:
             return False
         self._out.budget.spend(loop.time(), 3)
         self.frames_sent += 3
-        self._wakeup.kick()  # the next heartbeat carries the flag
+        self._kick()  # the next heartbeat carries the flag
         try:
             async with asyncio.timeout(self.stop_bound_s):
                 while not self._confirmed_stopped(sent_at):
@@ -361,23 +359,25 @@ class Link:
             self.last_fault = msg
 
     async def _writer(self) -> None:
+        """Sends what :meth:`_pump` cannot: everything, on a transport that only has the async
+        ``write`` (BLE), and while a direct-send transport is backed up."""
         loop = asyncio.get_running_loop()
-        out = self._out
+        out, transport = self._out, self.transport
         try:
             while self._failure is None:
                 now = loop.time()
-                if self._profile is not None and now - self._last_rx > self.silence_s:
-                    self._fail(DisconnectedError(
-                        f"{self.transport.description}: the device stopped answering "
-                        f"({self.silence_s:g} s without a frame)"
-                    ))
+                if self._went_silent(now):
                     return
+                if transport.can_write_now():
+                    self._pump()  # hands over all that is due and sets its own timer
+                    await self._wakeup.sleep_until(None)  # until the transport backs up
+                    continue
                 frame, wake_at, wakeable = out.next_frame(now)
                 if frame is None:
                     await self._wakeup.sleep_until(wake_at, wakeable=wakeable)
                     continue
                 async with self._write_lock:
-                    await self.transport.write(frame)
+                    await transport.write(frame)
                 self.frames_sent += 1
                 out.budget.spend(loop.time())
         except MassageCtlError as err:
@@ -385,6 +385,70 @@ class Link:
         except Exception as err:  # a broken transport must not leave a silent, half-dead link
             self._fail(LinkError(f"{self.transport.description}: sending failed: {err!r}"))
             raise
+
+    def _pump(self) -> None:
+        """Direct sends: hand every frame that is due to the transport now, from a timer or a
+        ``submit`` — no writer-task wake-up per frame — then set the timer for the next look.
+
+        Used while the transport can take bytes at once (:meth:`Transport.can_write_now`);
+        otherwise the writer task takes over. Re-entry (a reply to a frame, delivered
+        synchronously, that submits another setpoint) is folded into the running pump.
+        """
+        self._pump_soon = None
+        if self._pumping:
+            return  # the running pump asks the outbox again before it finishes
+        if self._pump_timer is not None:
+            self._pump_timer.cancel()
+            self._pump_timer = None
+        if self._failure is not None or not self._tasks or self._write_lock.locked():
+            return  # not connected, or a STOP / the writer task is mid-write (it kicks again)
+        loop = asyncio.get_running_loop()
+        out, transport = self._out, self.transport
+        self._pumping = True
+        try:
+            while True:
+                now = loop.time()
+                if self._went_silent(now):
+                    return
+                if not transport.can_write_now():
+                    self._wakeup.kick()  # backed up: the writer task waits for the transport
+                    return
+                frame, wake_at, wakeable = out.next_frame(now)
+                if frame is None:
+                    break
+                transport.write_now(frame)
+                self.frames_sent += 1
+                out.budget.spend(loop.time())
+        except MassageCtlError as err:
+            self._fail(err)
+            return
+        except Exception as err:  # e.g. the setpoint filter: end the link loudly
+            self._fail(LinkError(f"{self.transport.description}: sending failed: {err!r}"))
+            return
+        finally:
+            self._pumping = False
+        self._pump_wakeable = wakeable
+        if wake_at is not None:
+            self._pump_timer = loop.call_at(wake_at, self._pump)
+
+    def _kick(self) -> None:
+        """Something new to send (setpoint, request, STOP flag, connect): look right after the
+        current callback — so setpoints submitted together still coalesce (newest wins)."""
+        if self.transport.can_write_now():
+            if (self._pump_wakeable or self._pump_timer is None) and self._pump_soon is None:
+                self._pump_soon = asyncio.get_running_loop().call_soon(self._pump)
+        else:
+            self._wakeup.kick()
+
+    def _went_silent(self, now: float) -> bool:
+        """True (and the link failed) when the device sent nothing for ``silence_s``."""
+        if self._profile is not None and now - self._last_rx > self.silence_s:
+            self._fail(DisconnectedError(
+                f"{self.transport.description}: the device stopped answering "
+                f"({self.silence_s:g} s without a frame)"
+            ))
+            return True
+        return False
 
     # -- helpers ------------------------------------------------------------------------------
     def _check_alive(self) -> None:
@@ -402,6 +466,10 @@ class Link:
 
     async def close(self) -> None:
         """Stop the reader and writer tasks (the transport is the caller's to close)."""
+        for handle in (self._pump_timer, self._pump_soon):
+            if handle is not None:
+                handle.cancel()
+        self._pump_timer = self._pump_soon = None
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:

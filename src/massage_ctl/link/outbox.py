@@ -2,63 +2,104 @@
 
 Setpoints are not queued: each channel has one *latest* slot, and a new setpoint for a channel
 replaces the one waiting there. However slow the link, the device only ever receives the
-newest target per channel — there is no backlog of stale commands (DESIGN §5).
+newest target per channel — there is no backlog of stale commands (DESIGN §5). Each SETPOINT
+frame carries one channel (19 bytes encoded): DESIGN §5 keeps heartbeat, setpoint and STOP
+frames within 20 bytes, so a frame on the wire never holds STOP back for long and fits one BLE
+write. The slot's setpoint passes the link's *setpoint filter* (the player's guard) at the
+moment its frame is built, so the guard judges it against what the device is doing then —
+however long it waited for the budget.
 
-Frames (heartbeats included) leave at most ``max_frame_rate_hz`` per second: the
-:class:`FrameBudget` spaces them ``1 / rate`` apart. STOP is the one exception: it never waits
-for the budget; the frames it used are charged afterwards (see docs/LINK.md).
+Frames (heartbeats included) leave at most ``max_frame_rate_hz`` in any 1-s window
+(PROTOCOL §7.5), in bursts of at most :func:`burst_for` frames back to back: the
+:class:`FrameBudget`. STOP is the one exception: it never waits for the budget; the frames it
+used are charged afterwards (see docs/LINK.md).
 """
 
 from __future__ import annotations
 
 import asyncio
 import math
+from collections import deque
 
 from massage_ctl.devices import DeviceProfile
-from massage_ctl.link.api import ChannelSetpoint
+from massage_ctl.link.api import ChannelSetpoint, SetpointFilter
 from massage_ctl.protocol.codec import encode_frame
 from massage_ctl.protocol.handshake import setpoint_entry_for
-from massage_ctl.protocol.messages import Heartbeat, Setpoint, SetpointEntry
+from massage_ctl.protocol.messages import Heartbeat, Setpoint
 
-MAX_ENTRIES = 24  # messages.toml: SETPOINT entries max
 #: A deadline counts as due within 1 µs: asyncio fires timers within the clock's resolution, and
 #: a deadline a hair ahead would otherwise become a tiny wait that spins the virtual clock.
 DUE_EPS_S = 1e-6
 HEARTBEAT_S = 0.1
+#: The window PROTOCOL §7.5 averages the frame rate over (seconds).
+RATE_WINDOW_S = 1.0
 #: The two heartbeat messages (without / with the stop flag): frozen, so built once.
 _HEARTBEATS = (Heartbeat(False), Heartbeat(True))
 
 
-class FrameBudget:
-    """Spaces frames at most ``rate_hz`` per second (``next_at`` = earliest next send)."""
+def burst_for(rate_hz: float) -> int:
+    """Frames that may leave back to back: what the budget earns in one heartbeat period.
 
-    def __init__(self, rate_hz: float) -> None:
+    Enough that a setpoint due next to a heartbeat (or a few channels changing together) goes
+    at once instead of a frame interval later, and small enough for any device's receive
+    buffer (5 × 19 bytes on a 50 frames/s chair, 2 on a 20 frames/s BLE pad).
+    """
+    return max(2, math.floor(rate_hz * HEARTBEAT_S))
+
+
+class FrameBudget:
+    """At most ``rate_hz`` frames in any 1-s window, at most ``burst`` back to back.
+
+    Two rules, both kept exactly: a sliding window (the send times of the last
+    ``floor(rate_hz)`` frames; the next may leave 1 s after the oldest of them) — PROTOCOL §7.5;
+    and a token bucket of ``burst`` frames refilled at ``rate_hz``, so frames never leave in
+    clumps larger than a device's receive buffer expects. ``next_at`` = earliest next send.
+    """
+
+    def __init__(self, rate_hz: float, burst: int = 1) -> None:
+        self.configure(rate_hz, burst)
+
+    def configure(self, rate_hz: float, burst: int) -> None:
+        """Use the device's rate and burst (after the handshake; frames sent so far count)."""
         self.interval = 1.0 / rate_hz
-        self.next_at = 0.0
+        self.burst = max(1, burst)
+        # Frames already sent (the handshake's) still count in the window.
+        earlier: deque[float] = getattr(self, "_sent", deque())
+        window = max(1, math.floor(rate_hz * RATE_WINDOW_S))
+        self._sent: deque[float] = deque(earlier, maxlen=window)
+        self._tokens = float(self.burst)
+        self._refilled_at = -math.inf
+        self.next_at = getattr(self, "next_at", 0.0)
 
     def spend(self, now: float, frames: int = 1) -> None:
         """Record ``frames`` sent at ``now``."""
-        # + DUE_EPS_S: a frame may leave up to DUE_EPS_S before ``next_at`` (timer tolerance),
-        # so the spacing between two frames still never drops below ``interval``.
-        self.next_at = max(self.next_at, now) + self.interval * frames + DUE_EPS_S
+        sent = self._sent
+        sent.extend([now] * frames)
+        tokens = self._tokens + (now - self._refilled_at) / self.interval
+        self._tokens = tokens = min(float(self.burst), tokens) - frames
+        self._refilled_at = now
+        # A frame may leave up to DUE_EPS_S before ``next_at`` (timer tolerance); twice that
+        # margin keeps both rules even after float rounding.
+        next_at = now + max(0.0, 1.0 - tokens) * self.interval
+        if len(sent) == sent.maxlen:
+            next_at = max(next_at, sent[0] + RATE_WINDOW_S)
+        self.next_at = next_at + 2 * DUE_EPS_S
 
 
 class SetpointSlots:
-    """Newest-wins slot per channel, packed into SETPOINT frames of at most ``max_bytes``.
+    """Newest-wins slot per channel; each SETPOINT frame carries the oldest waiting one.
 
-    ``max_bytes`` is ``min(max_write, max_frame_bytes)`` of the transport: one write (one BLE
-    packet), and short enough on a slow UART that STOP is not stuck behind it for long. A frame
-    always carries at least one setpoint. Slots leave in the order they were first filled, so
-    a setpoint waits for at most :attr:`frames_for_all` − 1 frames of other setpoints.
+    Slots leave in the order they were first filled (a replaced setpoint keeps its place), so
+    a channel waits behind at most one frame of every other channel. ``filter`` (the player's
+    guard) turns a slot's setpoint into the one sent, at the moment its frame is built.
     """
 
-    def __init__(self, profile: DeviceProfile, max_bytes: int) -> None:
+    def __init__(
+        self, profile: DeviceProfile, setpoint_filter: SetpointFilter | None = None
+    ) -> None:
         self._index = {spec.id: (i, spec) for i, spec in enumerate(profile.channels)}
         self._slots: dict[str, ChannelSetpoint] = {}
-        self._max_bytes = max_bytes
-        self.entries_per_frame = _entries_that_fit(profile, max_bytes)
-        #: SETPOINT frames needed to send one setpoint for every channel.
-        self.frames_for_all = max(1, math.ceil(len(profile.channels) / self.entries_per_frame))
+        self.filter = setpoint_filter
         self.replaced = 0  # setpoints overwritten before they were sent (coalesced)
 
     def __len__(self) -> int:
@@ -76,59 +117,19 @@ class SetpointSlots:
         """Drop everything unsent (STOP)."""
         self._slots.clear()
 
-    def take_frame(self, seq: int) -> bytes | None:
-        """Encode the oldest waiting setpoints that fit ``max_bytes`` into one SETPOINT frame."""
+    def take_frame(self, seq: int, now: float) -> bytes | None:
+        """The SETPOINT frame for the oldest waiting slot, sent at loop time ``now``."""
         if not self._slots:
             return None
-        entries: list[SetpointEntry] = []
-        for cid, sp in self._slots.items():
-            index, spec = self._index[cid]
-            entries.append(setpoint_entry_for(
-                index, spec, sp.value, ramp_ms=sp.ramp_ms, pattern=sp.pattern, rate_hz=sp.rate_hz
-            ))
-            if len(entries) == self.entries_per_frame:
-                break
-        frame = encode_frame(Setpoint(tuple(entries)), seq)
-        count = len(entries)
-        while count > 1 and len(frame) > self._max_bytes:
-            count -= 1  # entries are fixed-size, so this only guards against a codec change
-            frame = encode_frame(Setpoint(tuple(entries[:count])), seq)
-        for cid in list(self._slots)[:count]:
-            del self._slots[cid]
-        return frame
-
-def _entries_that_fit(profile: DeviceProfile, max_bytes: int) -> int:
-    """How many SETPOINT entries fit an encoded frame of ``max_bytes`` (1 … MAX_ENTRIES)."""
-    specs = profile.channels[:MAX_ENTRIES]
-    count = 1
-    while count < len(specs):
-        entries = tuple(
-            setpoint_entry_for(i, spec, spec.hard_max, ramp_ms=0xFFFFFFFF, pattern="steady")
-            for i, spec in enumerate(specs[: count + 1])
+        cid = next(iter(self._slots))
+        sp = self._slots.pop(cid)
+        if self.filter is not None:
+            sp = self.filter(sp, now)
+        index, spec = self._index[cid]
+        entry = setpoint_entry_for(
+            index, spec, sp.value, ramp_ms=sp.ramp_ms, pattern=sp.pattern, rate_hz=sp.rate_hz
         )
-        if len(encode_frame(Setpoint(entries), 0xFFFF)) > max_bytes:
-            break
-        count += 1
-    return count
-
-
-def max_setpoint_delay_s(frames_for_all: int, interval_s: float) -> float:
-    """Longest a submitted setpoint can wait in the link before it is written (seconds).
-
-    Counted in frame slots of ``interval_s``: the slot already spent when it arrived, one
-    acknowledged control frame, the ``frames_for_all`` SETPOINT frames of a burst in which
-    every channel changed (its own included; slots leave oldest first) and the heartbeats
-    sent meanwhile. Two bounds hold for those heartbeats, and the smaller one is used: at
-    most one per 100 ms plus one slipped from before; and at most one between two SETPOINT
-    frames (a due heartbeat lets one waiting SETPOINT frame go first).
-    """
-    alternating = 2 + 2 * frames_for_all
-    if interval_s >= HEARTBEAT_S:
-        return alternating * interval_s
-    slots = frames_for_all + 3
-    while slots < frames_for_all + 3 + math.floor(slots * interval_s / HEARTBEAT_S):
-        slots += 1
-    return min(slots, alternating) * interval_s
+        return encode_frame(Setpoint((entry,)), seq)
 
 
 class Outbox:
@@ -136,9 +137,9 @@ class Outbox:
 
     Acknowledged control frames first, then the heartbeat when due (every 100 ms on an
     absolute cadence) — except that a due heartbeat lets one waiting SETPOINT frame go first
-    (it slips by one frame slot at most) — then packed setpoints, all within the frame budget.
-    It also owns the
-    sequence counter, the stop flag the heartbeats carry and the latch that drops setpoints.
+    (it slips by one frame slot at most) — then setpoints (one channel per frame), all within
+    the frame budget. It also owns the sequence counter, the stop flag the heartbeats carry and
+    the latch that drops setpoints.
     """
 
     def __init__(self) -> None:
@@ -193,7 +194,7 @@ class Outbox:
         # slot (20 ms on the chair, far inside the 500 ms watchdog), the setpoint is not held
         # back a whole slot behind it (docs/LINK.md, "Heartbeats").
         self.hb_slipped = hb_due
-        frame = slots.take_frame((self.seq + 1) & 0xFFFF)
+        frame = slots.take_frame((self.seq + 1) & 0xFFFF, now)
         if frame is not None:
             self.next_seq()
         return frame, next_hb, True

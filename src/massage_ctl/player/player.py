@@ -35,7 +35,7 @@ from massage_ctl.player.guard import Guard
 from massage_ctl.timeline import Command, Timeline
 
 INTENSITY_STEP = 0.1
-#: Extra time (ms) a setpoint may wait in the link beyond two frame slots (scheduling).
+#: Extra time (ms) a sent frame may take to reach the device beyond two frame slots.
 DELIVERY_MARGIN_MS = 20.0
 #: Least time (ms) between two re-sends of one channel's command after telemetry disagreed.
 RESEND_INTERVAL_MS = 500.0
@@ -84,8 +84,8 @@ class Player:
         self._waiter: asyncio.Future[None] | None = None
         self._subscribers: list[EventCallback] = []
         self._warned = 0
-        # Setpoints are not acknowledged: the link may hold one back for a frame slot or two
-        # (frame budget, heartbeat), and the guard allows for that much more travel.
+        # The guard runs as a frame is built; after that the frame may still wait behind a burst
+        # of others in the transport (a slow UART, BLE write pacing) — about two frame slots.
         frame_ms = 1000.0 / max(1.0, link.profile.max_frame_rate_hz)
         guard.delivery_slack_ms = max(guard.delivery_slack_ms, 2 * frame_ms + DELIVERY_MARGIN_MS)
         self._resent_at: dict[str, float] = {}
@@ -152,14 +152,18 @@ class Player:
 
     # -- sending ------------------------------------------------------------------------------
     def _send(self, sp: ChannelSetpoint) -> None:
-        now_ms = asyncio.get_running_loop().time() * 1000.0
-        scale = self.intensity / self._compiled_intensity
-        self._link.submit(self._guard.apply(sp, now_ms, scale))
+        # The guard runs when the link really sends it (:meth:`_guarded`), not now.
+        self._link.submit(sp)
+
+    def _guarded(self, sp: ChannelSetpoint, now_s: float) -> ChannelSetpoint:
+        """The link's setpoint filter: the guard, with the live intensity at sending time."""
+        safe = self._guard.apply(sp, now_s * 1000.0, self.intensity / self._compiled_intensity)
         warnings = self._guard.warnings
         if len(warnings) > self._warned:
             for w in warnings[self._warned :]:
                 self._emit("warning", w)
             self._warned = len(warnings)
+        return safe
 
     def _send_command(self, cmd: Command, pos_ms: float) -> None:
         remaining = max(0, math.ceil(cmd.t_ms + cmd.ramp_ms - pos_ms))
@@ -293,6 +297,7 @@ class Player:
         loop = asyncio.get_running_loop()
         self._guard.reset(loop.time() * 1000.0)
         unsubscribe = self._link.subscribe(self._on_status)
+        self._link.set_setpoint_filter(self._guarded)
         watch = loop.create_task(self._watch_link())
         self._set_position(0.0)
         self._next = 0  # commands at t=0 are still to be sent
@@ -323,6 +328,8 @@ class Player:
         finally:
             watch.cancel()
             unsubscribe()
+            # The filter stays: a setpoint still waiting in the link (the closing zeros) must
+            # leave guarded too, until the session ends or stops the link.
         if self._outcome in ("fault", "disconnect"):
             self._emit("fault", self._message, self._outcome)
         self._emit("finished", self._message, self._outcome)

@@ -13,6 +13,11 @@ Implementers read this as the reference:
 * ``_read()`` waits for and returns at least one received byte. When the peer is gone it raises
   :class:`DisconnectedError`; it never returns ``b""``.
 * ``_close()`` releases the port. It must be safe to call twice and after a failed open.
+
+Optional: a backend that can take bytes without waiting (a stream whose OS buffer has room,
+the in-process simulator) overrides :meth:`can_write_now` and ``_write_now(data)``; the link
+then hands frames over from timers and ``submit`` directly, without waking a writer task
+(docs/LINK.md, "Direct sends").
 """
 
 from __future__ import annotations
@@ -45,16 +50,25 @@ class Transport(abc.ABC):
         """A transport for a parsed device URL (not yet open). Backends override this."""
         raise TransportError(f"{cls.__name__} cannot be opened from a device URL ({url})")
 
-    @property
-    def max_frame_bytes(self) -> int:
-        """Longest frame the link should put on the wire in one piece (default :attr:`max_write`).
+    def can_write_now(self) -> bool:
+        """True when :meth:`write_now` would hand bytes over at once (default: never)."""
+        return False
 
-        A frame on the wire cannot be overtaken by STOP, so slow links keep frames short: a
-        backend whose bytes take long to leave (a serial UART) overrides this with what fits a
-        few milliseconds. The link packs setpoints into ``min(max_write, max_frame_bytes)``
-        bytes, but always at least one setpoint per frame.
+    def write_now(self, data: bytes) -> None:
+        """Hand ``data`` over without waiting; only right after :meth:`can_write_now` said True.
+
+        Raises :class:`DisconnectedError` like :meth:`write`.
         """
-        return self.max_write
+        if not self._is_open:
+            raise DisconnectedError(f"{self.description}: not connected")
+        try:
+            self._write_now(data)
+        except DisconnectedError:
+            self._is_open = False
+            raise
+
+    def _write_now(self, data: bytes) -> None:
+        raise TransportError(f"{self.description}: cannot write without waiting")
 
     @property
     def is_open(self) -> bool:

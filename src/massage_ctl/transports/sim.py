@@ -189,13 +189,20 @@ class SimTransport(Transport):
         await device.start()
         self._running = True
 
+    def can_write_now(self) -> bool:
+        """The simulator takes bytes at once while it is connected."""
+        return self._is_open and self._device is not None and not self._from_device.ended
+
     async def _write(self, data: bytes) -> None:
+        self._write_now(data)
+
+    def _write_now(self, data: bytes) -> None:
         device = self._device
         if self._from_device.ended or device is None:
             raise DisconnectedError(f"{self.description}: the device dropped the link")
         try:
-            # The device acts on the bytes now; its answers wait in the buffer until the
-            # reader runs, so write() still returns before the controller sees any reply.
+            # The device acts on the bytes now; its answers go to the receiver (or wait in the
+            # buffer until the reader runs).
             device.receive(bytes(data))
         except Exception as err:
             self._from_device.end()  # a crashed simulator looks like a lost link, not a hang

@@ -37,6 +37,23 @@ class StreamTransport(Transport):
             # RuntimeError: asyncio refuses writes to a transport closed underneath us.
             raise DisconnectedError(f"{self.description}: {err}") from err
 
+    def can_write_now(self) -> bool:
+        """True while asyncio holds none of our bytes back (the OS buffer had room so far)."""
+        writer = self._writer
+        return (
+            self._is_open and writer is not None and not writer.is_closing()
+            and writer.transport.get_write_buffer_size() == 0
+        )
+
+    def _write_now(self, data: bytes) -> None:
+        writer = self._writer
+        if writer is None or writer.is_closing():
+            raise DisconnectedError(f"{self.description}: connection closed")
+        try:
+            writer.write(data)  # with an empty buffer asyncio writes to the OS at once
+        except (OSError, RuntimeError) as err:
+            raise DisconnectedError(f"{self.description}: {err}") from err
+
     async def _read(self) -> bytes:
         reader = self._reader
         if reader is None:
