@@ -123,6 +123,9 @@ def test_newest_setpoint_wins_one_channel_per_short_frame(harness: Any, device_c
         await link.start_session()
         await asyncio.sleep(0.2)
         writes_before = len(device.writes)
+        for ch in ("air.shoulders.left", "air.shoulders.right", "air.lower-back.left",
+                   "air.lower-back.right", "air.hips.left"):
+            link.submit(ChannelSetpoint(ch, 0.1, 1000))  # spends the burst: the rest must wait
         for v in (0.1, 0.2, 0.3):
             link.submit(ChannelSetpoint("air.neck", v, 1000))
         link.submit(ChannelSetpoint("air.feet", 0.4, 1000))
@@ -132,9 +135,10 @@ def test_newest_setpoint_wins_one_channel_per_short_frame(harness: Any, device_c
         return setpoints, device.writes[writes_before:]
 
     frames, writes = harness.run(go)
-    # Only the newest neck value leaves, first (its slot was filled first), then the feet.
-    assert [len(f.entries) for f in frames] == [1, 1]
-    neck, feet = frames[0].entries[0], frames[1].entries[0]
+    # While the budget is spent only the newest neck value waits; it leaves first (its slot
+    # was filled first), then the feet.
+    assert [len(f.entries) for f in frames] == [1] * 7
+    neck, feet = frames[5].entries[0], frames[6].entries[0]
     assert neck.target == round(0.3 * 0xFFFF) and feet.target == round(0.4 * 0xFFFF)
     assert max(writes) <= 20  # DESIGN §5: setpoint and heartbeat frames are ≤ 20 bytes
 

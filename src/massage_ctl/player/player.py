@@ -40,6 +40,8 @@ DELIVERY_MARGIN_MS = 20.0
 #: Least time (ms) between two re-sends of one channel's command after telemetry disagreed.
 RESEND_INTERVAL_MS = 500.0
 INTENSITY_MIN = 0.1
+#: A report this close to the previous one (or to zero) counts as holding still (or as zero).
+HELD_EPS = 1e-4
 INTENSITY_MAX = 1.0
 
 
@@ -264,11 +266,7 @@ class Player:
         seen = dict(status.actual) if status is not None else {}
         last_seen, self._last_seen = self._last_seen, seen
         if self._paused:
-            # Paused: anything still rising missed its zero (a lost frame) — send it again.
-            rising = {ch for ch, v in seen.items() if v > last_seen.get(ch, math.inf) + 1e-4}
-            for ch in self._by_channel:
-                if ch in rising and self._link.profile.channel(ch).kind != "position":
-                    self._send(ChannelSetpoint(ch, 0.0, 0))
+            self._heal_paused(seen, last_seen, now_ms)
             return
         # Playing: the 10 Hz path. The guard answers most channels from a memo (nothing moved).
         disagrees, resent_at = self._guard.disagrees, self._resent_at
@@ -285,6 +283,23 @@ class Player:
             if i >= 0:
                 self._send_command(cmds[i], pos)
             else:
+                self._send(ChannelSetpoint(ch, 0.0, 0))
+
+    def _heal_paused(
+        self, seen: dict[str, float], last_seen: dict[str, float], now_ms: float
+    ) -> None:
+        """Paused: every output should be falling to zero. One still rising, or holding above
+        zero, missed its zero (a lost frame): send the zero again (a held one at most every
+        RESEND_INTERVAL_MS — re-sending a zero is always safe, the guard sets its ramp)."""
+        profile, resent_at = self._link.profile, self._resent_at
+        for ch in self._by_channel:
+            value, before = seen.get(ch), last_seen.get(ch)
+            if value is None or before is None or profile.channel(ch).kind == "position":
+                continue
+            rising = value > before + HELD_EPS
+            held = value > HELD_EPS and value >= before - HELD_EPS
+            if rising or (held and now_ms - resent_at.get(ch, -math.inf) >= RESEND_INTERVAL_MS):
+                resent_at[ch] = now_ms
                 self._send(ChannelSetpoint(ch, 0.0, 0))
 
     def _wake(self) -> None:
