@@ -171,3 +171,39 @@ def test_timeline_for_another_device_is_refused(timeline: Timeline) -> None:
     bad = Timeline("x", "chair", "standard", 1000, (), (Command(0, "air.neck", 0.2, 1000),))
     with pytest.raises(SafetyError, match=r"air\.neck"):
         Player(FakeLink(PAD), bad, Guard(PAD, STANDARD))
+
+
+class _LosesFirstZero(FakeLink):
+    """Loses the first zero setpoint for ``channel`` (a dropped frame), delivers the rest."""
+
+    def __init__(self, channel: str) -> None:
+        super().__init__(PAD)
+        self.channel = channel
+        self.lost = 0
+
+    def submit(self, setpoint: Any) -> None:
+        if setpoint.channel == self.channel and setpoint.value == 0.0 and self.lost == 0:
+            self.lost += 1
+            return
+        super().submit(setpoint)
+
+
+def test_a_pause_whose_zero_was_lost_still_reaches_zero(virtual: Any, timeline: Timeline) -> None:
+    async def go() -> tuple[int, float, float]:
+        link = _LosesFirstZero("vib.lower-back")
+        player = Player(link, timeline, Guard(PAD, STANDARD, timeline_caps(timeline)))
+        await link.start_session()
+        play = asyncio.ensure_future(player.play())
+        await asyncio.sleep(10.0)  # warm-up reached: lower-back holds 0.2
+        held = link.actual("vib.lower-back")
+        player.pause()
+        await asyncio.sleep(0.2 / STANDARD.max_ramp_per_s + 1.0)  # the ramp plus a re-send
+        after = link.actual("vib.lower-back")
+        player.request_stop()
+        await play
+        await link.close()
+        return link.lost, held, after
+
+    lost, held, after = virtual(go)
+    assert lost == 1 and held == pytest.approx(0.2)
+    assert after == 0.0

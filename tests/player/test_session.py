@@ -101,3 +101,38 @@ def test_stop_while_the_session_starts_keeps_it_stopped(virtual: Any, timeline: 
     assert result.outcome == "stop"
     assert link.starts == 0 and link.state == "stopped"
     assert link.sent == []  # not one setpoint left for the device
+
+
+def test_pause_and_intensity_given_while_connecting_hold_once_playback_begins(
+    virtual: Any, timeline: Timeline
+) -> None:
+    pad = load_device_profile("pad")
+
+    async def go() -> tuple[FakeLink, list[float], float]:
+        link = FakeLink(pad)
+        connected = asyncio.Event()
+
+        async def connect() -> LinkConnection:
+            await connected.wait()  # a slow handshake: the user acts meanwhile
+            return LinkConnection(link, [link.close])
+
+        session = Session("fake://", lambda _p: timeline, STANDARD,
+                          connect=lambda: asyncio.ensure_future(connect()))
+        run = asyncio.ensure_future(session.run())
+        await asyncio.sleep(0.1)
+        session.adjust(-0.3)
+        session.pause()
+        connected.set()
+        await asyncio.sleep(3.0)  # paused: nothing may be driven
+        paused_values = [sp.value for _, sp in link.sent]
+        session.resume()
+        await asyncio.sleep(3.0)
+        intensity = session._player.intensity if session._player else -1.0
+        session.stop()
+        await run
+        return link, paused_values, intensity
+
+    link, paused_values, intensity = virtual(go)
+    assert all(v == 0.0 for v in paused_values)
+    assert any(sp.value > 0 for _, sp in link.sent)  # resume really plays
+    assert intensity == round(timeline.intensity - 0.3, 1)

@@ -124,6 +124,8 @@ class Session:
         self._link: ControlLink | None = None
         self._stop_task: asyncio.Task[bool] | None = None
         self._early: PlayerState | None = None  # a stop requested before playback began
+        self._pause_wanted = False  # paused (maybe before the player existed)
+        self._adjust_wanted = 0.0  # intensity change asked for before the player existed
 
     def subscribe(self, callback: EventCallback) -> None:
         """Receive every :class:`ProgressEvent` (on the session's loop)."""
@@ -134,13 +136,17 @@ class Session:
             cb(event)
 
     # -- controls -----------------------------------------------------------------------------
+    # Pause and intensity given while still connecting are kept and applied when playback
+    # begins: a pause the user asked for must hold, not be lost because the device was slow.
     def pause(self) -> None:
         """Pause playback (outputs ramp to zero safely)."""
+        self._pause_wanted = True
         if self._player:
             self._player.pause()
 
     def resume(self) -> None:
         """Resume playback (outputs ramp back up safely)."""
+        self._pause_wanted = False
         if self._player:
             self._player.resume()
 
@@ -148,6 +154,8 @@ class Session:
         """Change the live intensity by ``delta`` (0.1 steps, 0.1–1.0, capped by the guard)."""
         if self._player:
             self._player.adjust(delta)
+        else:
+            self._adjust_wanted += delta
 
     def skip_phase(self) -> None:
         """Jump to the next phase."""
@@ -187,6 +195,10 @@ class Session:
             if self._recorder:
                 self._recorder.started(timeline, profile)
             started = True
+            if self._adjust_wanted:
+                player.adjust(self._adjust_wanted)
+            if self._pause_wanted:
+                player.pause()
             self._player = player
             await conn.link.start_session()
             if self._early is not None:
