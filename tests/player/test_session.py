@@ -101,3 +101,26 @@ def test_stop_while_the_session_starts_keeps_it_stopped(virtual: Any, timeline: 
     assert result.outcome == "stop"
     assert link.starts == 0 and link.state == "stopped"
     assert link.sent == []  # not one setpoint left for the device
+
+
+def test_a_listener_added_while_the_session_plays_gets_progress(
+    virtual: Any, timeline: Timeline
+) -> None:
+    """The session relays the player's events only once someone listens; a late listener
+    still gets progress and the final event."""
+
+    async def go() -> tuple[Any, list[ProgressEvent]]:
+        events: list[ProgressEvent] = []
+        session = Session("sim://pad?speed=max", lambda _p: timeline, STANDARD)
+        task = asyncio.ensure_future(session.run())
+        await asyncio.sleep(20.0)
+        session.subscribe(events.append)
+        result = await asyncio.wait_for(task, timeout=600)
+        return result, events
+
+    result, events = virtual(go)
+    assert result.outcome == "completed"
+    progress = [e for e in events if e.kind == "progress"]
+    assert progress and progress[0].elapsed_ms >= 15_000
+    assert max(e.elapsed_ms for e in events) == timeline.duration_ms
+    assert events[-1].kind == "finished"
