@@ -42,12 +42,15 @@ from massage_ctl.protocol.messages import (
 from massage_ctl.protocol.schema import PROTOCOL_VERSION, SCHEMA_HASH
 from massage_ctl.protocol.stream import FrameDecoder
 from massage_ctl.protocol.units import RAW_FULL_SCALE, chz_to_hz, raw_to_value, value_to_raw
+from massage_ctl.slots import frozen_maker
 from massage_ctl.timeline import PATTERNS
 from massage_sim.device_core import DeviceCore, Reply, SetpointRequest
 from massage_sim.faults import FaultPlan
 from massage_sim.record import Record
 
 _ACTUAL = attrgetter("actual")
+#: ``Status(state, fault_bits, last_seq, values)`` without the frozen ``__init__`` (10 Hz).
+_make_status = frozen_maker(Status)
 
 #: STATUS period (s): 10 Hz of the loop's clock.
 STATUS_PERIOD_S = 0.1
@@ -258,7 +261,7 @@ class SimDevice:
                     changed[i] = _to_raw(values[i], range_max[i])
                 raw = tuple(changed)
             self._last_values, self._last_raw = values, raw
-        self._send(Status(core.state, core.fault_bits, core.last_seq, raw))
+        self._send(_make_status(core.state, core.fault_bits, core.last_seq, raw))
 
     def _send_fault(self, code: FaultCode, channel: int, detail: int) -> None:
         self._send(Fault(code, channel, detail))

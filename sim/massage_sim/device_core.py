@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 from massage_ctl.devices import DeviceProfile
 from massage_ctl.protocol.enums import AckResult, DeviceState, FaultBits, FaultCode
+from massage_ctl.slots import frozen_maker
 from massage_sim.channels import STUCK_DETECT_S, ChannelModel
 from massage_sim.faults import FaultPlan, FaultSpecError
 from massage_sim.record import Event, Record, Sample
@@ -52,6 +53,8 @@ _DEDUP_DEPTH = 64
 #: Physical deadlines (over-temperature trip, stuck channel) are stepped to this much after the
 #: computed instant, so the check made there sees the condition despite rounding.
 _DUE_MARGIN_S = 1e-6
+#: ``Sample(...)`` with every field, without the frozen ``__init__`` (every status tick).
+_make_sample = frozen_maker(Sample)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +154,7 @@ class DeviceCore:
     def sample(self, now_s: float) -> Sample:
         """Advance to ``now_s`` and append one sample to the record."""
         self.advance(now_s)
-        sample = Sample(
+        sample = _make_sample(
             now_s - self.start_s,
             STATE_NAMES[self.state],
             int(self.fault_bits),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from typing import Any
 
 import pytest
@@ -207,3 +208,37 @@ def test_a_pause_whose_zero_was_lost_still_reaches_zero(virtual: Any, timeline: 
     lost, held, after = virtual(go)
     assert lost == 1 and held == pytest.approx(0.2)
     assert after == 0.0
+
+
+def test_progress_without_listeners_then_a_late_listener(virtual: Any, timeline: Timeline) -> None:
+    """A player nobody listens to keeps no progress timer; the first listener, added while it
+    plays, gets progress at once and then every 250 ms, as a listener from the start does."""
+
+    async def go() -> tuple[str, list[ProgressEvent], list[float], float]:
+        link = FakeLink(PAD)
+        player = Player(link, timeline, Guard(PAD, STANDARD, timeline_caps(timeline)))
+        events: list[ProgressEvent] = []
+        stamps: list[float] = []
+        loop = asyncio.get_running_loop()
+
+        def listen(event: ProgressEvent) -> None:
+            events.append(event)
+            stamps.append(loop.time())
+
+        await link.start_session()
+        task = asyncio.ensure_future(player.play())
+        await asyncio.sleep(10.0)
+        joined = loop.time()
+        player.subscribe(listen)
+        outcome = await task
+        await link.close()
+        return outcome, events, stamps, joined
+
+    outcome, events, stamps, joined = virtual(go)
+    assert outcome == "completed"
+    progress = [t for e, t in zip(events, stamps, strict=True) if e.kind == "progress"]
+    assert progress[0] == pytest.approx(joined, abs=1e-6)  # the first one at once
+    gaps = [b - a for a, b in itertools.pairwise(progress)]
+    assert gaps and all(g == pytest.approx(0.25, abs=1e-6) for g in gaps)
+    assert events[0].elapsed_ms >= 9_999  # int() of a float position
+    assert events[-1].kind == "finished" and events[-1].state == "completed"

@@ -136,3 +136,47 @@ def test_pause_and_intensity_given_while_connecting_hold_once_playback_begins(
     assert all(v == 0.0 for v in paused_values)
     assert any(sp.value > 0 for _, sp in link.sent)  # resume really plays
     assert intensity == round(timeline.intensity - 0.3, 1)
+
+
+def test_a_listener_added_while_the_session_plays_gets_progress(
+    virtual: Any, timeline: Timeline
+) -> None:
+    """The session relays the player's events only once someone listens; a late listener
+    still gets progress and the final event."""
+
+    async def go() -> tuple[Any, list[ProgressEvent]]:
+        events: list[ProgressEvent] = []
+        session = Session("sim://pad?speed=max", lambda _p: timeline, STANDARD)
+        task = asyncio.ensure_future(session.run())
+        await asyncio.sleep(20.0)
+        session.subscribe(events.append)
+        result = await asyncio.wait_for(task, timeout=600)
+        return result, events
+
+    result, events = virtual(go)
+    assert result.outcome == "completed"
+    progress = [e for e in events if e.kind == "progress"]
+    assert progress and progress[0].elapsed_ms >= 15_000
+    assert max(e.elapsed_ms for e in events) == timeline.duration_ms
+    assert events[-1].kind == "finished"
+
+
+def test_a_runner_listener_added_after_start_gets_progress_on_the_runner_thread(
+    timeline: Timeline,
+) -> None:
+    """Subscribing from another thread while the session runs is handed to the session's loop
+    (a first listener wakes the player there); its events arrive on the runner thread."""
+    import threading
+
+    from massage_ctl.player.runner import SessionRunner
+
+    session = Session("sim://pad?speed=30", lambda _p: timeline, STANDARD)
+    runner = SessionRunner(session, speed=30.0)
+    events: list[tuple[ProgressEvent, str]] = []
+    runner.start()
+    runner.subscribe(lambda e: events.append((e, threading.current_thread().name)))
+    result = runner.wait(timeout=60)
+    assert result.outcome == "completed"
+    assert any(e.kind == "progress" for e, _ in events)
+    assert events[-1][0].kind == "finished"
+    assert {name for _, name in events} == {"massage-session"}

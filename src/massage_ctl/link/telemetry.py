@@ -15,11 +15,14 @@ from massage_ctl.link.api import LinkStatus
 from massage_ctl.protocol.enums import DeviceState, FaultBits
 from massage_ctl.protocol.messages import Status
 from massage_ctl.protocol.units import RAW_FULL_SCALE
+from massage_ctl.slots import frozen_maker
 
 #: User-facing state names (DESIGN: ``idle``, ``running``, ``stopped``, ``link-lost``, ``fault``).
 STATE_NAMES: dict[int, str] = {int(s): s.name.lower().replace("_", "-") for s in DeviceState}
 #: Wire states that confirm a STOP (FAULT counts as stopped; PROTOCOL §7.2).
 STOPPED_WIRE_STATES = frozenset({DeviceState.STOPPED, DeviceState.FAULT, DeviceState.LINK_LOST})
+#: ``LinkStatus(state, actual, faults, last_seq, t)`` without the frozen ``__init__`` (10 Hz).
+_make_link_status = frozen_maker(LinkStatus)
 
 
 def fault_names(bits: int) -> tuple[str, ...]:
@@ -71,12 +74,12 @@ class TelemetryDecoder:
             # map/zip run in C: no Python frame per channel.
             actual = dict(zip(self._ids, map(mul, values, self._scales), strict=False))
             self._last_raw, self._last_actual = values, actual
-        return LinkStatus(
-            state=STATE_NAMES.get(msg.state) or state_name(msg.state),
-            actual=actual,
-            faults=fault_names(msg.fault_bits) if msg.fault_bits else (),
-            last_seq=msg.last_seq,
-            t=t,
+        return _make_link_status(
+            STATE_NAMES.get(msg.state) or state_name(msg.state),
+            actual,
+            fault_names(msg.fault_bits) if msg.fault_bits else (),
+            msg.last_seq,
+            t,
         )
 
 

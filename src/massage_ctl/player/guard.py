@@ -158,6 +158,23 @@ class _Course:
         lo, hi, target, ramp = self.lo, self.hi, self.target, self.ramp_ms
         early = self.start_ms
         late = early + self.slack_ms
+        if ramp > 0 and t0_ms <= t1_ms and early <= late:
+            # The usual (ramping) case, in four values instead of eight. The fraction of the
+            # ramp done grows with the time and shrinks with the arrival (and "not landed" is
+            # fraction 0), and a start value's position is monotone in the fraction — float
+            # rounding keeps all of that monotone — so the extremes of the eight are among the
+            # least fraction (t0, late) and the greatest (t1, early), computed as below.
+            if t0_ms < late:
+                a0, b0 = lo, hi
+            else:
+                frac = min(1.0, (t0_ms - late) / ramp)
+                a0, b0 = lo + (target - lo) * frac, hi + (target - hi) * frac
+            if t1_ms < early:
+                a1, b1 = lo, hi
+            else:
+                frac = min(1.0, (t1_ms - early) / ramp)
+                a1, b1 = lo + (target - lo) * frac, hi + (target - hi) * frac
+            return min(a0, b0, a1, b1), max(a0, b0, a1, b1)
         low, high = math.inf, -math.inf
         for t_ms in (t0_ms, t1_ms):
             for arrival in (early, late):

@@ -97,9 +97,13 @@ class Player:
     def subscribe(self, callback: EventCallback) -> Callable[[], None]:
         """Call ``callback`` with every :class:`ProgressEvent`; returns an unsubscribe function."""
         self._subscribers.append(callback)
+        if len(self._subscribers) == 1:
+            self._wake()  # play() keeps no progress timer while nobody listens: start it now
         return lambda: self._subscribers.remove(callback) if callback in self._subscribers else None
 
     def _emit(self, kind: EventKind, message: str = "", state: PlayerState | None = None) -> None:
+        if not self._subscribers:
+            return  # nobody listens (e.g. a benchmark at ?speed=max): build nothing
         status = self._link.status
         pos = self.position_ms()
         phase = self._tl.phase_at(int(pos))
@@ -318,7 +322,8 @@ class Player:
         self._next = 0  # commands at t=0 are still to be sent
         self._started = True
         self._emit("state", "started")
-        next_progress = loop.time()
+        next_progress = 0.0
+        listening = False  # progress runs on a cadence that starts with the first listener
         try:
             while self._outcome is None:
                 deadline = math.inf
@@ -335,11 +340,21 @@ class Player:
                     due = self._cmds[self._next].t_ms if self._next < len(self._cmds) else None
                     due_ms = self._tl.duration_ms if due is None else due
                     deadline = self._t_anchor + (due_ms - self._pos_anchor_ms) / 1000.0
-                now = loop.time() + 1e-6
-                if now >= next_progress:
-                    self._emit("progress")
-                    next_progress = max(next_progress + self._progress_s, now)
-                await self._sleep_until(min(deadline, next_progress))
+                if not self._subscribers:
+                    listening = False
+                else:
+                    t = loop.time()
+                    now = t + 1e-6
+                    if not listening:
+                        listening = True
+                        next_progress = t
+                    if now >= next_progress:
+                        self._emit("progress")
+                        next_progress = max(next_progress + self._progress_s, now)
+                    deadline = min(deadline, next_progress)
+                # Nobody listens: no progress timer (at ?speed=max it was most of the wake-ups);
+                # subscribe() wakes us when the first listener arrives.
+                await self._sleep_until(deadline)
         finally:
             watch.cancel()
             unsubscribe()
@@ -353,11 +368,13 @@ class Player:
     async def _sleep_until(self, when: float) -> None:
         loop = asyncio.get_running_loop()
         self._waiter = loop.create_future()
-        handle = loop.call_at(when, self._wake)
+        # No deadline (paused, nobody listening): only _wake() ends the wait.
+        handle = None if when == math.inf else loop.call_at(when, self._wake)
         try:
             await self._waiter
         finally:
-            handle.cancel()
+            if handle is not None:
+                handle.cancel()
             self._waiter = None
 
     async def _watch_link(self) -> None:

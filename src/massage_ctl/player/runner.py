@@ -102,7 +102,12 @@ class SessionRunner:
 
     def subscribe(self, callback: EventCallback) -> None:
         """Receive progress events — on the runner thread (marshal them in a UI)."""
-        self.session.subscribe(callback)
+        if self._loop is None:
+            self.session.subscribe(callback)  # not started: no other thread touches it yet
+        else:
+            # A first listener wakes the player (it keeps no progress timer without one):
+            # that must happen on the session's own loop.
+            self._call(self.session.subscribe, callback)
 
     def pause(self) -> None:
         """Pause: outputs ramp to zero at the safe rate."""

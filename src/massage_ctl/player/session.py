@@ -126,10 +126,20 @@ class Session:
         self._early: PlayerState | None = None  # a stop requested before playback began
         self._pause_wanted = False  # paused (maybe before the player existed)
         self._adjust_wanted = 0.0  # intensity change asked for before the player existed
+        self._relayed: Player | None = None  # the player whose events reach our subscribers
+        self._relaying = False
 
     def subscribe(self, callback: EventCallback) -> None:
         """Receive every :class:`ProgressEvent` (on the session's loop)."""
         self._subs.append(callback)
+        self._relay_events()
+
+    def _relay_events(self) -> None:
+        # The player's events are relayed only once someone listens here: a player without
+        # subscribers builds no events and keeps no progress timer (it matters at ?speed=max).
+        if self._subs and self._relayed is not None and not self._relaying:
+            self._relaying = True
+            self._relayed.subscribe(self._emit)
 
     def _emit(self, event: ProgressEvent) -> None:
         for cb in list(self._subs):
@@ -188,7 +198,8 @@ class Session:
             caps = timeline_caps(timeline)
             player = Player(conn.link, timeline, Guard(profile, self._safety, caps),
                             intensity=self._intensity)
-            player.subscribe(self._emit)
+            self._relayed = player
+            self._relay_events()
             if self._early is not None:  # stopped while connecting: never start
                 result.outcome = self._early
                 return result
