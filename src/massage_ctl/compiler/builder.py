@@ -106,6 +106,8 @@ class Track:
         """
         t = max(int(t_ms), self._last_t + self.gap_ms, 0)
         value = min(max(value, 0.0), self.cap)
+        if value <= _EPS:
+            value = 0.0  # far below the wire's resolution (1/65535): a start is still from zero
         pattern, rate_hz = self._rhythm(pattern, rate_hz if value > 0 else 0.0)
         if value <= 0:
             pattern, rate_hz = "steady", 0.0
