@@ -45,7 +45,7 @@ class ProgramError(MassageCtlError):
     """A program file could not be read or is not a valid program.
 
     ``path`` is the file, ``line`` the 1-based line where one is known, ``field`` the dotted
-    location inside the program (e.g. ``phases[2].intensity``).
+    location inside the program (e.g. ``phase 2.intensity``).
     """
 
     def __init__(

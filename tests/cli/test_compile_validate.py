@@ -196,9 +196,9 @@ def test_validate_names_file_line_and_field_and_fails(cli: Cli, tmp_path: Path) 
     assert result.code == 1
     lines = result.out.splitlines()
     assert lines[0].startswith("OK") and str(good) in lines[0]
-    assert f"{typo}:7: phases[0].zones: unknown zone 'lower-bak'" in result.out
+    assert f"{typo}:7: phase 1.zones: unknown zone 'lower-bak'" in result.out
     assert "did you mean 'lower-back'" in result.out
-    assert f"{strength}:8: phases[0].intensity: intensity must be between 0 and 1" in result.out
+    assert f"{strength}:8: phase 1.intensity: intensity must be between 0 and 1" in result.out
     assert f"{syntax}:2:" in result.out and "TOML syntax error" in result.out
     assert "1 of 4 files valid" in result.out
 

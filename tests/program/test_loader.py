@@ -86,7 +86,7 @@ def test_random_toml_is_not_a_program(tmp_path: Path) -> None:
 
 def test_unknown_technique_lists_valid_ones(tmp_path: Path) -> None:
     err = load_error(tmp_path, GOOD.replace('"trigger-point"', '"trigger-piont"'))
-    assert err.field == "phases[1]" and err.line == 19
+    assert err.field == "phase 2" and err.line == 19
     assert "unknown technique 'trigger-piont'" in str(err)
     assert err.hint and "did you mean 'trigger-point'" in err.hint
     assert all(t in err.hint for t in TECHNIQUES)
@@ -94,7 +94,7 @@ def test_unknown_technique_lists_valid_ones(tmp_path: Path) -> None:
 
 def test_unknown_zone_lists_zones(tmp_path: Path) -> None:
     err = load_error(tmp_path, GOOD.replace('"lower-back.left"', '"lowerback.left"'))
-    assert err.field == "phases[1].zones" and err.line == 21
+    assert err.field == "phase 2.zones" and err.line == 21
     assert "unknown zone 'lowerback.left'" in str(err)
     assert err.hint and "mid-back" in err.hint
 
@@ -102,25 +102,25 @@ def test_unknown_zone_lists_zones(tmp_path: Path) -> None:
 @pytest.mark.parametrize("bad", ['"0s"', '"-4s"', '"0m"'])
 def test_zero_or_negative_duration(tmp_path: Path, bad: str) -> None:
     err = load_error(tmp_path, GOOD.replace('"45s"', bad))
-    assert err.field == "phases[1].hold" and err.line == 23
+    assert err.field == "phase 2.hold" and err.line == 23
     assert err.hint and "90s" in err.hint
 
 
 def test_duration_without_unit(tmp_path: Path) -> None:
     err = load_error(tmp_path, GOOD.replace('"30s"', "30"))
-    assert err.field == "phases[2].duration" and err.line == 28
+    assert err.field == "phase 3.duration" and err.line == 28
 
 
 @pytest.mark.parametrize("bad", ["1.6", "-0.1"])
 def test_intensity_outside_0_1(tmp_path: Path, bad: str) -> None:
     err = load_error(tmp_path, GOOD.replace("intensity = 0.6", f"intensity = {bad}"))
-    assert err.field == "phases[1].intensity" and err.line == 22
+    assert err.field == "phase 2.intensity" and err.line == 22
     assert "between 0 and 1" in str(err)
 
 
 def test_misspelt_key_suggests_closest(tmp_path: Path) -> None:
     err = load_error(tmp_path, GOOD.replace("hold =", "hlod ="))
-    assert err.field == "phases[1].hlod" and err.line == 23
+    assert err.field == "phase 2.hlod" and err.line == 23
     assert err.hint and "did you mean 'hold'" in err.hint
 
 
@@ -137,13 +137,13 @@ def test_misspelt_top_level_key(tmp_path: Path) -> None:
 
 def test_duration_and_repeats_together_refused(tmp_path: Path) -> None:
     err = load_error(tmp_path, GOOD.replace('repeats = 2', 'repeats = 2\nduration = "5m"'))
-    assert err.field == "phases[1]" and err.line == 19 and "not both" in str(err)
+    assert err.field == "phase 2" and err.line == 19 and "not both" in str(err)
 
 
 def test_deep_tissue_takes_at_most_two_zones(tmp_path: Path) -> None:
     text = (DATA / "deep-shoulders.toml").read_text()
     err = load_error(tmp_path, text.replace('["shoulders"]', '["neck", "shoulders", "upper-back"]'))
-    assert err.field == "phases[0].zones"
+    assert err.field == "phase 1.zones"
 
 
 def test_unknown_program_id_suggests_close_ids(tmp_path: Path) -> None:

@@ -120,9 +120,13 @@ def _model_at(loc: tuple[str | int, ...]) -> type[BaseModel]:
 
 
 def _field_path(loc: tuple[str | int, ...]) -> str:
+    # Phases are counted from 1 ("phase 2.intensity"), as the compiler's messages count them
+    # and as a reader counts the [[phases]] blocks of the file; the line number pins it too.
     out = ""
     for i, part in enumerate(loc):
-        if isinstance(part, int):
+        if i == 1 and loc[0] == "phases" and isinstance(part, int):
+            out = f"phase {part + 1}"
+        elif isinstance(part, int):
             out += f"[{part}]"
         elif i == 2 and loc[0] == "phases" and part in PHASE_MODELS:
             continue  # the discriminator tag pydantic inserts; not a key in the file
