@@ -158,6 +158,19 @@ class DirectScriptedDevice(ScriptedDevice):
         self._take(data)
 
 
+class SometimesBackedUpDevice(DirectScriptedDevice):
+    """Takes bytes at once except now and then (a stream whose OS buffer filled up): the link
+    hands over between direct sends and its writer task, back and forth."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._asked = 0
+
+    def can_write_now(self) -> bool:
+        self._asked += 1
+        return self.is_open and self._asked % 7 not in (0, 1, 2)
+
+
 @dataclass
 class Harness:
     """Runs coroutines on the virtual clock."""
@@ -191,9 +204,12 @@ def harness() -> Harness:
     return Harness()
 
 
-@pytest.fixture(params=[ScriptedDevice, DirectScriptedDevice], ids=["writer-task", "direct"])
+@pytest.fixture(
+    params=[ScriptedDevice, DirectScriptedDevice, SometimesBackedUpDevice],
+    ids=["writer-task", "direct", "backed-up"],
+)
 def device_cls(request: pytest.FixtureRequest) -> type[ScriptedDevice]:
-    """The scripted device class: with only async writes, and taking bytes at once."""
+    """The scripted device class: only async writes, taking bytes at once, or now and then."""
     cls: type[ScriptedDevice] = request.param
     return cls
 

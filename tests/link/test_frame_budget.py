@@ -15,7 +15,7 @@ from massage_ctl.link.api import ChannelSetpoint
 from massage_ctl.link.outbox import DUE_EPS_S, FrameBudget, burst_for
 from massage_ctl.protocol.messages import Heartbeat, Setpoint
 
-from .conftest import DirectScriptedDevice, Harness, ScriptedDevice
+from .conftest import DirectScriptedDevice, Harness, ScriptedDevice, SometimesBackedUpDevice
 
 
 async def _connected(device: ScriptedDevice) -> Link:
@@ -66,7 +66,7 @@ def test_after_a_quiet_spell_a_burst_goes_back_to_back() -> None:
 
 @settings(max_examples=30, deadline=None)
 @given(
-    device_cls=st.sampled_from([ScriptedDevice, DirectScriptedDevice]),
+    device_cls=st.sampled_from([ScriptedDevice, DirectScriptedDevice, SometimesBackedUpDevice]),
     device_name=st.sampled_from(["chair", "pad"]),
     bursts=st.lists(
         st.tuples(st.floats(0.0, 0.4), st.lists(st.integers(0, 15), min_size=1, max_size=16)),

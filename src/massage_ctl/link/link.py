@@ -367,9 +367,11 @@ class Link:
                 now = loop.time()
                 if self._went_silent(now):
                     return
-                if transport.can_write_now():
-                    self._pump()  # hands over all that is due and sets its own timer
-                    await self._wakeup.sleep_until(None)  # until the transport backs up
+                if transport.can_write_now() and self._pump():
+                    # The pump handed over all that is due and set its own timer: sleep until
+                    # the transport backs up. (If it backed up meanwhile, the pump said so and
+                    # we go on here at once — its kick would find nobody waiting.)
+                    await self._wakeup.sleep_until(None)
                     continue
                 frame, wake_at, wakeable = out.next_frame(now)
                 if frame is None:
@@ -385,18 +387,20 @@ class Link:
             self._fail(LinkError(f"{self.transport.description}: sending failed: {err!r}"))
             raise
 
-    def _pump(self) -> None:
+    def _pump(self) -> bool:
         """Direct sends: hand every frame that is due to the transport now, from a timer or a
         ``submit`` — no writer-task wake-up per frame — then set the timer for the next look.
 
         Used while the transport can take bytes at once (:meth:`Transport.can_write_now`);
         otherwise the writer task takes over. Re-entry (a reply to a frame, delivered
         synchronously, that submits another setpoint) is folded into the running pump.
+        True when it finished with its timer set; False when it did not run or handed over to
+        the writer task (backed up, link failed).
         """
         if self._pumping:
-            return  # the running pump asks the outbox again before it finishes
+            return True  # the running pump asks the outbox again before it finishes
         if self._failure is not None or not self._tasks or self._write_lock.locked():
-            return  # not connected, or a STOP / the writer task is mid-write (it kicks again)
+            return False  # not connected, or a STOP / the writer is mid-write (it looks again)
         if self._pump_timer is not None:
             self._pump_timer.cancel()
             self._pump_timer = None
@@ -407,10 +411,10 @@ class Link:
             while True:
                 now = loop.time()
                 if self._went_silent(now):
-                    return
+                    return False
                 if not transport.can_write_now():
                     self._wakeup.kick()  # backed up: the writer task waits for the transport
-                    return
+                    return False
                 frame, wake_at, wakeable = out.next_frame(now)
                 if frame is None:
                     break
@@ -419,15 +423,20 @@ class Link:
                 out.budget.spend(loop.time())
         except MassageCtlError as err:
             self._fail(err)
-            return
+            return False
         except Exception as err:  # e.g. the setpoint filter: end the link loudly
             self._fail(LinkError(f"{self.transport.description}: sending failed: {err!r}"))
-            return
+            return False
         finally:
             self._pumping = False
         self._pump_wakeable = wakeable
         if wake_at is not None:
-            self._pump_timer = loop.call_at(wake_at, self._pump)
+            self._pump_timer = loop.call_at(wake_at, self._on_pump_timer)
+        return True
+
+    def _on_pump_timer(self) -> None:
+        self._pump_timer = None  # fired: whatever happens now, no look is pending any more
+        self._pump()
 
     def _kick(self) -> None:
         """Something new to send (setpoint, request, STOP flag, connect): look now.
