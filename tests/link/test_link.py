@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import itertools
 from typing import Any
 
@@ -245,3 +246,27 @@ def test_disconnect_is_surfaced(harness: Any, device_cls: Any) -> None:
         return err
 
     assert isinstance(harness.run(go), DisconnectedError)
+
+
+def test_a_silent_device_leaves_no_task_or_unread_error_behind(
+    harness: Any, device_cls: Any, script_cls: Any
+) -> None:
+    """The user sees the one-line error, not "Task was destroyed but it is pending!" after it."""
+
+    async def go() -> tuple[list[str], list[str]]:
+        loop = asyncio.get_running_loop()
+        reports: list[str] = []
+        loop.set_exception_handler(lambda _loop, ctx: reports.append(str(ctx.get("message"))))
+        device = device_cls(harness.profiles["pad"], script_cls(silent=True))
+        with pytest.raises(LinkError, match="no answer to the handshake"):
+            await connected(device)
+        await asyncio.sleep(1.0)  # a late HELLO retry would end by now
+        left = [t.get_coro().__qualname__ for t in asyncio.all_tasks()
+                if t is not asyncio.current_task() and not t.done()]
+        await device.close()
+        gc.collect()  # unretrieved task exceptions are reported when the task is collected
+        await asyncio.sleep(0)
+        return [name for name in left if "Scripted" not in name], reports
+
+    left, reports = harness.run(go)
+    assert left == [] and reports == []

@@ -97,6 +97,8 @@ async def await_handshake(
     finally:
         if not hello.done():
             hello.cancel()
+        elif not hello.cancelled():
+            hello.exception()  # seen (it ended as we gave up): no "never retrieved" noise
     return hs.profile()
 
 
@@ -111,7 +113,11 @@ async def _wait_any(
     ]
     tasks: list[asyncio.Future[Any]] = [e for e in events if isinstance(e, asyncio.Task)]
     waiters = {*made, *tasks}
-    done, _ = await asyncio.wait(waiters, timeout=timeout_s, return_when="FIRST_COMPLETED")
-    for w in made:  # only our own helper tasks; the HELLO request lives on
-        w.cancel()
+    try:
+        done, _ = await asyncio.wait(waiters, timeout=timeout_s, return_when="FIRST_COMPLETED")
+    finally:
+        # Also when the handshake's own timeout cancels us: a helper task left pending is
+        # reported as "Task was destroyed but it is pending!" under the user's error message.
+        for w in made:  # only our own helper tasks; the HELLO request lives on
+            w.cancel()
     return bool(done)
