@@ -73,16 +73,27 @@ class FrameBudget:
 
     def spend(self, now: float, frames: int = 1) -> None:
         """Record ``frames`` sent at ``now``."""
+        # Every heartbeat and setpoint comes here (≈18 k times a 30-min session at speed=max),
+        # so plain comparisons instead of min()/max() calls and a list per call: the same
+        # floats as the min/max formula (a test compares the two).
         sent = self._sent
-        sent.extend([now] * frames)
+        if frames == 1:
+            sent.append(now)
+        else:
+            sent.extend([now] * frames)
         tokens = self._tokens + (now - self._refilled_at) / self.interval
-        self._tokens = tokens = min(float(self.burst), tokens) - frames
+        burst = float(self.burst)
+        if tokens > burst:
+            tokens = burst
+        self._tokens = tokens = tokens - frames
         self._refilled_at = now
         # A frame may leave up to DUE_EPS_S before ``next_at`` (timer tolerance); twice that
         # margin keeps both rules even after float rounding.
-        next_at = now + max(0.0, 1.0 - tokens) * self.interval
+        next_at = now + (1.0 - tokens) * self.interval if tokens < 1.0 else now
         if len(sent) == sent.maxlen:
-            next_at = max(next_at, sent[0] + RATE_WINDOW_S)
+            window_end = sent[0] + RATE_WINDOW_S
+            if window_end > next_at:
+                next_at = window_end
         self.next_at = next_at + 2 * DUE_EPS_S
 
 
