@@ -40,7 +40,7 @@ from massage_ctl.protocol.messages import (
     Stop,
 )
 from massage_ctl.protocol.schema import PROTOCOL_VERSION, SCHEMA_HASH
-from massage_ctl.protocol.shortcuts import read_heartbeat
+from massage_ctl.protocol.shortcuts import encode_status, read_heartbeat
 from massage_ctl.protocol.stream import FrameDecoder
 from massage_ctl.protocol.units import RAW_FULL_SCALE, chz_to_hz, raw_to_value, value_to_raw
 from massage_ctl.slots import frozen_maker
@@ -267,13 +267,23 @@ class SimDevice:
                     changed[i] = _to_raw(values[i], range_max[i])
                 raw = tuple(changed)
             self._last_values, self._last_raw = values, raw
-        self._send(_make_status(core.state, core.fault_bits, core.last_seq, raw))
+        # 10 Hz: the frame straight from the fields (same bytes as encoding a Status; the
+        # codec's path, with its named error, for anything that does not fit).
+        data = encode_status(self._seq, core.state, core.fault_bits, core.last_seq, raw)
+        if data is None:
+            data = encode_frame(
+                _make_status(core.state, core.fault_bits, core.last_seq, raw), self._seq
+            )
+        self._send_frame(data)
 
     def _send_fault(self, code: FaultCode, channel: int, detail: int) -> None:
         self._send(Fault(code, channel, detail))
 
     def _send(self, msg: Message) -> None:
-        data = encode_frame(msg, self._seq)
+        self._send_frame(encode_frame(msg, self._seq))
+
+    def _send_frame(self, data: bytes) -> None:
+        """Send an encoded frame that used sequence number ``self._seq`` (link faults apply)."""
         self._seq = (self._seq + 1) & 0xFFFF
         if not self._connected or self._output is None:
             return

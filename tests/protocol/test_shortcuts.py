@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 from massage_ctl.protocol import FrameDecoder, FrameError, Heartbeat, Message, Status, encode_frame
 from massage_ctl.protocol.codec import decode_frame_generic
-from massage_ctl.protocol.shortcuts import read_heartbeat, read_status
+from massage_ctl.protocol.shortcuts import encode_status, read_heartbeat, read_status
 
-from .strategies import any_message
+from .strategies import any_message, struct_strategy
 
 
 def _generic(piece: bytes) -> Any:
@@ -46,7 +46,7 @@ def _check(piece: bytes) -> None:
 
 _STATUS_OR_HEARTBEAT = st.one_of(
     st.builds(Heartbeat, st.booleans()),
-    any_message().filter(lambda m: isinstance(m, Status)),
+    struct_strategy(Status),
     any_message(),
 )
 
@@ -109,3 +109,20 @@ def test_a_status_with_an_unknown_state_or_a_heartbeat_flag_above_one_is_decline
     bad_flag = bytes([PROTOCOL_VERSION, Heartbeat.TYPE, 1, 0, 2])
     assert read_heartbeat(piece(bad_flag)) is None
     assert isinstance(_generic(piece(bad_flag)), str)
+
+
+@settings(max_examples=400)
+@given(
+    struct_strategy(Status),
+    st.integers(0, 0xFFFF),
+)
+def test_encode_status_gives_the_codecs_bytes(message: Status, seq: int) -> None:
+    fields = (message.state, message.fault_bits, message.last_seq, message.values)
+    assert encode_status(seq, *fields) == encode_frame(message, seq)
+
+
+@given(st.integers(-5, 0x1_0005), st.integers(0, 40))
+def test_encode_status_declines_what_does_not_fit(value: int, count: int) -> None:
+    values = (value,) * count
+    fits = count <= 32 and (count == 0 or 0 <= value <= 0xFFFF)
+    assert (encode_status(1, 1, 0, 0, values) is not None) == fits

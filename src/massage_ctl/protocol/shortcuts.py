@@ -10,8 +10,10 @@ CRC, and for STATUS a known device state.
 Contract (as for :mod:`massage_ctl.protocol.fastpath`): a reader answers only a well-formed
 frame of its type and returns ``None`` for anything else — another message type, a damaged or
 malformed frame — which then takes the codec's general path and gets its precise error there.
-So nothing is accepted that the codec would refuse; a property test compares both. The structs
-are built from the messages' ``LAYOUT`` tables, so they follow ``messages.toml``.
+So nothing is accepted that the codec would refuse; a property test compares both.
+:func:`encode_status` is the sending side of the same shortcut: the STATUS frame from its
+fields, byte for byte what ``encode_frame(Status(...), seq)`` gives. The structs are built from
+the messages' ``LAYOUT`` tables, so they follow ``messages.toml``.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from __future__ import annotations
 import struct
 from binascii import crc_hqx
 
-from massage_ctl.protocol.cobs import cobs_decode
+from massage_ctl.protocol.cobs import cobs_decode, cobs_encode
 from massage_ctl.protocol.enums import DeviceState
 from massage_ctl.protocol.errors import CobsError
 from massage_ctl.protocol.layout import SCALAR_TYPES
@@ -46,6 +48,7 @@ def _status_unpackers() -> tuple[int, int, list[int], list[struct.Struct]]:
 
 _COUNT_AT, _MAX_COUNT, _STATUS_SIZES, _STATUS_STRUCTS = _status_unpackers()
 _STATUS_UNPACK = [s.unpack_from for s in _STATUS_STRUCTS]
+_STATUS_PACK = [s.pack for s in _STATUS_STRUCTS]
 _KNOWN_STATES = frozenset(int(s) for s in DeviceState)
 _STATUS_TYPE = Status.TYPE
 
@@ -88,3 +91,20 @@ def read_heartbeat(piece: bytes) -> tuple[int, bool] | None:
     if flag > 1:  # a bool is 0 or 1 on the wire; anything else is malformed
         return None
     return seq, flag == 1
+
+
+def encode_status(
+    seq: int, state: int, fault_bits: int, last_seq: int, values: tuple[int, ...]
+) -> bytes | None:
+    """``encode_frame(Status(state, fault_bits, last_seq, values), seq)`` without the Status
+    object, or ``None`` when a field does not fit (the codec then raises the named error)."""
+    count = len(values)
+    if count > _MAX_COUNT:
+        return None
+    try:
+        body = _STATUS_PACK[count](
+            _VERSION, _STATUS_TYPE, seq, state, fault_bits, last_seq, count, *values
+        )
+    except struct.error:
+        return None
+    return cobs_encode(body + crc_hqx(body, 0xFFFF).to_bytes(2, "big")) + b"\x00"
