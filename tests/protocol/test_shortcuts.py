@@ -16,7 +16,12 @@ from hypothesis import strategies as st
 
 from massage_ctl.protocol import FrameDecoder, FrameError, Heartbeat, Message, Status, encode_frame
 from massage_ctl.protocol.codec import decode_frame_generic
-from massage_ctl.protocol.shortcuts import encode_status, read_heartbeat, read_status
+from massage_ctl.protocol.shortcuts import (
+    encode_heartbeat,
+    encode_status,
+    read_heartbeat,
+    read_status,
+)
 
 from .strategies import any_message, struct_strategy
 
@@ -126,3 +131,8 @@ def test_encode_status_declines_what_does_not_fit(value: int, count: int) -> Non
     values = (value,) * count
     fits = count <= 32 and (count == 0 or 0 <= value <= 0xFFFF)
     assert (encode_status(1, 1, 0, 0, values) is not None) == fits
+
+
+@given(st.integers(0, 0xFFFF), st.booleans())
+def test_encode_heartbeat_gives_the_codecs_bytes(seq: int, stop_requested: bool) -> None:
+    assert encode_heartbeat(seq, stop_requested) == encode_frame(Heartbeat(stop_requested), seq)

@@ -25,7 +25,8 @@ from massage_ctl.devices import DeviceProfile
 from massage_ctl.link.api import ChannelSetpoint, SetpointFilter
 from massage_ctl.protocol.codec import encode_frame
 from massage_ctl.protocol.handshake import setpoint_entry_for
-from massage_ctl.protocol.messages import Heartbeat, Setpoint
+from massage_ctl.protocol.messages import Setpoint
+from massage_ctl.protocol.shortcuts import encode_heartbeat
 
 #: A deadline counts as due within 1 µs: asyncio fires timers within the clock's resolution, and
 #: a deadline a hair ahead would otherwise become a tiny wait that spins the virtual clock.
@@ -33,8 +34,6 @@ DUE_EPS_S = 1e-6
 HEARTBEAT_S = 0.1
 #: The window PROTOCOL §7.5 averages the frame rate over (seconds).
 RATE_WINDOW_S = 1.0
-#: The two heartbeat messages (without / with the stop flag): frozen, so built once.
-_HEARTBEATS = (Heartbeat(False), Heartbeat(True))
 
 
 def burst_for(rate_hz: float) -> int:
@@ -199,7 +198,7 @@ class Outbox:
             # Absolute cadence; after a stall restart from now rather than burst.
             next_hb += HEARTBEAT_S
             self.next_hb = next_hb if next_hb > due else now + HEARTBEAT_S
-            return encode_frame(_HEARTBEATS[self.stop_flag], self.next_seq()), None, False
+            return encode_heartbeat(self.next_seq(), self.stop_flag), None, False
         assert slots is not None
         # A due setpoint goes before a due heartbeat once: the heartbeat is late by one frame
         # slot (20 ms on the chair, far inside the 500 ms watchdog), the setpoint is not held

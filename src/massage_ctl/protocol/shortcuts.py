@@ -11,9 +11,9 @@ Contract (as for :mod:`massage_ctl.protocol.fastpath`): a reader answers only a 
 frame of its type and returns ``None`` for anything else — another message type, a damaged or
 malformed frame — which then takes the codec's general path and gets its precise error there.
 So nothing is accepted that the codec would refuse; a property test compares both.
-:func:`encode_status` is the sending side of the same shortcut: the STATUS frame from its
-fields, byte for byte what ``encode_frame(Status(...), seq)`` gives. The structs are built from
-the messages' ``LAYOUT`` tables, so they follow ``messages.toml``.
+:func:`encode_status` and :func:`encode_heartbeat` are the sending side of the same shortcut:
+the frame from its fields, byte for byte what ``encode_frame`` gives for the message. The
+structs are built from the messages' ``LAYOUT`` tables, so they follow ``messages.toml``.
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ _STATUS_TYPE = Status.TYPE
 assert [fd.type for fd in Heartbeat.LAYOUT] == ["bool"], Heartbeat.LAYOUT
 _HEARTBEAT = struct.Struct(_HEADER + "B")
 _HEARTBEAT_SIZE = _HEARTBEAT.size + _CRC_SIZE
+_HEARTBEAT_PACK = _HEARTBEAT.pack
 _HEARTBEAT_TYPE = Heartbeat.TYPE
 _VERSION = PROTOCOL_VERSION
 
@@ -107,4 +108,13 @@ def encode_status(
         )
     except struct.error:
         return None
+    return cobs_encode(body + crc_hqx(body, 0xFFFF).to_bytes(2, "big")) + b"\x00"
+
+
+def encode_heartbeat(seq: int, stop_requested: bool) -> bytes:
+    """``encode_frame(Heartbeat(stop_requested), seq)`` without the codec's dispatch.
+
+    Raises :class:`struct.error` for a ``seq`` outside 0..65535 (the link never makes one).
+    """
+    body = _HEARTBEAT_PACK(_VERSION, _HEARTBEAT_TYPE, seq, stop_requested)
     return cobs_encode(body + crc_hqx(body, 0xFFFF).to_bytes(2, "big")) + b"\x00"
