@@ -9,13 +9,16 @@ well-formed frame of their own type must never be declined (else they would be u
 
 from __future__ import annotations
 
+from binascii import crc_hqx
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from massage_ctl.protocol import FrameDecoder, FrameError, Heartbeat, Message, Status, encode_frame
+from massage_ctl.protocol.cobs import cobs_encode
 from massage_ctl.protocol.codec import decode_frame_generic
+from massage_ctl.protocol.schema import PROTOCOL_VERSION
 from massage_ctl.protocol.shortcuts import (
     encode_heartbeat,
     encode_status,
@@ -100,11 +103,6 @@ def test_feed_with_a_shortcut_yields_the_same_frames_and_errors(
 
 
 def test_a_status_with_an_unknown_state_or_a_heartbeat_flag_above_one_is_declined() -> None:
-    from binascii import crc_hqx
-
-    from massage_ctl.protocol.cobs import cobs_encode
-    from massage_ctl.protocol.schema import PROTOCOL_VERSION
-
     def piece(body: bytes) -> bytes:
         return cobs_encode(body + crc_hqx(body, 0xFFFF).to_bytes(2, "big"))
 
