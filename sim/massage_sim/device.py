@@ -40,6 +40,7 @@ from massage_ctl.protocol.messages import (
     Stop,
 )
 from massage_ctl.protocol.schema import PROTOCOL_VERSION, SCHEMA_HASH
+from massage_ctl.protocol.shortcuts import encode_status, read_heartbeat
 from massage_ctl.protocol.stream import FrameDecoder
 from massage_ctl.protocol.units import RAW_FULL_SCALE, chz_to_hz, raw_to_value, value_to_raw
 from massage_ctl.slots import frozen_maker
@@ -175,14 +176,19 @@ class SimDevice:
         if self.faults.corrupt:
             data = self._corrupt(data)
         now = asyncio.get_running_loop().time()
-        for item in self._decoder.feed(data):
+        # Heartbeats (every 100 ms, most of what arrives) come as (seq, stop_requested), read
+        # from the bytes with every check but without Frame/Heartbeat objects; the rest as Frames.
+        for item in self._decoder.feed_with(data, read_heartbeat):
             if isinstance(item, FrameError):
                 self.core.advance(now)
                 self.core.event("bad-frame", item.kind)
                 continue
             if self.faults.drop and self._rng.random() < self.faults.drop:
                 continue
-            self._handle(now, item)
+            if isinstance(item, tuple):
+                self.core.heartbeat(now, item[0], item[1])
+            else:
+                self._handle(now, item)
 
     def reconnect(self) -> None:
         """The link is back (a new client, a re-plugged cable): bytes flow again."""
@@ -261,13 +267,23 @@ class SimDevice:
                     changed[i] = _to_raw(values[i], range_max[i])
                 raw = tuple(changed)
             self._last_values, self._last_raw = values, raw
-        self._send(_make_status(core.state, core.fault_bits, core.last_seq, raw))
+        # 10 Hz: the frame straight from the fields (same bytes as encoding a Status; the
+        # codec's path, with its named error, for anything that does not fit).
+        data = encode_status(self._seq, core.state, core.fault_bits, core.last_seq, raw)
+        if data is None:
+            data = encode_frame(
+                _make_status(core.state, core.fault_bits, core.last_seq, raw), self._seq
+            )
+        self._send_frame(data)
 
     def _send_fault(self, code: FaultCode, channel: int, detail: int) -> None:
         self._send(Fault(code, channel, detail))
 
     def _send(self, msg: Message) -> None:
-        data = encode_frame(msg, self._seq)
+        self._send_frame(encode_frame(msg, self._seq))
+
+    def _send_frame(self, data: bytes) -> None:
+        """Send an encoded frame that used sequence number ``self._seq`` (link faults apply)."""
         self._seq = (self._seq + 1) & 0xFFFF
         if not self._connected or self._output is None:
             return

@@ -165,3 +165,39 @@ def test_a_due_setpoint_goes_before_a_due_heartbeat_which_slips_one_slot(
     assert max(lateness) < 1e-3  # no setpoint held back behind a heartbeat
     gaps = [b - a for a, b in itertools.pairwise(beats)]
     assert len(beats) >= 19 and max(gaps) <= 0.1 + 0.01 + 1e-3  # late by one slot at most
+
+
+class _MinMaxBudget(FrameBudget):
+    """The budget's bookkeeping as first written (min/max calls): the reference for spend()."""
+
+    def spend(self, now: float, frames: int = 1) -> None:
+        sent = self._sent
+        sent.extend([now] * frames)
+        tokens = self._tokens + (now - self._refilled_at) / self.interval
+        self._tokens = tokens = min(float(self.burst), tokens) - frames
+        self._refilled_at = now
+        next_at = now + max(0.0, 1.0 - tokens) * self.interval
+        if len(sent) == sent.maxlen:
+            next_at = max(next_at, sent[0] + 1.0)
+        self.next_at = next_at + 2 * DUE_EPS_S
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rate=st.sampled_from([20.0, 50.0, 100.0, 12.5, 7.0]),
+    steps=st.lists(
+        st.tuples(st.floats(0.0, 0.5), st.sampled_from([1, 1, 1, 3])), min_size=1, max_size=200
+    ),
+)
+def test_spend_gives_the_same_floats_as_the_min_max_formula(
+    rate: float, steps: list[tuple[float, int]]
+) -> None:
+    fast, reference = FrameBudget(rate, burst_for(rate)), _MinMaxBudget(rate, burst_for(rate))
+    now = 0.0
+    for gap, frames in steps:
+        now += gap
+        fast.spend(now, frames)
+        reference.spend(now, frames)
+        assert fast.next_at == reference.next_at
+        assert fast._tokens == reference._tokens
+        assert list(fast._sent) == list(reference._sent)

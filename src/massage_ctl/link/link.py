@@ -51,6 +51,7 @@ from massage_ctl.protocol.messages import (
     Stop,
 )
 from massage_ctl.protocol.schema import PROTOCOL_VERSION, SCHEMA_HASH
+from massage_ctl.protocol.shortcuts import read_status
 from massage_ctl.protocol.stream import FrameDecoder
 from massage_ctl.transports.base import Transport
 
@@ -326,7 +327,13 @@ class Link:
 
     def _decode(self, data: bytes) -> None:
         now = self._last_rx = asyncio.get_running_loop().time()
-        for item in self._decoder.feed(data):
+        # STATUS (10 Hz, most of what arrives) comes as its fields, without Frame and Status
+        # objects in between; everything else as a Frame (docs/LINK.md, "Telemetry").
+        for item in self._decoder.feed_with(data, read_status):
+            if isinstance(item, tuple):
+                _seq, state, fault_bits, last_seq, values = item
+                self._status_received(state, fault_bits, last_seq, values, now)
+                continue
             if isinstance(item, FrameError):
                 self.bad_frames += 1
                 if isinstance(item, VersionError) and self._profile is None:
@@ -338,16 +345,23 @@ class Link:
                 continue
             self._dispatch(item.message, now)
 
+    def _status_received(
+        self, state: int, fault_bits: int, last_seq: int, values: tuple[int, ...], now: float
+    ) -> None:
+        if self._telemetry is None:
+            return
+        self._status = status = self._telemetry.decode_fields(
+            state, fault_bits, last_seq, values, now
+        )
+        if self._out.stop_flag and state in STOPPED_WIRE_STATES:
+            self._out.stop_flag = False
+        self._status_event.set()
+        for cb in tuple(self._subs):  # a callback may unsubscribe
+            cb(status)
+
     def _dispatch(self, msg: Message, now: float) -> None:
         if isinstance(msg, Status):
-            if self._telemetry is None:
-                return
-            self._status = status = self._telemetry.decode(msg, now)
-            if self._out.stop_flag and msg.state in STOPPED_WIRE_STATES:
-                self._out.stop_flag = False
-            self._status_event.set()
-            for cb in tuple(self._subs):  # a callback may unsubscribe
-                cb(status)
+            self._status_received(msg.state, msg.fault_bits, msg.last_seq, msg.values, now)
         elif isinstance(msg, Ack):
             entry = self._pending.get(msg.acked_seq)
             if entry is not None and not entry[1].done():

@@ -25,7 +25,8 @@ from massage_ctl.devices import DeviceProfile
 from massage_ctl.link.api import ChannelSetpoint, SetpointFilter
 from massage_ctl.protocol.codec import encode_frame
 from massage_ctl.protocol.handshake import setpoint_entry_for
-from massage_ctl.protocol.messages import Heartbeat, Setpoint
+from massage_ctl.protocol.messages import Setpoint
+from massage_ctl.protocol.shortcuts import encode_heartbeat
 
 #: A deadline counts as due within 1 µs: asyncio fires timers within the clock's resolution, and
 #: a deadline a hair ahead would otherwise become a tiny wait that spins the virtual clock.
@@ -33,8 +34,6 @@ DUE_EPS_S = 1e-6
 HEARTBEAT_S = 0.1
 #: The window PROTOCOL §7.5 averages the frame rate over (seconds).
 RATE_WINDOW_S = 1.0
-#: The two heartbeat messages (without / with the stop flag): frozen, so built once.
-_HEARTBEATS = (Heartbeat(False), Heartbeat(True))
 
 
 def burst_for(rate_hz: float) -> int:
@@ -73,16 +72,27 @@ class FrameBudget:
 
     def spend(self, now: float, frames: int = 1) -> None:
         """Record ``frames`` sent at ``now``."""
+        # Every heartbeat and setpoint comes here (≈18 k times a 30-min session at speed=max),
+        # so plain comparisons instead of min()/max() calls and a list per call: the same
+        # floats as the min/max formula (a test compares the two).
         sent = self._sent
-        sent.extend([now] * frames)
+        if frames == 1:
+            sent.append(now)
+        else:
+            sent.extend([now] * frames)
         tokens = self._tokens + (now - self._refilled_at) / self.interval
-        self._tokens = tokens = min(float(self.burst), tokens) - frames
+        burst = float(self.burst)
+        if tokens > burst:
+            tokens = burst
+        self._tokens = tokens = tokens - frames
         self._refilled_at = now
         # A frame may leave up to DUE_EPS_S before ``next_at`` (timer tolerance); twice that
         # margin keeps both rules even after float rounding.
-        next_at = now + max(0.0, 1.0 - tokens) * self.interval
+        next_at = now + (1.0 - tokens) * self.interval if tokens < 1.0 else now
         if len(sent) == sent.maxlen:
-            next_at = max(next_at, sent[0] + RATE_WINDOW_S)
+            window_end = sent[0] + RATE_WINDOW_S
+            if window_end > next_at:
+                next_at = window_end
         self.next_at = next_at + 2 * DUE_EPS_S
 
 
@@ -188,7 +198,7 @@ class Outbox:
             # Absolute cadence; after a stall restart from now rather than burst.
             next_hb += HEARTBEAT_S
             self.next_hb = next_hb if next_hb > due else now + HEARTBEAT_S
-            return encode_frame(_HEARTBEATS[self.stop_flag], self.next_seq()), None, False
+            return encode_heartbeat(self.next_seq(), self.stop_flag), None, False
         assert slots is not None
         # A due setpoint goes before a due heartbeat once: the heartbeat is late by one frame
         # slot (20 ms on the chair, far inside the 500 ms watchdog), the setpoint is not held

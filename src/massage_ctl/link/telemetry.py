@@ -57,7 +57,14 @@ class TelemetryDecoder:
         Successive reports with the same raw values share one ``actual`` dict (most channels
         hold still between two STATUS frames); treat it as read-only.
         """
-        values, last_raw = msg.values, self._last_raw
+        return self.decode_fields(msg.state, msg.fault_bits, msg.last_seq, msg.values, t)
+
+    def decode_fields(
+        self, state: int, fault_bits: int, last_seq: int, values: tuple[int, ...], t: float
+    ) -> LinkStatus:
+        """:meth:`decode` of a STATUS given as its fields (what
+        :func:`~massage_ctl.protocol.shortcuts.read_status` yields)."""
+        last_raw = self._last_raw
         if values == last_raw:
             actual = self._last_actual
         elif last_raw is not None and len(values) == len(last_raw) <= len(self._ids):
@@ -75,10 +82,10 @@ class TelemetryDecoder:
             actual = dict(zip(self._ids, map(mul, values, self._scales), strict=False))
             self._last_raw, self._last_actual = values, actual
         return _make_link_status(
-            STATE_NAMES.get(msg.state) or state_name(msg.state),
+            STATE_NAMES.get(state) or state_name(state),
             actual,
-            fault_names(msg.fault_bits) if msg.fault_bits else (),
-            msg.last_seq,
+            fault_names(fault_bits) if fault_bits else (),
+            last_seq,
             t,
         )
 

@@ -32,6 +32,9 @@ Encoding and decoding
     ``FrameDecoder().feed(data) -> list[Frame | FrameError]`` — streaming, any chunking; never
     raises for bad input, resynchronises at the next 0x00, buffers at most MAX_FRAME_BYTES - 1.
     ``cobs_encode``, ``cobs_decode``, ``crc16`` — the primitives.
+    ``FrameDecoder().feed_with(data, shortcut)`` with ``protocol.shortcuts.read_status`` /
+    ``read_heartbeat``: the 10 Hz frames as plain fields, everything else as by ``feed``;
+    ``shortcuts.encode_status`` / ``encode_heartbeat`` — the same bytes as ``encode_frame``.
 Units
     ``value_to_raw(value, range_max) -> int`` / ``raw_to_value(raw, range_max) -> float`` —
     envelope ↔ u16 fraction of the channel's range max (clamped into the range);

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from massage_ctl.protocol.codec import decode_undelimited
 from massage_ctl.protocol.errors import FrameError, OversizedFrameError
 from massage_ctl.protocol.messages import Frame
 from massage_ctl.protocol.schema import MAX_FRAME_BYTES
 
 _MAX_BUFFER = MAX_FRAME_BYTES - 1  # the delimiter is never buffered
+_S = TypeVar("_S")
 
 
 class FrameDecoder:
@@ -42,10 +46,22 @@ class FrameDecoder:
 
     def feed(self, data: bytes) -> list[Frame | FrameError]:
         """Take received bytes; return the frames and errors they complete, in order."""
+        return self._feed(data, None)
+
+    def feed_with(
+        self, data: bytes, shortcut: Callable[[bytes], _S | None]
+    ) -> list[Frame | FrameError | _S]:
+        """:meth:`feed`, except that a frame ``shortcut`` answers (not ``None``) comes back as
+        that answer instead of a :class:`Frame` — e.g. the fields of a STATUS from
+        :func:`~massage_ctl.protocol.shortcuts.read_status`, without the objects in between.
+        Frames it declines are decoded as by :meth:`feed` (errors included)."""
+        return self._feed(data, shortcut)
+
+    def _feed(self, data: bytes, shortcut: Callable[[bytes], Any] | None) -> list[Any]:
         # Split at the delimiters in C; every piece but the last is a complete frame.
         pieces = bytes(data).split(b"\x00")
         tail = pieces.pop()
-        results: list[Frame | FrameError] = []
+        results: list[Any] = []
         if pieces:
             if self._discarding:
                 pieces[0] = b""  # the rest of an oversized frame: dropped
@@ -59,6 +75,12 @@ class FrameDecoder:
                 if len(piece) > _MAX_BUFFER:
                     self._error(results, self._oversized())
                     continue
+                if shortcut is not None:
+                    answer = shortcut(piece)
+                    if answer is not None:
+                        results.append(answer)
+                        self.frames += 1
+                        continue
                 try:
                     results.append(decode_undelimited(piece))
                     self.frames += 1
@@ -79,6 +101,6 @@ class FrameDecoder:
             f"more than {_MAX_BUFFER} bytes without a frame delimiter; dropped up to the next 0x00"
         )
 
-    def _error(self, results: list[Frame | FrameError], err: FrameError) -> None:
+    def _error(self, results: list[Any], err: FrameError) -> None:
         self.errors_by_kind[err.kind] = self.errors_by_kind.get(err.kind, 0) + 1
         results.append(err)
