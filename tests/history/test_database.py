@@ -7,6 +7,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -121,3 +122,31 @@ def test_two_processes_recording_at_once_do_not_corrupt_the_database(isolated_ho
         assert sorted(s.planned_ms for s in mine) == list(range(1000, 1040))
         assert all(s.pain_before == (s.planned_ms - 1000) % 11 for s in mine)
     assert len(pain) == 80
+
+
+_OPENER = """
+import sys, time
+from massage_ctl.history import HistoryStore
+start = float(sys.argv[2])
+while time.time() < start:  # every process opens the new file at the same moment
+    pass
+with HistoryStore(sys.argv[1]) as store:
+    store.sessions()
+"""
+
+
+def test_processes_opening_a_new_database_together_all_succeed(tmp_path: Path) -> None:
+    # The TUI and `massage-ctl run` started at once on a first run: both create the file and
+    # switch it to WAL. SQLite may refuse that switch at once ("database is locked").
+    for attempt in range(3):
+        db = tmp_path / f"attempt{attempt}" / "history.sqlite3"
+        start = time.time() + 1.0
+        procs = [
+            subprocess.Popen([sys.executable, "-c", _OPENER, str(db), repr(start)],
+                             stderr=subprocess.PIPE)
+            for _ in range(4)
+        ]
+        for proc in procs:
+            _, err = proc.communicate(timeout=60)
+            assert proc.returncode == 0, err.decode()
+        assert sqlite3.connect(db).execute("PRAGMA journal_mode").fetchone()[0] == "wal"

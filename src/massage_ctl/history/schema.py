@@ -8,8 +8,12 @@ migration — add a new one — so every older database can be brought up to dat
 from __future__ import annotations
 
 import sqlite3
+import time
 
 from massage_ctl.errors import HistoryError
+
+#: How long :func:`use_wal` keeps trying while another process holds the new file (s).
+WAL_SWITCH_PATIENCE_S = 10.0
 
 #: Each entry is the list of statements of one migration, applied in one transaction.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
@@ -92,3 +96,23 @@ def migrate(conn: sqlite3.Connection, *, target: int = SCHEMA_VERSION, source: s
             conn.execute("ROLLBACK")
             raise
     return current
+
+
+def use_wal(conn: sqlite3.Connection) -> None:
+    """Put the database in WAL mode (persistent in the file, so in practice the first open).
+
+    Switching needs the file to itself, and SQLite may answer "database is locked" at once,
+    without waiting for the busy timeout, while another process is opening or creating the
+    same new file (the TUI and ``massage-ctl run`` started together): try again for a while.
+    """
+    deadline = time.monotonic() + WAL_SWITCH_PATIENCE_S
+    while True:
+        try:
+            mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+            if str(mode).lower() != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)

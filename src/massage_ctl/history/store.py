@@ -33,7 +33,7 @@ from massage_ctl.history.records import (
     PainEntry,
     SessionRecord,
 )
-from massage_ctl.history.schema import migrate
+from massage_ctl.history.schema import migrate, use_wal
 
 #: Longest pain note kept ("a short note").
 MAX_NOTE_CHARS = 500
@@ -114,7 +114,7 @@ class HistoryStore:
         try:
             with self._errors("open"):
                 self._conn.execute("PRAGMA foreign_keys = ON")
-                self._conn.execute("PRAGMA journal_mode = WAL")
+                use_wal(self._conn)
                 migrate(self._conn, source=str(self.path))
                 self.recover_interrupted()
         except BaseException:
