@@ -31,8 +31,9 @@ from massage_ctl.devices import DeviceProfile
 from massage_ctl.errors import DisconnectedError, LinkError, MassageCtlError
 from massage_ctl.link.api import ChannelSetpoint, LinkStatus, SetpointFilter, StatusCallback
 from massage_ctl.link.handshake import Handshake, await_handshake
-from massage_ctl.link.outbox import Outbox, SetpointSlots, Wakeup, burst_for
+from massage_ctl.link.outbox import Outbox, SetpointSlots, burst_for
 from massage_ctl.link.requests import RequestDroppedError, check_ack
+from massage_ctl.link.sender import FrameSender
 from massage_ctl.link.telemetry import STOPPED_WIRE_STATES, TelemetryDecoder
 from massage_ctl.protocol.codec import encode_frame
 from massage_ctl.protocol.enums import StopReason
@@ -90,20 +91,14 @@ class Link:
         self._setpoint_filter: SetpointFilter | None = None
         self._decoder = FrameDecoder()
         self._out = Outbox()  # sequence numbers, control frames, heartbeats, setpoint slots
-        self._wakeup = Wakeup()
         self._pending: dict[int, tuple[str, asyncio.Future[Ack]]] = {}
         self._stop_gen = 0  # bumped by every stop(): requests begun before it are dropped
-        self._write_lock = asyncio.Lock()
         self._handshake = Handshake()
         self._last_rx = 0.0
         self._tasks: list[asyncio.Task[Any]] = []
-        # Direct sends (docs/LINK.md): the timer of the next look, whether a new setpoint may
-        # bring it forward, and a guard against re-entry (a frame's reply can submit another).
-        self._pump_timer: asyncio.TimerHandle | None = None
-        self._pump_wakeable = True
-        self._pumping = False
+        self._sender = FrameSender(transport, self._out, fail=self._fail,
+                                   went_silent=self._went_silent)
         self.bad_frames = 0
-        self.frames_sent = 0
         self.watchdog_ms: int | None = None
         self.last_fault: Fault | None = None
 
@@ -124,6 +119,11 @@ class Link:
     def failure(self) -> MassageCtlError | None:
         """Why the link died, or None."""
         return self._failure
+
+    @property
+    def frames_sent(self) -> int:
+        """Frames handed to the transport so far (STOP copies included)."""
+        return self._sender.frames_sent
 
     @property
     def coalesced(self) -> int:
@@ -165,8 +165,9 @@ class Link:
         self._last_rx = loop.time()
         self._tasks = [
             loop.create_task(self._reader(), name="link-reader"),
-            loop.create_task(self._writer(), name="link-writer"),
+            loop.create_task(self._sender.writer(), name="link-writer"),
         ]
+        self._sender.running = True
         tries = max(1, int(timeout_s / self.ack_timeout_s))
 
         def send_hello() -> asyncio.Task[Ack]:
@@ -185,7 +186,7 @@ class Link:
         rate = profile.max_frame_rate_hz
         self._out.budget.configure(rate, burst_for(rate))
         self._out.next_hb = loop.time()
-        self._kick()  # heartbeats start now
+        self._sender.kick()  # heartbeats start now
         return profile
 
     # -- acknowledged requests ----------------------------------------------------------------
@@ -228,7 +229,7 @@ class Link:
                 if gen != self._stop_gen:
                     raise RequestDroppedError(msg.NAME)
                 self._out.control.append(frame)
-                self._kick()
+                self._sender.kick()
                 # asyncio.wait on a bare future makes no task (unlike wait_for).
                 await asyncio.wait((fut,), timeout=self.ack_timeout_s)
                 if fut.done():
@@ -257,7 +258,7 @@ class Link:
         if self._out.latched or self._out.slots is None or self._failure is not None:
             return
         self._out.slots.put(setpoint)
-        self._kick()
+        self._sender.kick()
 
     async def stop(self) -> bool:
         """STOP now: 3 copies of one STOP frame at once, every pending retry dropped, then the
@@ -272,16 +273,12 @@ class Link:
         loop = asyncio.get_running_loop()
         sent_at = loop.time()
         # PROTOCOL §7.2: three copies, the same seq; the device acts on the first it gets.
-        frame = encode_frame(Stop(StopReason.USER), self._out.next_seq()) * 3
+        frame = encode_frame(Stop(StopReason.USER), self._out.next_seq())
         try:
-            async with self._write_lock:
-                await self.transport.write(frame)
+            await self._sender.send_now(frame, copies=3)  # then the heartbeats carry the flag
         except MassageCtlError as err:
             self._fail(err if isinstance(err, DisconnectedError) else DisconnectedError(str(err)))
             return False
-        self._out.budget.spend(loop.time(), 3)
-        self.frames_sent += 3
-        self._kick()  # the next heartbeat carries the flag
         try:
             async with asyncio.timeout(self.stop_bound_s):
                 while not self._confirmed_stopped(sent_at):
@@ -371,101 +368,6 @@ class Link:
         elif isinstance(msg, Fault):
             self.last_fault = msg
 
-    async def _writer(self) -> None:
-        """Sends what :meth:`_pump` cannot: everything, on a transport that only has the async
-        ``write`` (BLE), and while a direct-send transport is backed up."""
-        loop = asyncio.get_running_loop()
-        out, transport = self._out, self.transport
-        try:
-            while self._failure is None:
-                now = loop.time()
-                if self._went_silent(now):
-                    return
-                if transport.can_write_now() and self._pump():
-                    # The pump handed over all that is due and set its own timer: sleep until
-                    # the transport backs up. (If it backed up meanwhile, the pump said so and
-                    # we go on here at once — its kick would find nobody waiting.)
-                    await self._wakeup.sleep_until(None)
-                    continue
-                frame, wake_at, wakeable = out.next_frame(now)
-                if frame is None:
-                    await self._wakeup.sleep_until(wake_at, wakeable=wakeable)
-                    continue
-                async with self._write_lock:
-                    await transport.write(frame)
-                self.frames_sent += 1
-                out.budget.spend(loop.time())
-        except MassageCtlError as err:
-            self._fail(err)
-        except Exception as err:  # a broken transport must not leave a silent, half-dead link
-            self._fail(LinkError(f"{self.transport.description}: sending failed: {err!r}"))
-            raise
-
-    def _pump(self) -> bool:
-        """Direct sends: hand every frame that is due to the transport now, from a timer or a
-        ``submit`` — no writer-task wake-up per frame — then set the timer for the next look.
-
-        Used while the transport can take bytes at once (:meth:`Transport.can_write_now`);
-        otherwise the writer task takes over. Re-entry (a reply to a frame, delivered
-        synchronously, that submits another setpoint) is folded into the running pump.
-        True when it finished with its timer set; False when it did not run or handed over to
-        the writer task (backed up, link failed).
-        """
-        if self._pumping:
-            return True  # the running pump asks the outbox again before it finishes
-        if self._failure is not None or not self._tasks or self._write_lock.locked():
-            return False  # not connected, or a STOP / the writer is mid-write (it looks again)
-        if self._pump_timer is not None:
-            self._pump_timer.cancel()
-            self._pump_timer = None
-        loop = asyncio.get_running_loop()
-        out, transport = self._out, self.transport
-        self._pumping = True
-        try:
-            while True:
-                now = loop.time()
-                if self._went_silent(now):
-                    return False
-                if not transport.can_write_now():
-                    self._wakeup.kick()  # backed up: the writer task waits for the transport
-                    return False
-                frame, wake_at, wakeable = out.next_frame(now)
-                if frame is None:
-                    break
-                transport.write_now(frame)
-                self.frames_sent += 1
-                out.budget.spend(loop.time())
-        except MassageCtlError as err:
-            self._fail(err)
-            return False
-        except Exception as err:  # e.g. the setpoint filter: end the link loudly
-            self._fail(LinkError(f"{self.transport.description}: sending failed: {err!r}"))
-            return False
-        finally:
-            self._pumping = False
-        self._pump_wakeable = wakeable
-        if wake_at is not None:
-            self._pump_timer = loop.call_at(wake_at, self._on_pump_timer)
-        return True
-
-    def _on_pump_timer(self) -> None:
-        self._pump_timer = None  # fired: whatever happens now, no look is pending any more
-        self._pump()
-
-    def _kick(self) -> None:
-        """Something new to send (setpoint, request, STOP flag, connect): look now.
-
-        Synchronously: a setpoint submitted while the budget has room leaves before ``submit``
-        returns (measured: ≈0.07 ms after its timer, against ≈0.12 ms and a longer tail when
-        the look was deferred with ``call_soon``). Newest-wins coalescing then happens while
-        the budget is spent, which is when it matters.
-        """
-        if self.transport.can_write_now():
-            if self._pump_wakeable or self._pump_timer is None:
-                self._pump()
-        else:
-            self._wakeup.kick()
-
     def _went_silent(self, now: float) -> bool:
         """True (and the link failed) when the device sent nothing for ``silence_s``."""
         if self._profile is not None and now - self._last_rx > self.silence_s:
@@ -488,13 +390,11 @@ class Link:
         self._failed.set()
         self._status_event.set()
         self._drop_pending(lambda name: LinkError(f"{name}: {err}", hint=err.hint))
-        self._wakeup.kick()
+        self._sender.shutdown()
 
     async def close(self) -> None:
         """Stop the reader and writer tasks (the transport is the caller's to close)."""
-        if self._pump_timer is not None:
-            self._pump_timer.cancel()
-            self._pump_timer = None
+        self._sender.close()
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
