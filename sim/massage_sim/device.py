@@ -43,15 +43,12 @@ from massage_ctl.protocol.schema import PROTOCOL_VERSION, SCHEMA_HASH
 from massage_ctl.protocol.shortcuts import encode_status, read_heartbeat
 from massage_ctl.protocol.stream import FrameDecoder
 from massage_ctl.protocol.units import RAW_FULL_SCALE, chz_to_hz, raw_to_value, value_to_raw
-from massage_ctl.slots import frozen_maker
 from massage_ctl.timeline import PATTERNS
 from massage_sim.device_core import DeviceCore, Reply, SetpointRequest
 from massage_sim.faults import FaultPlan
 from massage_sim.record import Record
 
 _ACTUAL = attrgetter("actual")
-#: ``Status(state, fault_bits, last_seq, values)`` without the frozen ``__init__`` (10 Hz).
-_make_status = frozen_maker(Status)
 
 #: STATUS period (s): 10 Hz of the loop's clock.
 STATUS_PERIOD_S = 0.1
@@ -271,10 +268,9 @@ class SimDevice:
         # codec's path, with its named error, for anything that does not fit).
         data = encode_status(self._seq, core.state, core.fault_bits, core.last_seq, raw)
         if data is None:
-            data = encode_frame(
-                _make_status(core.state, core.fault_bits, core.last_seq, raw), self._seq
-            )
-        self._send_frame(data)
+            self._send(Status(core.state, core.fault_bits, core.last_seq, raw))
+        else:
+            self._send_frame(data)
 
     def _send_fault(self, code: FaultCode, channel: int, detail: int) -> None:
         self._send(Fault(code, channel, detail))

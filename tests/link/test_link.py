@@ -270,3 +270,27 @@ def test_a_silent_device_leaves_no_task_or_unread_error_behind(
 
     left, reports = harness.run(go)
     assert left == [] and reports == []
+
+
+def test_a_device_that_falls_silent_is_a_lost_link(
+    harness: Any, device_cls: Any, script_cls: Any
+) -> None:
+    """No frame from the device for ``silence_s``: the link fails (the session then stops),
+    whether frames leave directly or through the writer task."""
+
+    async def go() -> tuple[float, Any]:
+        device = device_cls(harness.profiles["pad"])
+        link = await connected(device)
+        await link.start_session()
+        await asyncio.sleep(0.5)
+        loop = asyncio.get_running_loop()
+        device.script.silent = True  # stops reporting and answering
+        silent_at = loop.time()
+        err = await asyncio.wait_for(link.wait_failed(), timeout=5.0)
+        took = loop.time() - silent_at
+        await link.close()
+        return took, err
+
+    took, err = harness.run(go)
+    assert isinstance(err, DisconnectedError) and "stopped answering" in str(err)
+    assert took <= 1.5 + 0.1 + 0.11  # silence_s + one status period + one heartbeat look

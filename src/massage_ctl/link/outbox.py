@@ -56,19 +56,18 @@ class FrameBudget:
     """
 
     def __init__(self, rate_hz: float, burst: int = 1) -> None:
+        self._sent: deque[float] = deque()
+        self.next_at = 0.0
         self.configure(rate_hz, burst)
 
     def configure(self, rate_hz: float, burst: int) -> None:
         """Use the device's rate and burst (after the handshake; frames sent so far count)."""
         self.interval = 1.0 / rate_hz
         self.burst = max(1, burst)
-        # Frames already sent (the handshake's) still count in the window.
-        earlier: deque[float] = getattr(self, "_sent", deque())
         window = max(1, math.floor(rate_hz * RATE_WINDOW_S))
-        self._sent: deque[float] = deque(earlier, maxlen=window)
+        self._sent = deque(self._sent, maxlen=window)  # the handshake's frames still count
         self._tokens = float(self.burst)
         self._refilled_at = -math.inf
-        self.next_at = getattr(self, "next_at", 0.0)
 
     def spend(self, now: float, frames: int = 1) -> None:
         """Record ``frames`` sent at ``now``."""
