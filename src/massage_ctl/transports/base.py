@@ -23,6 +23,8 @@ then hands frames over from timers and ``submit`` directly, without waking a wri
 from __future__ import annotations
 
 import abc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Self
 
 from massage_ctl.errors import DisconnectedError, TransportError
@@ -59,13 +61,8 @@ class Transport(abc.ABC):
 
         Raises :class:`DisconnectedError` like :meth:`write`.
         """
-        if not self._is_open:
-            raise DisconnectedError(f"{self.description}: not connected")
-        try:
+        with self._io():
             self._write_now(data)
-        except DisconnectedError:
-            self._is_open = False
-            raise
 
     def _write_now(self, data: bytes) -> None:
         raise TransportError(f"{self.description}: cannot write without waiting")
@@ -84,26 +81,23 @@ class Transport(abc.ABC):
 
     async def write(self, data: bytes) -> None:
         """Send ``data``, split into writes of at most :attr:`max_write` bytes."""
-        if not self._is_open:
-            raise DisconnectedError(f"{self.description}: not connected")
-        try:
+        with self._io():
             for i in range(0, len(data), self.max_write):
                 await self._write(data[i : i + self.max_write])
-        except DisconnectedError:
-            self._is_open = False
-            raise
-        except TransportError:
-            raise
-        except OSError as err:
-            self._is_open = False
-            raise DisconnectedError(f"{self.description}: {err}") from err
 
     async def read(self) -> bytes:
         """Wait for received bytes (at least one); :class:`DisconnectedError` when gone."""
+        with self._io():
+            return await self._read()
+
+    @contextmanager
+    def _io(self) -> Iterator[None]:
+        """The checks every read and write shares: open first; a lost connection (or an OS
+        error, which is one) marks the transport closed and is a :class:`DisconnectedError`."""
         if not self._is_open:
             raise DisconnectedError(f"{self.description}: not connected")
         try:
-            data = await self._read()
+            yield
         except DisconnectedError:
             self._is_open = False
             raise
@@ -112,7 +106,6 @@ class Transport(abc.ABC):
         except OSError as err:
             self._is_open = False
             raise DisconnectedError(f"{self.description}: {err}") from err
-        return data
 
     async def close(self) -> None:
         """Release the device; safe to call more than once."""
