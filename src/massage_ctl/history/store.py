@@ -5,26 +5,21 @@ Crash safety: :meth:`HistoryStore.start_session` writes the row at once with out
 a store is opened, rows still ``running`` whose process is gone (or that are far past their
 planned end) are marked ``interrupted`` — so a killed controller still leaves a record.
 
-Privacy: the history is health data. The folder is made 0700 and the database file 0600
-(SQLite gives its ``-wal``/``-shm`` files the same mode). Concurrency: WAL mode with a busy
-timeout, writes in short ``BEGIN IMMEDIATE`` transactions, so several processes (the TUI and
-a ``massage-ctl run``) can record at once.
+Privacy (a 0700 folder, a 0600 file) and concurrency (WAL, short ``BEGIN IMMEDIATE`` writes)
+are the connection's business: :mod:`massage_ctl.history.connection`.
 """
 
 from __future__ import annotations
 
 import os
-import sqlite3
-import stat
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from massage_ctl.errors import HistoryError
+from massage_ctl.history.connection import HistoryConnection
 from massage_ctl.history.plan import Plan, PlanStatus, plan_status
 from massage_ctl.history.records import (
     PAIN_WHEN,
@@ -33,14 +28,12 @@ from massage_ctl.history.records import (
     PainEntry,
     SessionRecord,
 )
-from massage_ctl.history.schema import migrate, use_wal
 
 #: Longest pain note kept ("a short note").
 MAX_NOTE_CHARS = 500
 #: A running row this long past its planned end is interrupted even if its pid looks alive
 #: (pids are reused after a reboot); no real session is paused for this long.
 STALE_AFTER = timedelta(hours=12)
-_BUSY_TIMEOUT_S = 10.0
 
 _SESSION_COLUMNS = (
     "s.id, s.started_at, s.ended_at, s.program_id, s.timeline_hash, s.device, s.safety, "
@@ -69,19 +62,6 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def _private_file(path: Path) -> None:
-    """Create ``path``'s folder (0700) and the file itself (0600) before SQLite opens it."""
-    folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    if folder.stat().st_uid == os.getuid():
-        os.chmod(folder, stat.S_IRWXU)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        os.fchmod(fd, 0o600)
-    finally:
-        os.close(fd)
-
-
 class HistoryStore:
     """The history database at ``path`` (created and migrated on open).
 
@@ -100,61 +80,21 @@ class HistoryStore:
         self.path = Path(path)
         self._now = now
         self._pid = os.getpid() if pid is None else pid
-        self._lock = threading.Lock()  # the TUI may call from worker threads
+        self._db = HistoryConnection(self.path)
         try:
-            _private_file(self.path)
-            self._conn = sqlite3.connect(
-                self.path, timeout=_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
-            )
-        except (OSError, sqlite3.Error) as err:
-            raise HistoryError(
-                f"{self.path}: cannot open the history database: {err}",
-                hint="check that the folder is writable (or set MASSAGE_CTL_HOME)",
-            ) from err
-        try:
-            with self._errors("open"):
-                self._conn.execute("PRAGMA foreign_keys = ON")
-                use_wal(self._conn)
-                migrate(self._conn, source=str(self.path))
-                self.recover_interrupted()
+            self.recover_interrupted()
         except BaseException:
-            self._conn.close()
+            self._db.close()
             raise
 
     # -- plumbing -----------------------------------------------------------------------
-
-    @contextmanager
-    def _errors(self, action: str) -> Iterator[None]:
-        try:
-            yield
-        except sqlite3.Error as err:
-            raise HistoryError(
-                f"{self.path}: history database error while trying to {action}: {err}",
-                hint="if the file is damaged, move it aside; a new one is created on next use",
-            ) from err
-
-    @contextmanager
-    def _write(self, action: str) -> Iterator[sqlite3.Connection]:
-        """One short write transaction (taken at once, so writers queue instead of deadlock)."""
-        with self._lock, self._errors(action):
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
-
-    def _read(self, action: str, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        with self._lock, self._errors(action):
-            return self._conn.execute(sql, params).fetchall()
 
     def _stamp(self) -> str:
         return self._now().isoformat(timespec="seconds")
 
     def close(self) -> None:
         """Close the database connection."""
-        self._conn.close()
+        self._db.close()
 
     def __enter__(self) -> HistoryStore:
         return self
@@ -185,7 +125,7 @@ class HistoryStore:
         """
         if planned_ms < 0:
             raise HistoryError(f"planned_ms must be >= 0, not {planned_ms}")
-        with self._write("start a session") as conn:
+        with self._db.write("start a session") as conn:
             cur = conn.execute(
                 "INSERT INTO sessions (started_at, program_id, timeline_hash, device, safety, "
                 "intensity, planned_ms, outcome, pid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -197,7 +137,7 @@ class HistoryStore:
 
     def progress(self, session_id: int, actual_ms: int) -> None:
         """Optionally note how far a running session got; an interrupted record keeps it."""
-        with self._write("record progress") as conn:
+        with self._db.write("record progress") as conn:
             conn.execute(
                 "UPDATE sessions SET actual_ms = ? WHERE id = ? AND outcome = ?",
                 (int(actual_ms), session_id, RUNNING),
@@ -218,7 +158,7 @@ class HistoryStore:
                 f"unknown session outcome {outcome!r}",
                 hint="one of: " + ", ".join(o.value for o in Outcome),
             ) from err
-        with self._write("finish a session") as conn:
+        with self._db.write("finish a session") as conn:
             row = conn.execute(
                 "SELECT outcome FROM sessions WHERE id = ?", (session_id,)
             ).fetchone()
@@ -240,7 +180,7 @@ class HistoryStore:
         ``actual_ms`` keeps the last :meth:`progress` value, if any.
         """
         now = self._now()
-        rows = self._read(
+        rows = self._db.read(
             "check for interrupted sessions",
             "SELECT id, pid, started_at, planned_ms FROM sessions WHERE outcome = ?",
             (RUNNING,),
@@ -256,7 +196,7 @@ class HistoryStore:
             if pid is None or stale or not _pid_alive(int(pid)):
                 dead.append(session_id)
         if dead:
-            with self._write("mark interrupted sessions") as conn:
+            with self._db.write("mark interrupted sessions") as conn:
                 conn.executemany(
                     "UPDATE sessions SET outcome = ?, note = COALESCE(note, ?) "
                     "WHERE id = ? AND outcome = ?",
@@ -281,12 +221,12 @@ class HistoryStore:
         )
         if limit is not None:
             sql += f" LIMIT {max(0, int(limit))}"
-        rows = self._read("list sessions", sql, params)
+        rows = self._db.read("list sessions", sql, params)
         return [SessionRecord(*row) for row in reversed(rows)]
 
     def session(self, session_id: int) -> SessionRecord:
         """One session by id (HistoryError if there is none)."""
-        rows = self._read(
+        rows = self._db.read(
             "read a session",
             f"SELECT {_SESSION_COLUMNS}, {_PAIN_OF.format('before')}, {_PAIN_OF.format('after')} "
             "FROM sessions s WHERE s.id = ?",
@@ -317,7 +257,7 @@ class HistoryStore:
             note = note.strip() or None
         if note is not None and len(note) > MAX_NOTE_CHARS:
             raise HistoryError(f"pain note is {len(note)} characters; at most {MAX_NOTE_CHARS}")
-        with self._write("add a pain rating") as conn:
+        with self._db.write("add a pain rating") as conn:
             if session_id is not None and conn.execute(
                 "SELECT 1 FROM sessions WHERE id = ?", (session_id,)
             ).fetchone() is None:
@@ -335,7 +275,7 @@ class HistoryStore:
     ) -> list[PainEntry]:
         """Pain ratings oldest first; ``since``/``until`` are inclusive local dates."""
         where, params = _date_range("recorded_at", since, until)
-        rows = self._read(
+        rows = self._db.read(
             "list pain ratings",
             "SELECT id, recorded_at, rating, note, session_id, moment FROM pain "
             f"{where} ORDER BY recorded_at, id",
@@ -347,7 +287,7 @@ class HistoryStore:
 
     def set_plan(self, plan: Plan) -> None:
         """Replace the treatment plan (there is at most one)."""
-        with self._write("save the plan") as conn:
+        with self._db.write("save the plan") as conn:
             conn.execute("DELETE FROM plan")
             conn.execute(
                 "INSERT INTO plan (id, every_days, for_days, then_every_days, program_id, "
@@ -358,7 +298,7 @@ class HistoryStore:
 
     def get_plan(self) -> Plan | None:
         """The treatment plan, or None when none is set."""
-        rows = self._read(
+        rows = self._db.read(
             "read the plan",
             "SELECT every_days, for_days, then_every_days, program_id, start_date FROM plan",
         )
@@ -369,7 +309,7 @@ class HistoryStore:
 
     def clear_plan(self) -> bool:
         """Remove the plan; returns whether there was one."""
-        with self._write("clear the plan") as conn:
+        with self._db.write("clear the plan") as conn:
             return conn.execute("DELETE FROM plan").rowcount > 0
 
     def plan_status(self, today: date | None = None) -> PlanStatus | None:
@@ -387,14 +327,15 @@ class HistoryStore:
         if plan.program_id:
             sql += " AND program_id = ?"
             params += (plan.program_id,)
-        days = [date.fromisoformat(r[0]) for r in self._read("read the plan status", sql, params)]
+        rows = self._db.read("read the plan status", sql, params)
+        days = [date.fromisoformat(r[0]) for r in rows]
         return plan_status(plan, days, day)
 
     # -- bulk import (restores an export into an empty database) ------------------------
 
     def import_records(self, sessions: list[SessionRecord], pain: list[PainEntry]) -> None:
         """Load exported records, ids kept, into an *empty* history (HistoryError otherwise)."""
-        with self._write("import records") as conn:
+        with self._db.write("import records") as conn:
             if conn.execute("SELECT count(*) FROM sessions").fetchone()[0] or conn.execute(
                 "SELECT count(*) FROM pain"
             ).fetchone()[0]:
