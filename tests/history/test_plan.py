@@ -85,6 +85,27 @@ def test_plan_status_invariants(
         assert status.next_due >= day
     if status.overdue_days:
         assert status.next_due == day - timedelta(days=status.overdue_days)
+    if status.next_due is not None:  # nothing is ever due after a plan's end
+        assert plan.phase_on(status.next_due) != "finished"
+        assert plan.phase_on(day) != "finished"
+
+
+def test_a_plan_without_maintenance_is_finished_after_its_last_session() -> None:
+    two_weeks = Plan(every_days=7, start_date=START, for_days=14)  # sessions on day 0 and day 7
+    days = [START, START + timedelta(days=7)]
+    for today in (days[-1], days[-1] + timedelta(days=1), START + timedelta(days=40)):
+        status = plan_status(two_weeks, days, today)
+        assert status.next_due is None and not status.due_now and status.overdue_days == 0
+        assert status.sessions_done == 2 and status.streak == 2
+
+
+def test_nothing_is_due_from_a_plan_that_has_ended() -> None:
+    two_weeks = Plan(every_days=7, start_date=START, for_days=14)
+    # The second session was missed: overdue while the plan runs, not after it has ended.
+    assert plan_status(two_weeks, [START], START + timedelta(days=10)).overdue_days == 3
+    ended = plan_status(two_weeks, [START], START + timedelta(days=20))
+    assert ended.phase == "finished" and ended.next_due is None and ended.overdue_days == 0
+    assert ended.sessions_done == 1
 
 
 def test_store_counts_only_completed_sessions_of_the_plan_program(isolated_home: object) -> None:

@@ -39,7 +39,7 @@ def describe_status(status: PlanStatus) -> list[str]:
     """Human lines for a plan status (used by ``plan show`` and ``history``)."""
     lines = [f"Plan: {status.plan.describe()}"]
     if status.next_due is None:
-        lines.append("The plan is complete. Set a new one with: massage-ctl plan set ...")
+        lines.append("The plan is finished. Set a new one with: massage-ctl plan set ...")
     elif status.overdue_days > 0:
         lines.append(
             f"Next session was due {status.next_due.isoformat()} "

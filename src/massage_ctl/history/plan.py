@@ -103,7 +103,8 @@ def plan_status(plan: Plan, session_days: list[date], today: date) -> PlanStatus
     Several sessions on one day count once; sessions before the plan's start are ignored.
     Each session's due date is the previous session's day plus the interval in force then
     (the first is due on the start date); a session ahead of time is fine and moves the
-    schedule.
+    schedule. A plan without maintenance is finished (nothing due) once the next date would
+    fall after its end, or once its end has passed.
     """
     days = sorted({d for d in session_days if plan.start_date <= d <= today})
     due: date | None = plan.start_date
@@ -115,6 +116,10 @@ def plan_status(plan: Plan, session_days: list[date], today: date) -> PlanStatus
         streak = streak + 1 if on_time else 0
         interval = plan.interval_on(day)
         due = day + timedelta(days=interval) if interval is not None else None
+        if due is not None and plan.phase_on(due) == "finished":
+            due = None  # the next one would fall after the plan's end: that was the last
+    if due is not None and plan.phase_on(today) == "finished":
+        due = None  # a plan that has ended asks for nothing more, even after a missed session
     overdue = max(0, (today - due).days) if due is not None else 0
     if overdue > GRACE_DAYS:
         streak = 0

@@ -9,7 +9,8 @@ from massage_ctl.history import HistoryStore, PlanStatus
 def plan_line(status: PlanStatus) -> str:
     """``next session due today — streak 3`` in plain words."""
     if status.next_due is None:
-        return f"plan complete ({status.sessions_done} sessions)"
+        done = status.sessions_done
+        return f"plan finished ({done} session{'s' * (done != 1)})"
     if status.overdue_days > 0:
         due = f"next session overdue by {status.overdue_days} day(s)"
     elif status.due_now:
