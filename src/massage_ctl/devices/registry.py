@@ -5,11 +5,13 @@ from __future__ import annotations
 import tomllib
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
 from massage_ctl.devices.model import DeviceProfile
 from massage_ctl.errors import DeviceProfileError
+from massage_ctl.toml_lines import line_of
 
 BUILTIN_PROFILES: tuple[str, ...] = ("chair", "bed", "pad")
 
@@ -22,12 +24,36 @@ def _parse(text: str, source: str) -> DeviceProfile:
     try:
         return DeviceProfile.model_validate(data)
     except ValidationError as err:
-        first = err.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
+        errors = err.errors()
+        loc = tuple(errors[0]["loc"])
+        line = line_of(text, loc)
+        hint = "see docs/DEVICE_PROFILES.md for the descriptor format"
+        if len(errors) > 1:
+            more = len(errors) - 1
+            hint += f"; {more} more problem{'s' * (more > 1)} after this one"
         raise DeviceProfileError(
-            f"{source}: {where or 'descriptor'}: {first['msg']}",
-            hint="see docs/DEVICE_PROFILES.md for the descriptor format",
+            f"{source}{f':{line}' if line else ''}: {_field(loc, data) or 'descriptor'}: "
+            f"{errors[0]['msg']}",
+            hint=hint,
         ) from err
+
+
+def _field(loc: tuple[str | int, ...], data: dict[str, Any]) -> str:
+    """``channel 2 ('air.neck').max``: channels counted from 1, as a reader counts the
+    ``[[channels]]`` blocks, and named by their id when they have one."""
+    out = ""
+    for i, part in enumerate(loc):
+        if i == 1 and loc[0] == "channels" and isinstance(part, int):
+            out = f"channel {part + 1}"
+            channels = data.get("channels")
+            entry = channels[part] if isinstance(channels, list) and part < len(channels) else None
+            if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                out += f" ({entry['id']!r})"
+        elif isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + part
+    return out
 
 
 def load_device_profile(name_or_path: str | Path) -> DeviceProfile:
@@ -43,6 +69,12 @@ def load_device_profile(name_or_path: str | Path) -> DeviceProfile:
         except (OSError, UnicodeDecodeError) as err:
             raise DeviceProfileError(f"{path}: cannot read device descriptor: {err}") from err
         return _parse(text, str(path))
+    if path.suffix == ".toml":
+        raise DeviceProfileError(
+            f"{path}: no such device descriptor file",
+            hint="check the path (sim:///abs/path.toml for an absolute one), or use one of: "
+            + ", ".join(BUILTIN_PROFILES),
+        )
     raise DeviceProfileError(
         f"unknown device profile {name!r}",
         hint="use one of: " + ", ".join(BUILTIN_PROFILES) + ", or a path to a descriptor .toml",
@@ -58,8 +90,11 @@ def resolve_device_profile(device_url: str | None, profile: str | None) -> Devic
     if profile:
         return load_device_profile(profile)
     if device_url and device_url.startswith("sim://"):
-        name = device_url[len("sim://") :].split("?", 1)[0].strip("/")
-        return load_device_profile(name or "chair")
+        # The URL parser the transports use, so compile and run agree on what a URL names
+        # (sim:///abs/path.toml is an absolute path). Imported here: it imports this module.
+        from massage_ctl.transports.url import parse_device_url
+
+        return load_device_profile(parse_device_url(device_url).target)
     if device_url:
         raise DeviceProfileError(
             f"cannot know the channels of {device_url!r} without connecting",

@@ -17,9 +17,9 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from massage_ctl.errors import ProgramError, ProgramNotFoundError
-from massage_ctl.program.locate import line_of
 from massage_ctl.program.model import Program, ProgramLimits
 from massage_ctl.program.phases import PHASE_MODELS, TECHNIQUES
+from massage_ctl.toml_lines import line_of
 from massage_ctl.zones import ZONES
 
 _BINARY = "this is a binary file, not a TOML program"

@@ -1,8 +1,8 @@
 """Find the source line of a key or table in TOML text, so errors can name ``file:line``.
 
-tomllib keeps no positions, so we look at the text: the Nth ``[[phases]]`` header, then the
-``key =`` line inside that table. Good enough for hand-written program files; when a key cannot
-be found we fall back to the table header (or line 1).
+tomllib keeps no positions, so we look at the text: the Nth ``[[phases]]`` (or ``[[channels]]``)
+header, then the ``key =`` line inside that table. Good enough for hand-written program and
+device files; when a key cannot be found we fall back to the table header (or line 1).
 """
 
 from __future__ import annotations
@@ -52,14 +52,15 @@ def _find_key(lines: Sequence[str], key: str, lo: int, hi: int) -> int | None:
 
 
 def line_of(text: str, loc: Sequence[str | int]) -> int | None:
-    """1-based line of the item at ``loc`` (e.g. ``("phases", 2, "hold")``), if it can be found."""
+    """1-based line of the item at ``loc`` (e.g. ``("phases", 2, "hold")`` or
+    ``("channels", 0, "max")``), if it can be found."""
     lines = text.splitlines()
     if not loc:
         return None
     head = str(loc[0])
     top_end = _top_level_end(lines)
-    if head == "phases" and len(loc) >= 2 and isinstance(loc[1], int):
-        tables = _table_ranges(lines, "phases", array=True)
+    if len(loc) >= 2 and isinstance(loc[1], int):  # the Nth [[head]] of an array of tables
+        tables = _table_ranges(lines, head, array=True)
         if loc[1] < len(tables):
             lo, hi = tables[loc[1]]
             key = next((str(k) for k in loc[2:] if isinstance(k, str)), None)
