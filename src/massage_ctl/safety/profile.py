@@ -39,7 +39,7 @@ class SafetyProfile(BaseModel):
     max_ramp_per_s: float = Field(0.20, gt=0, le=1)
     percussion_allowed: bool = True
     #: ``pulse`` faster than this counts as percussion (``tap`` always does).
-    percussion_pulse_hz: float = 2.0
+    percussion_pulse_hz: float = Field(2.0, gt=0, allow_inf_nan=False)
     deep_tissue_allowed: bool = True
     #: A hold is time spent continuously above ``hold_threshold`` on one channel.
     hold_threshold: float = Field(0.25, ge=0, le=1)
@@ -82,12 +82,12 @@ _UPPER_LIMITS = {
 
 
 def _loosens(name: str, old: Any, new: Any) -> bool:
-    if name in _UPPER_LIMITS:
-        return bool(new > old)
+    if name in _UPPER_LIMITS or name == "hold_threshold":
+        # Written as "not at most the old limit" so that a value that does not compare (NaN,
+        # which TOML can spell) counts as loosening instead of slipping through.
+        return not new <= old
     if name in ("percussion_allowed", "deep_tissue_allowed"):
         return bool(new and not old)
-    if name == "hold_threshold":
-        return bool(new > old)
     if name == "max_stroke_zones":
         return old is not None and (new is None or new > old)
     return False  # id, name, description
