@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import os
 import signal
 import threading
 from collections.abc import Awaitable, Callable
@@ -50,6 +51,9 @@ ConnectionOpener = Callable[[str], Awaitable["LinkConnection"]]
 
 #: How long quitting waits for the device to confirm STOP before leaving anyway (seconds).
 QUIT_STOP_WAIT_S = 3.0
+#: After SIGTERM/SIGHUP (device already stopped), how long the UI may take to shut down before
+#: the process ends regardless.
+SIGNAL_EXIT_GRACE_S = 3.0
 
 
 class MassageApp(App[int]):
@@ -366,6 +370,13 @@ class MassageApp(App[int]):
 
     def _exit_on_signal(self) -> None:
         self.stop_device_and_wait()
+        # The device is off now. A closed terminal can leave the UI library's shutdown waiting
+        # for ever on output nobody will read (seen: textual's writer thread gone after the pty
+        # vanished, its full queue blocking the final flush), and a controller must not outlive
+        # its terminal holding the port: if the orderly exit has not happened by then, end hard.
+        timer = threading.Timer(SIGNAL_EXIT_GRACE_S, os._exit, args=(1,))
+        timer.daemon = True  # never delays an orderly exit
+        timer.start()
         self.exit(1)
 
     async def on_unmount(self) -> None:
