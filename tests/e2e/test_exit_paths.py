@@ -122,6 +122,14 @@ def wait_screen(session: str, text: str, timeout_s: float = 30.0) -> None:
         time.sleep(0.1)
 
 
+def start_first_program(session: str) -> None:
+    """In the UI's library: open the highlighted program, Go, answer the pain question."""
+    for screen_text, key in (("Acupressure, lower back", "Enter"), ("Go (start)", "g"),
+                             ("How is your pain right now?", "5")):
+        wait_screen(session, screen_text)
+        tmux("send-keys", "-t", session, key)
+
+
 def test_a_lost_terminal_stops_the_device_and_ends_run(
     tmp_path: Path, isolated_home: Path
 ) -> None:
@@ -145,12 +153,7 @@ def test_a_lost_terminal_stops_the_device_and_ends_the_terminal_ui(
         command = [sys.executable, "-m", "massage_ctl",
                    "--device", f"serial://{port}?baud=115200"]
         with pane(command, isolated_home) as (session, pid):
-            wait_screen(session, "Acupressure, lower back")
-            tmux("send-keys", "-t", session, "Enter")  # open the highlighted program
-            wait_screen(session, "Go (start)")
-            tmux("send-keys", "-t", session, "g")
-            wait_screen(session, "How is your pain right now?")
-            tmux("send-keys", "-t", session, "5")
+            start_first_program(session)
             wait_driven(trace)
             tmux("kill-session", "-t", session)  # the terminal window is closed
             wait_exit(pid)
@@ -180,12 +183,7 @@ def test_the_terminal_ui_ends_even_when_its_shutdown_hangs_after_a_lost_terminal
     with served_pty(tmp_path) as (port, trace):
         command = [sys.executable, str(launcher), "--device", f"serial://{port}?baud=115200"]
         with pane(command, isolated_home) as (session, pid):
-            wait_screen(session, "Acupressure, lower back")
-            tmux("send-keys", "-t", session, "Enter")
-            wait_screen(session, "Go (start)")
-            tmux("send-keys", "-t", session, "g")
-            wait_screen(session, "How is your pain right now?")
-            tmux("send-keys", "-t", session, "5")
+            start_first_program(session)
             wait_driven(trace)
             tmux("kill-session", "-t", session)
             wait_exit(pid)
