@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -56,12 +57,19 @@ def test_ctrl_c_stops_the_device_and_records_the_session(tmp_path: Path) -> None
     assert last["state"] == "stopped"
     assert all(v == 0 for v in last["channels"].values())
 
-    history = subprocess.run(
+    [record] = _history()["sessions"]
+    assert (record["program_id"], record["outcome"]) == ("quick-10-minute", "stop")
+    assert 0 < record["actual_ms"] < record["planned_ms"]
+
+
+def _history() -> dict[str, Any]:
+    """``massage-ctl history --json`` (the test's own MASSAGE_CTL_HOME)."""
+    done = subprocess.run(
         [str(BIN / "massage-ctl"), "history", "--json"], capture_output=True, text=True,
-        check=False,
+        check=True, timeout=30,
     )
-    if history.returncode == 0 and history.stdout.strip().startswith(("[", "{")):
-        assert '"stop"' in history.stdout
+    data: dict[str, Any] = json.loads(done.stdout)
+    return data
 
 
 @pytest.mark.timeout(60)
@@ -74,6 +82,8 @@ def test_speed_max_plays_a_program_to_completion_quickly_and_records_it() -> Non
     assert done.returncode == 0, done.stderr
     assert "Session completed" in done.stdout
     assert "100%" in done.stdout  # plain progress lines when stdout is not a terminal
+    [record] = _history()["sessions"]
+    assert (record["outcome"], record["pain_before"], record["pain_after"]) == ("completed", 5, 3)
 
 
 def test_unknown_program_is_one_clear_line() -> None:

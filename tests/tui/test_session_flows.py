@@ -141,3 +141,28 @@ async def test_quitting_during_a_session_stops_the_device(tmp_path: Path) -> Non
     assert app.store is not None
     [record] = app.store.sessions()
     assert record.outcome == "stopped"
+
+
+async def test_a_history_that_cannot_be_written_is_told_and_the_session_still_plays(
+    tmp_path: Path,
+) -> None:
+    from massage_ctl.errors import HistoryError
+
+    devices = Devices()
+    app = make_app(f"{URL}&faults=disconnect@2s", tmp_path, devices=devices)
+    told: list[str] = []
+    app.notify = lambda message, **_: told.append(str(message))  # type: ignore[method-assign,assignment]
+
+    def full_disk(*_: object, **__: object) -> int:
+        raise HistoryError("history.sqlite3: database or disk is full")
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        assert app.store is not None
+        app.store.start_session = full_disk  # type: ignore[method-assign]
+        await start_session(pilot, PROGRAM)  # it plays although the diary refused the row
+        await wait_for(pilot, lambda: any("could not be recorded" in t for t in told),
+                       "the user to be told the session is not in the history")
+        assert "database or disk is full" in told[-1]
+        await pilot.pause(0.2)
+        assert not isinstance(app.screen, PainDialog)  # no pain question for a session not kept

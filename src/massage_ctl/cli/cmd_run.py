@@ -16,15 +16,18 @@ import sys
 import threading
 from collections.abc import Callable
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from massage_ctl.config import AppPaths, effective_options, load_config
 from massage_ctl.devices import DeviceProfile
-from massage_ctl.errors import MassageCtlError
+from massage_ctl.errors import HistoryError, MassageCtlError
 from massage_ctl.player import ProgressEvent, Session, SessionRunner
-from massage_ctl.player.events import PlayerState
 from massage_ctl.safety import SafetyProfile, load_safety_profile
 from massage_ctl.timeline import Timeline
+
+if TYPE_CHECKING:
+    from massage_ctl.history import HistoryStore
+    from massage_ctl.history.recorder import HistoryRecorder
 
 DEFAULT_DEVICE = "sim://chair"
 EXIT_OK, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 130
@@ -53,34 +56,23 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run_command)
 
 
-class HistoryRecorder:
-    """Records the session in the history: start, finish, pain ratings."""
+def _open_history() -> HistoryStore | None:
+    """The history database, or None (and a warning) when it cannot be opened: a broken
+    diary must not keep anyone from their massage."""
+    from massage_ctl.history import HistoryStore
 
-    def __init__(self, program_id: str, safety: SafetyProfile, pain_before: int | None) -> None:
-        from massage_ctl.history import HistoryStore
+    try:
+        return HistoryStore(AppPaths.from_env().history_db)
+    except HistoryError as err:
+        _warn_unrecorded(err)
+        return None
 
-        self.store = HistoryStore(AppPaths.from_env().history_db)
-        self.program_id = program_id
-        self.safety = safety
-        self.pain_before = pain_before
-        self.session_id: int | None = None
 
-    def started(self, timeline: Timeline, device: DeviceProfile) -> None:
-        """Write the ``running`` row before the first setpoint leaves."""
-        from massage_ctl.history import timeline_hash
-
-        self.session_id = self.store.start_session(
-            self.program_id, timeline_hash(timeline), device.id, self.safety.id,
-            timeline.intensity, timeline.duration_ms,
-        )
-        if self.pain_before is not None:
-            self.store.add_pain(self.pain_before, session_id=self.session_id, when="before")
-
-    def finished(self, outcome: PlayerState, message: str, elapsed_ms: int) -> None:
-        """Complete the row with the outcome."""
-        if self.session_id is not None:
-            note = message if outcome in ("fault", "disconnect", "interrupted") else None
-            self.store.finish_session(self.session_id, outcome, elapsed_ms, note)
+def _warn_unrecorded(err: HistoryError) -> None:
+    print(f"massage-ctl: warning: this session is not recorded in the history: {err}",
+          file=sys.stderr)
+    if err.hint:
+        print(f"  hint: {err.hint}", file=sys.stderr)
 
 
 def _compiler(program: Any, safety: SafetyProfile, args: argparse.Namespace,
@@ -112,7 +104,12 @@ def run_command(args: argparse.Namespace) -> int:
     program = load_program(args.program)
     safety = load_safety_profile(opts.safety)
     build = _compiler(program, safety, args, opts.intensity, opts.exclude)
-    recorder = HistoryRecorder(program.id, safety, args.pain_before)
+    from massage_ctl.history.recorder import HistoryRecorder
+
+    store = _open_history()
+    recorder = (
+        HistoryRecorder(store, device_text, pain_before=args.pain_before) if store else None
+    )
     session = Session(device_text, build, safety, recorder=recorder)
     runner = SessionRunner(session, speed=url.speed)
     view = _make_view(sys.stdout.isatty())
@@ -133,8 +130,12 @@ def run_command(args: argparse.Namespace) -> int:
         print(_summary(result.outcome, result.message))
     for w in result.warnings:
         print(f"  guard: {w}", file=sys.stderr)
-    _ask_pain_after(args, recorder)
-    recorder.store.close()
+    if recorder is not None:
+        _ask_pain_after(args, recorder)
+        if recorder.error is not None:
+            _warn_unrecorded(recorder.error)
+    if store is not None:
+        store.close()
     if interrupted:
         return EXIT_INTERRUPTED
     return EXIT_OK if result.outcome == "completed" else EXIT_ERROR
@@ -195,7 +196,7 @@ def _ask_pain_after(args: argparse.Namespace, recorder: HistoryRecorder) -> None
         if answer is not None:
             rating, note = answer.rating, answer.note
     if rating is not None:
-        recorder.store.add_pain(rating, note, session_id=recorder.session_id, when="after")
+        recorder.add_pain_after(rating, note)
 
 
 # -- display ----------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """HistoryRecorder: the history side of a session (``massage_ctl.player.session.SessionRecorder``).
 
-Shared by ``massage-ctl run`` and the terminal UI so both record sessions the same way: the row
-is written when playback starts (a killed process leaves an ``interrupted`` record) and
-completed with the outcome when the session ends. Pain ratings given before the session are
+Used by ``massage-ctl run`` and the terminal UI alike, so both record sessions the same way:
+the row is written when playback starts (a killed process leaves an ``interrupted`` record)
+and completed with the outcome when the session ends. Pain ratings given before the session are
 attached to it once it has an id.
 """
 
@@ -13,6 +13,9 @@ from massage_ctl.errors import HistoryError
 from massage_ctl.history.records import timeline_hash
 from massage_ctl.history.store import HistoryStore
 from massage_ctl.timeline import Timeline
+
+#: Outcomes whose plain-words message is kept as the session's note.
+EXPLAINED_OUTCOMES = frozenset({"fault", "disconnect", "interrupted"})
 
 
 class HistoryRecorder:
@@ -58,16 +61,22 @@ class HistoryRecorder:
             self.error = err
 
     def finished(self, outcome: str, message: str, elapsed_ms: int) -> None:
-        """Complete the row with how the session ended."""
+        """Complete the row with how the session ended. The message becomes the row's note
+        only when it explains an ending the outcome alone does not (a fault, a lost link)."""
         if self.session_id is None:
             return
+        note = message or None if outcome in EXPLAINED_OUTCOMES else None
         try:
-            self.store.finish_session(self.session_id, outcome, elapsed_ms, note=message or None)
+            self.store.finish_session(self.session_id, outcome, elapsed_ms, note=note)
         except HistoryError as err:
             self.error = err
 
     def add_pain_after(self, rating: int, note: str | None = None) -> None:
-        """Store the "after" rating of this session."""
+        """Store the "after" rating of this session (a failure to write it is kept in
+        :attr:`error`, like the others: the diary never breaks the session's ending)."""
         if self.session_id is None:
             return
-        self.store.add_pain(rating, note=note, session_id=self.session_id, when="after")
+        try:
+            self.store.add_pain(rating, note=note, session_id=self.session_id, when="after")
+        except HistoryError as err:
+            self.error = err

@@ -313,15 +313,26 @@ class MassageApp(App[int]):
         from massage_ctl.tui.screens.dialogs import PainDialog
 
         recorder = self.recorder
-        if recorder is None or recorder.session_id is None:
+        if recorder is None:
+            return
+        self._tell_if_unrecorded(recorder)
+        if recorder.session_id is None:
             return
 
         def rated(rating: int | None) -> None:
-            if rating is not None:
-                with contextlib.suppress(Exception):
-                    recorder.add_pain_after(rating)
+            if rating is not None and recorder.error is None:
+                recorder.add_pain_after(rating)
+                self._tell_if_unrecorded(recorder)
 
         self.push_screen(PainDialog("How is your pain now, after the session?"), rated)
+
+    def _tell_if_unrecorded(self, recorder: HistoryRecorder) -> None:
+        # The massage never fails because the diary cannot be written; the user hears of it.
+        if recorder.error is not None:
+            self.notify(
+                f"This session could not be recorded in the history: {recorder.error}",
+                title="History", severity="warning", timeout=15,
+            )
 
     def session_pause(self, pause: bool) -> None:
         """Pause (outputs ramp down) or resume (ramp back up)."""
