@@ -103,6 +103,34 @@ def test_stop_while_the_session_starts_keeps_it_stopped(virtual: Any, timeline: 
     assert link.sent == []  # not one setpoint left for the device
 
 
+def test_stop_while_connecting_never_starts_the_session(virtual: Any, timeline: Timeline) -> None:
+    pad = load_device_profile("pad")
+
+    async def go() -> tuple[Any, FakeLink]:
+        link = FakeLink(pad)
+        connected = asyncio.Event()
+
+        async def connect() -> LinkConnection:
+            await connected.wait()  # a slow handshake: the user presses STOP meanwhile
+            return LinkConnection(link, [link.close])
+
+        session = Session("fake://", lambda _p: timeline, STANDARD,
+                          connect=lambda: asyncio.ensure_future(connect()))
+        run = asyncio.ensure_future(session.run())
+        await asyncio.sleep(0.1)
+        session.stop()
+        connected.set()
+        result = await run
+        await asyncio.sleep(1.0)
+        return result, link
+
+    result, link = virtual(go)
+    assert result.outcome == "stop"
+    assert link.starts == 0  # SESSION_START never sent
+    assert link.sent == []  # not one setpoint
+    assert link.state == "stopped"  # and the device got a STOP all the same
+
+
 def test_pause_and_intensity_given_while_connecting_hold_once_playback_begins(
     virtual: Any, timeline: Timeline
 ) -> None:
