@@ -10,6 +10,7 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from massage_ctl.errors import LinkError
 from massage_ctl.link import Link
 from massage_ctl.link.api import ChannelSetpoint
 from massage_ctl.link.outbox import DUE_EPS_S, FrameBudget, burst_for
@@ -136,6 +137,32 @@ def test_the_setpoint_filter_runs_when_the_frame_leaves(
     assert [t for t, _ in filtered] == [t for t, _ in frames]  # judged as it was sent …
     assert frames[-1][0] - submitted_at >= 1 / 20  # … which for the last was later
     assert all(f.entries[0].target == round(0.3 * 0xFFFF) for _, f in frames)
+
+
+def test_a_failing_setpoint_filter_ends_the_link_loudly_and_sends_nothing_unchecked(
+    harness: Harness, device_cls: type[ScriptedDevice]
+) -> None:
+    # The filter is the player's guard: if it breaks, no setpoint may leave without it, and
+    # the link must fail with a clear error (the session then stops), not go quiet.
+    pad = harness.profiles["pad"]
+
+    async def go() -> tuple[BaseException | None, list[tuple[float, Setpoint]]]:
+        device = device_cls(pad)
+        link = await _connected(device)
+
+        def broken(sp: ChannelSetpoint, now: float) -> ChannelSetpoint:
+            raise RuntimeError("guard bug")
+
+        link.set_setpoint_filter(broken)
+        link.submit(ChannelSetpoint(pad.channels[0].id, 0.9, 0))
+        err = await asyncio.wait_for(link.wait_failed(), timeout=5.0)
+        await link.close()
+        return err, _setpoint_frames(device)
+
+    err, frames = harness.run(go)
+    assert isinstance(err, LinkError)
+    assert "sending failed" in str(err) and "guard bug" in str(err)
+    assert frames == []
 
 
 def test_a_due_setpoint_goes_before_a_due_heartbeat_which_slips_one_slot(

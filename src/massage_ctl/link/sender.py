@@ -81,8 +81,9 @@ class FrameSender:
         except MassageCtlError as err:
             self._fail(err)
         except Exception as err:  # a broken transport must not leave a silent, half-dead link
+            # The link fails with the bug named (the session then stops and says so); it is
+            # not raised again, or closing the link would throw it at whoever closes.
             self._fail(LinkError(f"{self.transport.description}: sending failed: {err!r}"))
-            raise
 
     def pump(self) -> bool:
         """Direct sends: hand every frame that is due to the transport now, from a timer or a
