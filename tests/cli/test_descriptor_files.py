@@ -9,6 +9,12 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from massage_ctl.devices import load_device_profile
+from massage_ctl.errors import DeviceProfileError, SafetyProfileError
+from massage_ctl.safety.profile import load_safety_profile
 
 from .conftest import Result
 
@@ -78,3 +84,38 @@ def test_a_missing_descriptor_file_says_so(cli: Cli, tmp_path: Path, command: st
     result = cli(command, "quick-10-minute", "--device", f"sim://{missing}")
     _assert_one_screen_error(result)
     assert f"{missing}: no such device descriptor file" in result.err
+
+
+# -- fuzzing: whatever the file holds, a profile or one clear error -------------------------
+# Every example writes the same file name, so sharing one tmp_path between examples is safe.
+_SHARED_TMP = [HealthCheck.function_scoped_fixture]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=_SHARED_TMP)
+@given(st.integers(0, len(PAD) - 1), st.integers(1, 40), st.text(max_size=12))
+def test_a_damaged_descriptor_loads_or_fails_cleanly(
+    tmp_path: Path, start: int, length: int, replacement: str
+) -> None:
+    text = PAD[:start] + replacement + PAD[start + length:]
+    path = _descriptor(tmp_path, text)
+    try:
+        profile = load_device_profile(path)
+    except DeviceProfileError as err:
+        assert str(err).startswith(str(path))
+    else:
+        assert profile.channels
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=_SHARED_TMP)
+@given(st.binary(max_size=300))
+def test_random_bytes_as_a_descriptor_or_safety_file_are_one_clear_error(
+    tmp_path: Path, data: bytes
+) -> None:
+    path = tmp_path / "fuzz.toml"
+    path.write_bytes(data)
+    for load, error in ((load_device_profile, DeviceProfileError),
+                        (load_safety_profile, SafetyProfileError)):
+        try:
+            load(path)
+        except error as err:
+            assert str(path) in str(err)
