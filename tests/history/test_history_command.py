@@ -9,6 +9,7 @@ import pytest
 
 from massage_ctl.cli.main import main
 from massage_ctl.history import HistoryStore, Outcome, Plan
+from massage_ctl.history.records import device_label
 from massage_ctl.history.summary import daily_pain
 from massage_ctl.history.terminal_chart import pain_chart
 
@@ -28,6 +29,7 @@ def test_history_lists_sessions_ratings_chart_and_plan(
     out = capsys.readouterr().out
     assert "trigger-point-lower-back" in out and "disconnect" in out
     assert "8 → 6" in out and "7/20" in out
+    assert "chair (sim)" in out  # the device's short name; exports keep the URL
     assert "Pain over time" in out
     assert "Plan: every 1 week" in out and "Sessions done under the plan: 0" in out
 
@@ -52,3 +54,18 @@ def test_terminal_chart_column_heights_follow_the_ratings() -> None:
     assert grid[5] == "██ "  # rating 5 fills up to row 5
     assert grid[9] == "██ "  # rating 0 draws nothing
     assert lines[-1].strip().startswith("2024-01-01") and lines[-1].strip().endswith("2024-01-03")
+
+
+@pytest.mark.parametrize(
+    ("device", "label"),
+    [
+        ("sim://chair?speed=60", "chair (sim)"),
+        ("sim:///home/me/my-pad.toml?speed=max", "my-pad (sim)"),
+        ("serial:///dev/ttyUSB0?baud=115200", "ttyUSB0"),
+        ("socket://127.0.0.1:4000", "127.0.0.1:4000"),
+        ("ble://MassagePad", "MassagePad"),
+        ("chair", "chair"),  # rows written before devices were recorded as URLs
+    ],
+)
+def test_the_history_table_names_devices_briefly(device: str, label: str) -> None:
+    assert device_label(device) == label

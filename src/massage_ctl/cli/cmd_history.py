@@ -14,7 +14,7 @@ from massage_ctl.cli.cmd_plan import describe_status
 from massage_ctl.history.cli_args import date_arg, open_default_store
 from massage_ctl.history.export import to_csv, to_json
 from massage_ctl.history.output import write_private
-from massage_ctl.history.records import SessionRecord
+from massage_ctl.history.records import SessionRecord, device_label
 from massage_ctl.history.summary import daily_pain
 from massage_ctl.history.terminal_chart import pain_chart
 
@@ -73,7 +73,7 @@ def sessions_table(sessions: list[SessionRecord]) -> Table:
             str(s.id),
             s.started_at[:16].replace("T", " "),
             s.program_id,
-            s.device,
+            device_label(s.device),
             s.safety,
             f"{s.intensity:.2f}",
             f"{_minutes(s.actual_ms)}/{_minutes(s.planned_ms)}",

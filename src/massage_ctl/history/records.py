@@ -89,3 +89,23 @@ def timeline_hash(timeline: Timeline) -> str:
         timeline.to_json_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False
     )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def device_label(device: str) -> str:
+    """A short name for a session's recorded device, for tables 80 columns wide.
+
+    Sessions record the device URL (``sim://chair?speed=60``, ``serial:///dev/ttyUSB0?baud=
+    115200``); older rows hold a profile id (``chair``). The label drops the options and the
+    path: ``chair (sim)``, ``ttyUSB0``, ``my-pad (sim)`` for a descriptor file, ``host:port``.
+    Exports keep the full URL.
+    """
+    scheme, sep, rest = device.partition("://")
+    if not sep:
+        return device
+    target = rest.split("?", 1)[0]
+    if scheme == "sim":
+        name = target.rsplit("/", 1)[-1].removesuffix(".toml")
+        return f"{name} (sim)"
+    if scheme == "serial":
+        return target.rsplit("/", 1)[-1] or target
+    return target
