@@ -69,3 +69,19 @@ def test_terminal_chart_column_heights_follow_the_ratings() -> None:
 )
 def test_the_history_table_names_devices_briefly(device: str, label: str) -> None:
     assert device_label(device) == label
+
+
+def test_the_sessions_table_fits_80_columns_with_every_outcome_whole(
+    isolated_home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    with HistoryStore(isolated_home / "history.sqlite3") as store:
+        sid = store.start_session("tension-headache-neck-shoulders", "0" * 64,
+                                  "serial:///dev/ttyUSB0?baud=115200", "standard", 1.0, 60_000)
+        store.add_pain(10, session_id=sid, when="before")
+        store.finish_session(sid, Outcome.INTERRUPTED, 30_000)
+        store.add_pain(10, session_id=sid, when="after")
+    assert main(["history"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert all(len(line) <= 80 for line in lines), max(lines, key=len)
+    assert any("interrupted" in line and "10 → 10" in line for line in lines)

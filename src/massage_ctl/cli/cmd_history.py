@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -61,17 +62,28 @@ def _pain_cell(before: int | None, after: int | None) -> str:
     return f"{'–' if before is None else before} → {'–' if after is None else after}"
 
 
+#: Widths that keep a date ("2026-11-24") and the safety profile ("standard") on one line.
+_MIN_WIDTHS = {"start": 10, "safety": 8}
+
+
 def sessions_table(sessions: list[SessionRecord]) -> Table:
     """The rich table of sessions (oldest first)."""
-    table = Table(title="Sessions", title_justify="left")
+    # No vertical rules: nine columns must fit 80 characters.
+    table = Table(title="Sessions", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
+                  collapse_padding=True)
     for name, justify in (("#", "right"), ("start", "left"), ("program", "left"),
                           ("device", "left"), ("safety", "left"), ("int.", "right"),
                           ("min", "right"), ("ended", "left"), ("pain", "left")):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        # At 80 columns wrap the long words rather than cut them ("trigger…" says nothing),
+        # and keep the short ones whole.
+        whole = name in ("#", "int.", "min", "ended", "pain")
+        table.add_column(name, justify=justify,  # type: ignore[arg-type]
+                         no_wrap=whole, overflow="ellipsis" if whole else "fold",
+                         min_width=_MIN_WIDTHS.get(name))
     for s in sessions:
         table.add_row(
             str(s.id),
-            s.started_at[:16].replace("T", " "),
+            s.started_at[:16].replace("T", "\n"),  # date over time: narrow
             s.program_id,
             device_label(s.device),
             s.safety,
