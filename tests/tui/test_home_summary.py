@@ -11,6 +11,8 @@ from massage_ctl.errors import HistoryError
 from massage_ctl.history import HistoryStore, Outcome, Plan
 from massage_ctl.tui.summary import home_summary, plan_line
 
+from .helpers import loaded
+
 MONDAY = date(2024, 3, 4)
 
 
@@ -77,3 +79,28 @@ def test_a_broken_history_does_not_break_the_screen(
         assert home_summary(store) == (
             "History unavailable: history.db: database disk image is malformed"
         )
+
+
+def test_a_history_that_cannot_be_opened_is_said_on_the_library_screen(
+    isolated_home: Path,
+) -> None:
+    from massage_ctl.config import AppPaths, UserConfig
+    from massage_ctl.tui.startup import load_startup
+
+    AppPaths.from_env().history_db.mkdir(parents=True)  # a folder where the database goes
+    data = load_startup("sim://pad", config=UserConfig(acknowledged_medical_note=True))
+    assert data.store is None
+    assert data.summary.startswith("History unavailable, sessions are not recorded: ")
+    assert data.programs  # the massage itself still works
+
+
+async def test_the_library_keeps_saying_the_history_is_unavailable(isolated_home: Path) -> None:
+    from massage_ctl.config import AppPaths, UserConfig
+    from massage_ctl.tui.factory import create_app
+
+    AppPaths.from_env().history_db.mkdir(parents=True)
+    app = create_app("sim://pad", config=UserConfig(acknowledged_medical_note=True),
+                     save_settings=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        assert app.home_summary().startswith("History unavailable")

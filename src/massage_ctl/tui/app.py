@@ -171,7 +171,7 @@ class MassageApp(App[int]):
         from massage_ctl.tui.summary import home_summary
 
         if self.store is None:
-            return ""
+            return self._summary  # why there is no history, if it could not be opened
         self._summary = home_summary(self.store)
         return self._summary
 

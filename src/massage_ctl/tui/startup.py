@@ -71,12 +71,14 @@ def load_startup(
     url = device_url or config.device
     profile = describe_device_now(url)
     programs = list_builtin_programs()
+    unavailable = ""
     if store is None and open_default_store:
         try:
             from massage_ctl.history import HistoryStore
 
             store = HistoryStore(AppPaths.from_env().history_db)
-        except HistoryError:
+        except HistoryError as err:
             store = None
-    summary = home_summary(store) if store is not None else ""
+            unavailable = f"History unavailable, sessions are not recorded: {err}"
+    summary = home_summary(store) if store is not None else unavailable
     return StartupData(config, url, profile, programs, store, summary)
