@@ -188,3 +188,17 @@ def test_the_terminal_ui_ends_even_when_its_shutdown_hangs_after_a_lost_terminal
             tmux("kill-session", "-t", session)
             wait_exit(pid)
     assert_stopped_by_the_controller(trace)
+
+
+def test_run_failing_before_playback_gives_the_terminal_back_its_cursor(
+    isolated_home: Path,
+) -> None:
+    # The live view hides the cursor while it draws; an error before playback (nothing
+    # listening here) must still close it, or the user's shell is left without a cursor.
+    command = ["sh", "-c", f"{shlex.quote(str(BIN / 'massage-ctl'))} run quick-10-minute "
+               "--device socket://127.0.0.1:1; echo EXIT=$?; sleep 30"]
+    with pane(command, isolated_home) as (session, _pid):
+        wait_screen(session, "EXIT=1")
+        screen = tmux("capture-pane", "-p", "-t", session)
+        assert "massage-ctl: error: nothing is listening at 127.0.0.1:1" in screen
+        assert tmux("display-message", "-p", "-t", session, "#{cursor_flag}").strip() == "1"

@@ -28,6 +28,7 @@ from massage_ctl.timeline import Timeline
 if TYPE_CHECKING:
     from massage_ctl.history import HistoryStore
     from massage_ctl.history.recorder import HistoryRecorder
+    from massage_ctl.player.session import SessionResult
 
 DEFAULT_DEVICE = "sim://chair"
 EXIT_OK, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 130
@@ -110,16 +111,30 @@ def run_command(args: argparse.Namespace) -> int:
     recorder = (
         HistoryRecorder(store, device_text, pain_before=args.pain_before) if store else None
     )
-    session = Session(device_text, build, safety, recorder=recorder)
-    runner = SessionRunner(session, speed=url.speed)
-    view = _make_view(sys.stdout.isatty())
-    runner.subscribe(view.push)
-    with _signals_stop(runner) as signalled:
-        runner.start()
-        interrupted = _wait(runner, view)
-        result = runner.wait()  # re-raises an error from before playback (exit 1)
-    view.close()
-    interrupted = interrupted or signalled.is_set()
+    try:
+        session = Session(device_text, build, safety, recorder=recorder)
+        runner = SessionRunner(session, speed=url.speed)
+        view = _make_view(sys.stdout.isatty())
+        try:
+            runner.subscribe(view.push)
+            with _signals_stop(runner) as signalled:
+                runner.start()
+                interrupted = _wait(runner, view)
+                result = runner.wait()  # re-raises an error from before playback (exit 1)
+        finally:
+            # Also when that error comes: the live view hides the cursor until it is closed.
+            view.close()
+        return _finish(args, result, interrupted or signalled.is_set(), recorder)
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _finish(
+    args: argparse.Namespace, result: SessionResult, interrupted: bool,
+    recorder: HistoryRecorder | None,
+) -> int:
+    """Say how the session ended, ask for the pain rating, and give the exit status."""
     if interrupted:
         if result.stop_confirmed:
             print("STOP sent — device stopped")
@@ -134,8 +149,6 @@ def run_command(args: argparse.Namespace) -> int:
         _ask_pain_after(args, recorder)
         if recorder.error is not None:
             _warn_unrecorded(recorder.error)
-    if store is not None:
-        store.close()
     if interrupted:
         return EXIT_INTERRUPTED
     return EXIT_OK if result.outcome == "completed" else EXIT_ERROR
