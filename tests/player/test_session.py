@@ -79,18 +79,27 @@ class _SlowStartLink(FakeLink):
         return await super().stop()
 
 
+def _start_session(
+    link: FakeLink, timeline: Timeline, connected: asyncio.Event | None = None
+) -> tuple[Session, asyncio.Future[Any]]:
+    """A session on ``link`` (its handshake waits for ``connected``, if given), running."""
+
+    async def connect() -> LinkConnection:
+        if connected is not None:
+            await connected.wait()
+        return LinkConnection(link, [link.close])
+
+    session = Session("fake://", lambda _p: timeline, STANDARD,
+                      connect=lambda: asyncio.ensure_future(connect()))
+    return session, asyncio.ensure_future(session.run())
+
+
 def test_stop_while_the_session_starts_keeps_it_stopped(virtual: Any, timeline: Timeline) -> None:
     pad = load_device_profile("pad")
 
     async def go() -> tuple[Any, _SlowStartLink]:
         link = _SlowStartLink(pad)
-
-        async def connect() -> LinkConnection:
-            return LinkConnection(link, [link.close])
-
-        session = Session("fake://", lambda _p: timeline, STANDARD,
-                          connect=lambda: asyncio.ensure_future(connect()))
-        run = asyncio.ensure_future(session.run())
+        session, run = _start_session(link, timeline)
         await asyncio.sleep(0.1)
         session.stop()
         result = await run
@@ -108,15 +117,8 @@ def test_stop_while_connecting_never_starts_the_session(virtual: Any, timeline: 
 
     async def go() -> tuple[Any, FakeLink]:
         link = FakeLink(pad)
-        connected = asyncio.Event()
-
-        async def connect() -> LinkConnection:
-            await connected.wait()  # a slow handshake: the user presses STOP meanwhile
-            return LinkConnection(link, [link.close])
-
-        session = Session("fake://", lambda _p: timeline, STANDARD,
-                          connect=lambda: asyncio.ensure_future(connect()))
-        run = asyncio.ensure_future(session.run())
+        connected = asyncio.Event()  # a slow handshake: the user presses STOP meanwhile
+        session, run = _start_session(link, timeline, connected)
         await asyncio.sleep(0.1)
         session.stop()
         connected.set()
@@ -138,15 +140,8 @@ def test_pause_and_intensity_given_while_connecting_hold_once_playback_begins(
 
     async def go() -> tuple[FakeLink, list[float], float]:
         link = FakeLink(pad)
-        connected = asyncio.Event()
-
-        async def connect() -> LinkConnection:
-            await connected.wait()  # a slow handshake: the user acts meanwhile
-            return LinkConnection(link, [link.close])
-
-        session = Session("fake://", lambda _p: timeline, STANDARD,
-                          connect=lambda: asyncio.ensure_future(connect()))
-        run = asyncio.ensure_future(session.run())
+        connected = asyncio.Event()  # a slow handshake: the user acts meanwhile
+        session, run = _start_session(link, timeline, connected)
         await asyncio.sleep(0.1)
         session.adjust(-0.3)
         session.pause()

@@ -201,8 +201,8 @@ def _summary(outcome: str, message: str) -> str:
 def _ask_pain_after(args: argparse.Namespace, recorder: HistoryRecorder) -> None:
     from massage_ctl.history import ask_pain, is_interactive
 
-    if recorder.session_id is None:
-        return
+    if recorder.session_id is None or recorder.error is not None:
+        return  # no pain question for a session the history could not keep
     rating, note = args.pain_after, None
     if rating is None and is_interactive():
         answer = ask_pain("Pain now, after the session")

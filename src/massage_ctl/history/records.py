@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass
 from enum import StrEnum
+from pathlib import PurePath
 from typing import Any, Literal
 
 from massage_ctl.timeline import Timeline
@@ -99,13 +100,15 @@ def device_label(device: str) -> str:
     path: ``chair (sim)``, ``ttyUSB0``, ``my-pad (sim)`` for a descriptor file, ``host:port``.
     Exports keep the full URL.
     """
-    scheme, sep, rest = device.partition("://")
-    if not sep:
-        return device
-    target = rest.split("?", 1)[0]
-    if scheme == "sim":
-        name = target.rsplit("/", 1)[-1].removesuffix(".toml")
-        return f"{name} (sim)"
-    if scheme == "serial":
-        return target.rsplit("/", 1)[-1] or target
-    return target
+    from massage_ctl.errors import DeviceURLError
+    from massage_ctl.transports.url import parse_device_url
+
+    try:
+        url = parse_device_url(device)
+    except DeviceURLError:
+        return device  # an older row's profile id, or anything else: as it was recorded
+    if url.scheme == "sim":
+        return f"{PurePath(url.target).stem} (sim)"
+    if url.scheme == "serial":
+        return PurePath(url.target).name or url.target
+    return url.target

@@ -78,11 +78,12 @@ _UPPER_LIMITS = {
     "max_hold_s",
     "heat_max_c",
     "max_session_min",
+    "hold_threshold",  # a higher threshold counts fewer holds
 }
 
 
 def _loosens(name: str, old: Any, new: Any) -> bool:
-    if name in _UPPER_LIMITS or name == "hold_threshold":
+    if name in _UPPER_LIMITS:
         # Written as "not at most the old limit" so that a value that does not compare (NaN,
         # which TOML can spell) counts as loosening instead of slipping through.
         return not new <= old

@@ -316,11 +316,11 @@ class MassageApp(App[int]):
         if recorder is None:
             return
         self._tell_if_unrecorded(recorder)
-        if recorder.session_id is None:
-            return
+        if recorder.session_id is None or recorder.error is not None:
+            return  # no pain question for a session the history could not keep
 
         def rated(rating: int | None) -> None:
-            if rating is not None and recorder.error is None:
+            if rating is not None:
                 recorder.add_pain_after(rating)
                 self._tell_if_unrecorded(recorder)
 
