@@ -8,8 +8,6 @@ techniques/zones/keys (with the closest valid name), bad durations and intensiti
 from __future__ import annotations
 
 import difflib
-import re
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -19,74 +17,56 @@ from pydantic_core import ErrorDetails
 from massage_ctl.errors import ProgramError, ProgramNotFoundError
 from massage_ctl.program.model import Program, ProgramLimits
 from massage_ctl.program.phases import PHASE_MODELS, TECHNIQUES
-from massage_ctl.toml_lines import line_of
+from massage_ctl.toml_lines import TomlReadError, line_of, parse_toml, read_toml_text
 from massage_ctl.zones import ZONES
 
 _BINARY = "this is a binary file, not a TOML program"
 _FORMAT_HINT = "see programs/README.md or `massage-ctl schema` for the program format"
-_TOML_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
-_TOML_EOF = re.compile(r"\(at end of document\)")
 
 
 def load_program_text(text: str, *, path: str | None = None) -> Program:
     """Parse and validate program TOML ``text``; ``path`` is used in error messages only."""
+    text = text.removeprefix("\ufeff")
     if not text.strip():
         raise ProgramError("the file is empty", path=path, hint=_FORMAT_HINT)
     if "\x00" in text:
         raise ProgramError(_BINARY, path=path, hint=_FORMAT_HINT)
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise _syntax_error(err, text, path) from err
+        data = parse_toml(text)
+    except TomlReadError as err:
+        hint = (
+            'check quotes, brackets and "key = value" on that line'
+            if err.message.startswith("TOML syntax error")
+            else _FORMAT_HINT
+        )
+        raise ProgramError(err.message, path=path, line=err.line, hint=hint) from err
     _check_looks_like_program(data, path)
     try:
-        return Program.model_validate(data)
+        program = Program.model_validate(data)
     except ValidationError as err:
         raise _validation_error(err, text, path) from err
+    return program.with_source(path)
 
 
 def load_program_file(path: str | Path) -> Program:
     """Read and validate one program file."""
     p = Path(path)
     try:
-        raw = p.read_bytes()
-    except FileNotFoundError as err:
-        raise ProgramNotFoundError(
-            "no such program file", path=str(p), hint="check the path"
-        ) from err
-    except OSError as err:
-        raise ProgramError(f"cannot read the file: {err.strerror}", path=str(p)) from err
-    if b"\x00" in raw:
-        raise ProgramError(_BINARY, path=str(p), hint=_FORMAT_HINT)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
+        text = read_toml_text(p)
+    except TomlReadError as err:
+        if err.missing:
+            raise ProgramNotFoundError(
+                "no such program file", path=str(p), hint="check the path"
+            ) from err
+        not_utf8 = "UTF-8" in err.message
         raise ProgramError(
-            "the file is not UTF-8 text (binary data?)",
+            _BINARY if err.message.startswith("this is a binary") else err.message,
             path=str(p),
-            line=line,
-            hint="program files are UTF-8 TOML text; " + _FORMAT_HINT,
+            line=err.line,
+            hint=("program files are UTF-8 TOML text; " if not_utf8 else "")
+            + _FORMAT_HINT,
         ) from err
     return load_program_text(text, path=str(p))
-
-
-def _syntax_error(err: tomllib.TOMLDecodeError, text: str, path: str | None) -> ProgramError:
-    msg = str(err)
-    line: int | None = None
-    m = _TOML_LINE.search(msg)
-    if m:
-        line = int(m.group(1))
-        msg = _TOML_LINE.sub(f"(column {m.group(2)})", msg)
-    elif _TOML_EOF.search(msg):
-        line = max(1, len(text.splitlines()))
-        msg = _TOML_EOF.sub("(at the end of the file)", msg)
-    return ProgramError(
-        f"TOML syntax error: {msg}",
-        path=path,
-        line=line,
-        hint='check quotes, brackets and "key = value" on that line',
-    )
 
 
 def _check_looks_like_program(data: dict[str, Any], path: str | None) -> None:
@@ -190,5 +170,40 @@ def _describe(e: ErrorDetails, loc: tuple[str | int, ...]) -> tuple[str, str | N
         return f"{key}: {e['msg'].lower()} (got {e['input']!r})", None
     if kind == "length":
         return e["msg"], "a phase lasts `duration` (e.g. \"5m\") or `repeats` technique cycles"
-    msg = e["msg"].removeprefix("Value error, ")
-    return (f"{key}: {msg}" if key else msg), _FORMAT_HINT
+    if kind in _TYPE_WORDS:
+        return f"must be {_TYPE_WORDS[kind]}, not {_shown(e['input'])}", _TYPE_HINT
+    if kind == "string_pattern_mismatch":
+        return (
+            f"must be lowercase letters, digits and dashes (got {e['input']!r:.40})",
+            'e.g. id = "my-lower-back"',
+        )
+    # The location (file:line: field) already names the key: the message is the reason only.
+    return e["msg"].removeprefix("Value error, "), _FORMAT_HINT
+
+
+#: pydantic's strict type errors, in words; TOML has real numbers, booleans and strings, so a
+#: value of the wrong type is refused rather than converted (``true`` is not an intensity).
+_TYPE_WORDS = {
+    "float_type": "a number",
+    "int_type": "a whole number",
+    "bool_type": "true or false",
+    "string_type": "a string in quotes",
+    "list_type": "a list in [ ]",
+    "model_type": "a table",
+    "dict_type": "a table",
+    "finite_number": "a finite number",
+}
+_TYPE_HINT = "write numbers without quotes (0.5), true/false without quotes, words in quotes"
+
+
+def _shown(value: object) -> str:
+    """``value`` as the file spelled it, with its TOML type, shortened for one screen."""
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+        return f"{text} (a boolean)"
+    kinds = {str: "a string", int: "a number", float: "a number", list: "a list", dict: "a table"}
+    text = repr(value)
+    if len(text) > 40:
+        text = text[:37] + "..."
+    kind = kinds.get(type(value))
+    return f"{text} ({kind})" if kind else text

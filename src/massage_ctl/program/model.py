@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from massage_ctl.program.durations import Duration
 from massage_ctl.program.phases import Phase
@@ -40,7 +40,7 @@ _SLUG = r"^[a-z0-9][a-z0-9-]*$"
 class ProgramLimits(BaseModel):
     """Program-level limits. They can only tighten the device and safety limits, never loosen."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     max_intensity: float | None = Field(
         None, gt=0, le=1, description="highest envelope value 0..1 anywhere in this program"
@@ -54,6 +54,7 @@ class Program(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         frozen=True,
+        strict=True,  # as for phases: no booleans or strings where numbers belong
         title="massage_ctl program",
         json_schema_extra={"description": "A massage program for massage-ctl (TOML file)."},
     )
@@ -87,6 +88,19 @@ class Program(BaseModel):
         default_factory=ProgramLimits, description="limits that tighten the safety profile"
     )
     phases: list[Phase] = Field(min_length=1, description="the session, in order")
+
+    #: The file the program was loaded from (not part of the format; errors name it).
+    _source_path: str | None = PrivateAttr(None)
+
+    @property
+    def source_path(self) -> str | None:
+        """The program file this was loaded from, when it came from one."""
+        return self._source_path
+
+    def with_source(self, path: str | None) -> Program:
+        """This program, remembering that it was loaded from ``path``."""
+        self._source_path = path
+        return self
 
     def natural_ms(self) -> int:
         """Sum of the phases' written lengths (background heat takes no slot)."""

@@ -14,7 +14,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from massage_ctl.program.durations import Duration
+from massage_ctl.program.durations import Duration, StepDuration, StrokeDuration
 from massage_ctl.zones import SIDES, ZONES, Point
 
 Tempo = Literal["slow", "medium", "fast"]
@@ -23,8 +23,8 @@ TEMPO_PERIOD_FACTOR: dict[str, float] = {"slow": 1.5, "medium": 1.0, "fast": 0.7
 
 
 def _check_zone(text: str) -> str:
-    zone, _, side = text.strip().partition(".")
-    if zone not in ZONES or (side and side not in SIDES):
+    zone, dot, side = text.strip().partition(".")
+    if zone not in ZONES or (dot and side not in SIDES):
         close = difflib.get_close_matches(zone, ZONES, n=1)
         raise PydanticCustomError(
             "unknown_zone",
@@ -37,7 +37,9 @@ def _check_zone(text: str) -> str:
 class _Phase(BaseModel):
     """Fields every phase has."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: TOML has real booleans, numbers and strings, so `true` is not an intensity of 1,
+    # "0.5" (a string) is not 0.5 and "yes" is not a boolean — each is an error naming the key.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     name: str | None = Field(None, description="optional label shown in previews and progress")
     duration: Duration | None = Field(
@@ -104,10 +106,10 @@ class TriggerPointPhase(_ActivePhase):
     """
 
     technique: Literal["trigger-point"]
-    ramp: Duration = Field(15_000, description="slow ramp onto the point")
-    hold: Duration = Field(60_000, description="sustained pressure (practice: 30–90 s)")
-    release: Duration = Field(15_000, description="slow release")
-    rest: Duration = Field(20_000, description="rest between presses")
+    ramp: StepDuration = Field(15_000, description="slow ramp onto the point")
+    hold: StepDuration = Field(60_000, description="sustained pressure (practice: 30–90 s)")
+    release: StepDuration = Field(15_000, description="slow release")
+    rest: StepDuration = Field(20_000, description="rest between presses")
     alternate_sides: bool = Field(True, description="alternate left/right points each press")
 
     def cycle_ms(self) -> int:
@@ -122,7 +124,7 @@ class SwedishPhase(_ActivePhase):
     stroke: Literal["effleurage", "petrissage", "tapotement"] = Field(
         "effleurage", description="long gliding strokes, kneading, or light rhythmic tapping"
     )
-    stroke_period: Duration | None = Field(
+    stroke_period: StrokeDuration | None = Field(
         None, description="time of one stroke end to end (default from tempo: about 12 s)"
     )
     direction: Literal["up", "down", "both"] = Field(
@@ -146,7 +148,7 @@ class GentlePhase(_ActivePhase):
 
     technique: Literal["gentle"]
     stroke_span: int = Field(2, ge=1, le=len(ZONES), description="zones one stroke covers")
-    stroke_period: Duration | None = Field(
+    stroke_period: StrokeDuration | None = Field(
         None, description="time of one stroke (default from tempo: about 16 s)"
     )
 
@@ -162,10 +164,10 @@ class GentlePhase(_ActivePhase):
 class _PressPhase(_ActivePhase):
     """A technique built of presses: ramp on, hold, release, rest."""
 
-    ramp: Duration = Field(10_000, description="ramp onto the pressure")
-    hold: Duration = Field(30_000, description="sustained pressure")
-    release: Duration = Field(10_000, description="release")
-    rest: Duration = Field(10_000, description="rest between presses")
+    ramp: StepDuration = Field(10_000, description="ramp onto the pressure")
+    hold: StepDuration = Field(30_000, description="sustained pressure")
+    release: StepDuration = Field(10_000, description="release")
+    rest: StepDuration = Field(10_000, description="rest between presses")
 
     def cycle_ms(self) -> int:
         """One press on every zone/point of the phase."""
@@ -177,40 +179,40 @@ class DeepTissuePhase(_PressPhase):
 
     technique: Literal["deep-tissue"]
     zones: list[str] = Field(min_length=1, max_length=2, description="one or two zones/points")
-    ramp: Duration = Field(20_000, description="slow ramp onto the pressure")
-    hold: Duration = Field(45_000, description="sustained heavy pressure")
-    release: Duration = Field(20_000, description="slow release")
-    rest: Duration = Field(15_000, description="rest between presses")
+    ramp: StepDuration = Field(20_000, description="slow ramp onto the pressure")
+    hold: StepDuration = Field(45_000, description="sustained heavy pressure")
+    release: StepDuration = Field(20_000, description="slow release")
+    rest: StepDuration = Field(15_000, description="rest between presses")
 
 
 class NeuromuscularPhase(_PressPhase):
     """Concentrated pressure on spasm areas, moving from point to point."""
 
     technique: Literal["neuromuscular"]
-    ramp: Duration = Field(8_000, description="ramp onto the point")
-    hold: Duration = Field(20_000, description="pressure on the spasm point")
-    release: Duration = Field(8_000, description="release")
-    rest: Duration = Field(8_000, description="rest before the next point")
+    ramp: StepDuration = Field(8_000, description="ramp onto the point")
+    hold: StepDuration = Field(20_000, description="pressure on the spasm point")
+    release: StepDuration = Field(8_000, description="release")
+    rest: StepDuration = Field(8_000, description="rest before the next point")
 
 
 class MyofascialPhase(_PressPhase):
     """Slow, sustained stretch-like pressure that creeps from zone to adjacent zone."""
 
     technique: Literal["myofascial"]
-    ramp: Duration = Field(30_000, description="very slow ramp in")
-    hold: Duration = Field(45_000, description="sustained stretch")
-    release: Duration = Field(30_000, description="very slow release")
-    rest: Duration = Field(10_000, description="rest between stretches")
+    ramp: StepDuration = Field(30_000, description="very slow ramp in")
+    hold: StepDuration = Field(45_000, description="sustained stretch")
+    release: StepDuration = Field(30_000, description="very slow release")
+    rest: StepDuration = Field(10_000, description="rest between stretches")
 
 
 class AcupressurePhase(_PressPhase):
     """Firm holds on points, one after another; sided points may alternate."""
 
     technique: Literal["acupressure"]
-    ramp: Duration = Field(5_000, description="ramp onto the point")
-    hold: Duration = Field(20_000, description="point hold")
-    release: Duration = Field(5_000, description="release")
-    rest: Duration = Field(10_000, description="rest before the next point")
+    ramp: StepDuration = Field(5_000, description="ramp onto the point")
+    hold: StepDuration = Field(20_000, description="point hold")
+    release: StepDuration = Field(5_000, description="release")
+    rest: StepDuration = Field(10_000, description="rest before the next point")
     alternate_sides: bool = Field(True, description="alternate left/right points")
 
 
@@ -234,8 +236,8 @@ class CompressionPhase(_ActivePhase):
     """Air-cell compression: squeeze and release, zone after zone or all together."""
 
     technique: Literal["compression"]
-    squeeze: Duration = Field(6_000, description="time the cells stay inflated")
-    release: Duration = Field(6_000, description="time the cells stay deflated")
+    squeeze: StepDuration = Field(6_000, description="time the cells stay inflated")
+    release: StepDuration = Field(6_000, description="time the cells stay deflated")
     sequential: bool = Field(True, description="squeeze zones one after another (a wave)")
 
     def cycle_ms(self) -> int:
