@@ -167,7 +167,7 @@ def test_a_safety_file_that_tightens_applies(cli: Cli, tmp_path: Path) -> None:
     profile = tmp_path / "mine.toml"
     profile.write_text('base = "standard"\nmax_intensity = 0.4\n', encoding="utf-8")
     data = _json(cli, "quick-10-minute", "--safety", str(profile))
-    assert data["safety"] == "mine"
+    assert data["safety"] == "mine (based on standard)"
     commands = data["commands"]
     assert isinstance(commands, list)
     unscaled = ("heat", "roller.position")  # °C, and where the roller is

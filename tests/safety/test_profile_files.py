@@ -1,4 +1,4 @@
-"""Safety profile files may only tighten their base profile (DESIGN §4): never loosen a limit,
+"""Safety profile files may only tighten their base profile (docs/SAFETY.md): never loosen a limit,
 whatever numbers (NaN and infinity included, which TOML can spell) the file holds."""
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def test_a_file_that_loosens_gentle_is_refused_naming_the_field(
     path.write_text(f'base = "gentle"\n{line}\n', encoding="utf-8")
     with pytest.raises(SafetyProfileError) as info:
         load_safety_profile(path)
-    assert str(info.value).startswith(f"{path}: ")
+    assert str(info.value).startswith(f"{path}:2: ")
     assert field in str(info.value)
 
 
@@ -82,7 +82,7 @@ def test_a_file_that_tightens_keeps_the_rest_of_its_base(tmp_path: Path) -> None
     path = tmp_path / "my-neck.toml"
     path.write_text('base = "gentle"\nmax_intensity = 0.3\nheat_max_c = 37\n', encoding="utf-8")
     mine = load_safety_profile(path)
-    assert mine.id == "my-neck"
+    assert mine.id == "my-neck (based on gentle)"
     assert (mine.max_intensity, mine.heat_max_c) == (0.3, 37)
     assert mine.model_dump(exclude={"id", "name", "max_intensity", "heat_max_c"}) == (
         GENTLE.model_dump(exclude={"id", "name", "max_intensity", "heat_max_c"})

@@ -1,4 +1,4 @@
-"""One model per technique (DESIGN §1); ``technique`` is the discriminator of the union.
+"""One model per technique (see programs/README.md); ``technique`` tells them apart.
 
 Every phase says where (``zones``: zones or points with sides), how strong (``intensity``,
 0..1 of the device's full strength before caps), how long (``duration``, or ``repeats`` of the
@@ -287,7 +287,7 @@ Phase = Annotated[
     Field(discriminator="technique"),
 ]
 
-#: technique name → phase model, in DESIGN §1 order.
+#: technique name → phase model, in the order programs/README.md describes them.
 PHASE_MODELS: dict[str, type[_Phase]] = {
     "trigger-point": TriggerPointPhase,
     "swedish": SwedishPhase,

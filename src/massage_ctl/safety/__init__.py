@@ -1,4 +1,4 @@
-"""Safety profiles (DESIGN §4): the numbers every layer enforces."""
+"""Safety profiles (docs/SAFETY.md): the numbers every layer enforces."""
 
 from massage_ctl.safety.profile import (
     BUILTIN_SAFETY,

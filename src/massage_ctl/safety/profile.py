@@ -18,21 +18,25 @@ What the numbers cover (decisions recorded in docs/SAFETY.md):
 
 from __future__ import annotations
 
-import tomllib
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from massage_ctl.errors import SafetyProfileError
+from massage_ctl.safety.identity import derived_id, impersonates
+from massage_ctl.toml_lines import TomlReadError, line_of, parse_toml, read_toml_text
 
 
 class SafetyProfile(BaseModel):
-    """The limits of one safety profile. Defaults are DESIGN §4's ``standard`` column."""
+    """The limits of one safety profile. Defaults are the ``standard`` column of docs/SAFETY.md."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: a file's "0.3" or true is not a number (TOML has real numbers and booleans).
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
-    id: Annotated[str, Field(min_length=1, max_length=40)]
+    #: ``standard``, ``gentle``, or ``OWN (based on BASE)`` for a file's profile.
+    id: Annotated[str, Field(min_length=1, max_length=64)]
     name: str
     description: str = ""
     max_intensity: float = Field(0.80, gt=0, le=1)
@@ -49,8 +53,13 @@ class SafetyProfile(BaseModel):
     heat_max_c: float = Field(41.0, ge=0, le=45)
     max_session_min: float = Field(30.0, gt=0)
 
-    def tightened(self, overrides: dict[str, Any], *, source: str) -> SafetyProfile:
-        """A copy with ``overrides`` applied, refusing any that loosen a limit."""
+    def tightened(
+        self, overrides: dict[str, Any], *, source: str, text: str | None = None
+    ) -> SafetyProfile:
+        """A copy with ``overrides`` applied, refusing any that loosen a limit.
+
+        ``source`` names the file in errors; with the file's ``text`` they name the line too.
+        """
         merged = self.model_dump()
         merged.update(overrides)
         try:
@@ -58,13 +67,21 @@ class SafetyProfile(BaseModel):
         except ValidationError as err:
             first = err.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
-            raise SafetyProfileError(f"{source}: {where}: {first['msg']}") from err
+            line = line_of(text, tuple(first["loc"])) if text else None
+            msg = first["msg"].removeprefix("Value error, ")
+            raise SafetyProfileError(
+                f"{source}{f':{line}' if line else ''}: {where}: {msg} "
+                f"(got {first['input']!r:.40})",
+                hint="see docs/SAFETY.md (Safety profile files) for the format",
+            ) from err
         loosened = [
             name for name in overrides if _loosens(name, getattr(self, name), getattr(new, name))
         ]
         if loosened:
+            line = line_of(text, (loosened[0],)) if text else None
             raise SafetyProfileError(
-                f"{source}: {', '.join(loosened)} would loosen the {self.id!r} profile",
+                f"{source}{f':{line}' if line else ''}: {', '.join(loosened)} would loosen "
+                f"the {self.id!r} profile",
                 hint="a safety profile file may only tighten its base profile's limits",
             )
         return new
@@ -120,24 +137,98 @@ GENTLE = SafetyProfile(
 BUILTIN_SAFETY: dict[str, SafetyProfile] = {"standard": STANDARD, "gentle": GENTLE}
 
 
+# --- profile files ------------------------------------------------------------------------------
+
+_FILE_HINT = "see docs/SAFETY.md (Safety profile files) for the format"
+#: The file's own id: like a program id, short enough to leave room for "(based on …)".
+_OWN_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
+
+
 def load_safety_profile(name_or_path: str | Path) -> SafetyProfile:
-    """``standard``, ``gentle``, or a profile file that tightens one of them."""
+    """``standard``, ``gentle``, or a profile file that tightens one of them.
+
+    A file's profile is identified as ``OWN (based on BASE)`` and may not take (or look like)
+    the name of a built-in profile (:mod:`massage_ctl.safety.identity`).
+    """
     name = str(name_or_path)
     if name in BUILTIN_SAFETY:
         return BUILTIN_SAFETY[name]
     path = Path(name)
-    if not path.is_file():
-        raise SafetyProfileError(
-            f"unknown safety profile {name!r}",
-            hint="use standard, gentle, or the path to a safety profile .toml file",
-        )
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
-        raise SafetyProfileError(f"{path}: cannot read safety profile: {err}") from err
+        text = read_toml_text(path)
+    except TomlReadError as err:
+        if err.missing:
+            close = impersonates(path.name) if path.suffix != ".toml" else None
+            raise SafetyProfileError(
+                f"unknown safety profile {name!r}"
+                + (f" (did you mean {close!r}?)" if close else ""),
+                hint="use standard, gentle, or the path to a safety profile .toml file",
+            ) from err
+        raise _file_error(path, err.line, None, err.message) from err
+    try:
+        data = parse_toml(text)
+    except TomlReadError as err:
+        raise _file_error(path, err.line, None, err.message) from err
+    return _from_file(data, text, path)
+
+
+def _file_error(
+    path: Path, line: int | None, field: str | None, message: str, hint: str = _FILE_HINT
+) -> SafetyProfileError:
+    where = f"{path}{f':{line}' if line else ''}{f': {field}' if field else ''}"
+    return SafetyProfileError(f"{where}: {message}", hint=hint)
+
+
+def _from_file(data: dict[str, Any], text: str, path: Path) -> SafetyProfile:
     base_name = data.pop("base", "standard")
-    if base_name not in BUILTIN_SAFETY:
-        raise SafetyProfileError(f"{path}: base: must be 'standard' or 'gentle', not {base_name!r}")
-    data.setdefault("id", path.stem)
-    data.setdefault("name", data["id"])
-    return BUILTIN_SAFETY[base_name].tightened(data, source=str(path))
+    if not isinstance(base_name, str) or base_name not in BUILTIN_SAFETY:
+        shown = f"{base_name!r:.40}" if isinstance(base_name, str) else _toml_type(base_name)
+        raise _file_error(
+            path, line_of(text, ("base",)), "base",
+            f"must be \"standard\" or \"gentle\" (a string), not {shown}",
+        )
+    own = data.pop("id", None)
+    own_line = line_of(text, ("id",))
+    if own is None:
+        # The file name stands in for the id, made id-shaped ("My Neck.toml" → my-neck); it is
+        # checked for look-alikes as written, since that is what the user sees.
+        if impersonates(path.stem, base=base_name) is None:
+            own = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")[:32] or "profile"
+        else:
+            own = path.stem
+        own_line = None
+        what = f"the file name {path.name!r} (used as the profile's id)"
+    else:
+        what = "id"
+    if not isinstance(own, str):
+        raise _file_error(path, own_line, "id", f"must be a string, not {_toml_type(own)}")
+    named = data.pop("name", own)
+    if not isinstance(named, str) or not named.strip() or len(named) > 60:
+        raise _file_error(path, line_of(text, ("name",)), "name", "must be a short text in quotes")
+    checks = (("id", own, own_line), ("name", named, line_of(text, ("name",))))
+    for field, value, line in checks:
+        taken = impersonates(value, base=base_name)
+        if taken:
+            subject = what if field == "id" else "name"
+            raise _file_error(
+                path, line, field,
+                f"{subject} {value!r:.40} reads as the built-in {taken!r} profile; a profile "
+                "file cannot take the name of a built-in one",
+                hint="give it a name of its own, e.g. id = \"my-back\"; it is recorded as "
+                f"'my-back (based on {base_name})'",
+            )
+    if not _OWN_ID.match(own):
+        raise _file_error(
+            path, own_line, "id",
+            f"must be up to 32 lowercase letters, digits and dashes, not {own!r:.40}",
+            hint='e.g. id = "my-back" (a file name that is not like that needs an id line)',
+        )
+    data["id"] = derived_id(own, base_name)
+    data["name"] = derived_id(named.strip(), base_name)
+    return BUILTIN_SAFETY[base_name].tightened(data, source=str(path), text=text)
+
+
+def _toml_type(value: object) -> str:
+    kinds = {bool: "a boolean", int: "a number", float: "a number", list: "a list",
+             dict: "a table", str: "a string"}
+    return kinds.get(type(value), type(value).__name__)
