@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, model_validator
+from pydantic_core import PydanticCustomError
 
+from massage_ctl.devices.checks import validate_channel
 from massage_ctl.timeline import ChannelKind, Pattern
 from massage_ctl.zones import ZONES, Side
+
+_PRINTABLE = r"^[^\x00-\x1f\x7f]*\S[^\x00-\x1f\x7f]*$"
 
 
 class ChannelSpec(BaseModel):
@@ -27,33 +31,31 @@ class ChannelSpec(BaseModel):
     )
     side: Side | None = None
     kind: ChannelKind
-    min: float = 0.0
-    max: float = Field(1.0, description="top of the channel's range (°C for heat)")
-    hard_max: float = Field(description="the device never exceeds this value")
-    max_ramp_per_s: float = Field(gt=0, description="fastest allowed change, units per second")
+    # Strict floats: a descriptor's "0.5" or true is not a number (TOML has real numbers).
+    min: StrictFloat = 0.0
+    max: StrictFloat = Field(1.0, description="top of the channel's range (°C for heat)")
+    hard_max: StrictFloat = Field(description="the device never exceeds this value")
+    max_ramp_per_s: StrictFloat = Field(description="fastest allowed change, units per second")
     patterns: tuple[Pattern, ...] = ("steady",)
-    rate_hz: tuple[float, float] = Field((0.0, 0.0), description="min/max rhythm rate in Hz")
+    rate_hz: tuple[StrictFloat, StrictFloat] = Field(
+        (0.0, 0.0), description="min/max rhythm rate in Hz"
+    )
     reach: tuple[str, str] | None = Field(
         None, description="for roller/position channels: first and last zone the roller reaches"
     )
 
     @model_validator(mode="after")
     def _check(self) -> ChannelSpec:
-        if self.zone not in ZONES:
-            raise ValueError(f"unknown zone {self.zone!r}; zones are: {', '.join(ZONES)}")
-        if self.reach is not None:
-            for z in self.reach:
-                if z not in ZONES:
-                    raise ValueError(f"unknown zone {z!r} in reach")
-        if not (self.min <= self.hard_max <= self.max):
-            raise ValueError("need min <= hard_max <= max")
-        if "steady" not in self.patterns:
-            raise ValueError("every channel supports the 'steady' pattern")
-        lo, hi = self.rate_hz
-        if lo < 0 or hi < lo:
-            raise ValueError("rate_hz must be [low, high] with 0 <= low <= high")
-        if len(self.patterns) > 1 and hi <= 0:
-            raise ValueError("a channel with rhythm patterns needs a rate_hz range")
+        # One set of rules for files and handshakes (devices/checks.py); the first problem is
+        # reported, naming its field so a file's error can point at the line.
+        problems = validate_channel(self)
+        if problems:
+            first = problems[0]
+            raise PydanticCustomError(
+                "implausible_channel",
+                "{field}: {problem}",
+                {"field": first.field, "problem": first.problem},
+            )
         return self
 
     @property
@@ -68,10 +70,11 @@ class DeviceProfile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
-    name: str
-    description: str = ""
-    max_frame_rate_hz: float = Field(
-        gt=0, le=1000, description="frames per second the device accepts"
+    #: Shown to the user: printable, not blank (a handshake's name is outside text too).
+    name: Annotated[str, Field(min_length=1, max_length=64, pattern=_PRINTABLE)]
+    description: Annotated[str, Field(max_length=1000)] = ""
+    max_frame_rate_hz: StrictFloat = Field(
+        gt=0, le=1000, allow_inf_nan=False, description="frames per second the device accepts"
     )
     channels: tuple[ChannelSpec, ...] = Field(min_length=1, max_length=32)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -11,29 +10,41 @@ from pydantic import ValidationError
 
 from massage_ctl.devices.model import DeviceProfile
 from massage_ctl.errors import DeviceProfileError
-from massage_ctl.toml_lines import line_of
+from massage_ctl.toml_lines import TomlReadError, line_of, parse_toml, read_toml_text
 
 BUILTIN_PROFILES: tuple[str, ...] = ("chair", "bed", "pad")
 
 
+_HINT = "see docs/DEVICE_PROFILES.md for the descriptor format"
+
+
 def _parse(text: str, source: str) -> DeviceProfile:
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise DeviceProfileError(f"{source}: not valid TOML: {err}") from err
+        data = parse_toml(text)
+    except TomlReadError as err:
+        raise DeviceProfileError(
+            f"{source}{f':{err.line}' if err.line else ''}: {err.message}", hint=_HINT
+        ) from err
     try:
         return DeviceProfile.model_validate(data)
     except ValidationError as err:
         errors = err.errors()
-        loc = tuple(errors[0]["loc"])
+        first = errors[0]
+        loc = tuple(first["loc"])
+        message = first["msg"]
+        if first["type"] == "implausible_channel":
+            # The channel's own check names the field in its context: point at that line.
+            ctx = first.get("ctx", {})
+            loc += (str(ctx["field"]),)
+            message = str(ctx["problem"])
         line = line_of(text, loc)
-        hint = "see docs/DEVICE_PROFILES.md for the descriptor format"
+        hint = _HINT
         if len(errors) > 1:
             more = len(errors) - 1
             hint += f"; {more} more problem{'s' * (more > 1)} after this one"
         raise DeviceProfileError(
             f"{source}{f':{line}' if line else ''}: {_field(loc, data) or 'descriptor'}: "
-            f"{errors[0]['msg']}",
+            f"{message.removeprefix('Value error, ')}",
             hint=hint,
         ) from err
 
@@ -65,9 +76,12 @@ def load_device_profile(name_or_path: str | Path) -> DeviceProfile:
     path = Path(name)
     if path.suffix == ".toml" and path.is_file():
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as err:
-            raise DeviceProfileError(f"{path}: cannot read device descriptor: {err}") from err
+            text = read_toml_text(path)
+        except TomlReadError as err:
+            where = f"{path}{f':{err.line}' if err.line else ''}"
+            raise DeviceProfileError(
+                f"{where}: cannot read device descriptor: {err.message}", hint=_HINT
+            ) from err
         return _parse(text, str(path))
     if path.suffix == ".toml":
         raise DeviceProfileError(
