@@ -26,14 +26,33 @@ from massage_sim.device import SimDevice
 from massage_sim.faults import FaultPlan
 from massage_sim.serve import serve_pty, serve_tcp
 
+#: Slowest served speed: slower, the device's status reports come so rarely that the
+#: controller (in real time) declares it lost; it also keeps 1e-300 from overflowing the clock.
+MIN_SERVE_SPEED = 0.01
+
 
 def _speed(text: str) -> float:
+    """argparse type for ``serve --speed``: from 0.01 (slow motion) to 1 (real time).
+
+    A served device talks to a controller in another process that keeps real time. Faster than
+    real time, the device's clock would see the controller's heartbeats (every 100 ms real)
+    arrive late and its watchdog would trip at once; running faster than real time needs both
+    ends on one clock, which ``sim://NAME?speed=N`` (in-process) gives.
+    """
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 0 < value <= 1000:
-        raise argparse.ArgumentTypeError("speed must be > 0 and at most 1000 (real I/O)")
+    if value > 1:
+        raise argparse.ArgumentTypeError(
+            f"{text}: a served device cannot run faster than real time — the controller on the "
+            "other end keeps real time and its heartbeats would trip the device's watchdog; "
+            "use massage-ctl --device 'sim://NAME?speed=N' to run faster than real time"
+        )
+    if not MIN_SERVE_SPEED <= value <= 1:  # also nan
+        raise argparse.ArgumentTypeError(
+            f"{text}: speed must be from {MIN_SERVE_SPEED} (slow motion) to 1 (real time)"
+        )
     return value
 
 
@@ -48,7 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--profile", default="chair", help="chair, bed, pad or a descriptor .toml")
     serve.add_argument("--trace", metavar="FILE", help="write a JSON Lines trace here")
     serve.add_argument("--faults", metavar="SPEC", help="e.g. drop=0.02,delay=50ms,reset@60s")
-    serve.add_argument("--speed", type=_speed, default=1.0, help="run N× real time")
+    serve.add_argument(
+        "--speed", type=_speed, default=1.0, metavar="N",
+        help="run N× real time, 0.01–1 (slow motion); faster needs sim://NAME?speed=N",
+    )
     sub.add_parser("profiles", help="list the built-in device profiles")
     return parser
 

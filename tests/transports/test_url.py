@@ -62,7 +62,7 @@ def test_sim_url_names_its_profile_and_ble_knows_address_from_name() -> None:
         ("", "empty"),
         ("   ", "empty"),
         ("chair", "no scheme"),
-        ("http://example.com", "unknown scheme 'http'"),
+        ("http://example.com", "unknown device URL scheme 'http'"),
         ("sim://", "no device profile"),
         ("sim://sofa", "unknown simulator profile 'sofa'"),
         ("sim://chair?speed=0", "speed='0'"),

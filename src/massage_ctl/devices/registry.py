@@ -103,15 +103,17 @@ def resolve_device_profile(device_url: str | None, profile: str | None) -> Devic
     """
     if profile:
         return load_device_profile(profile)
-    if device_url and device_url.startswith("sim://"):
-        # The URL parser the transports use, so compile and run agree on what a URL names
-        # (sim:///abs/path.toml is an absolute path). Imported here: it imports this module.
-        from massage_ctl.transports.url import parse_device_url
+    if not device_url:
+        return load_device_profile("chair")
+    # The URL parser the transports use, so compile and run agree on what a URL names
+    # (sim:///abs/path.toml is an absolute path) and a bad URL — an unknown scheme such as
+    # usb:// — is reported as such. Imported here: it imports this module.
+    from massage_ctl.transports.url import parse_device_url
 
-        return load_device_profile(parse_device_url(device_url).target)
-    if device_url:
-        raise DeviceProfileError(
-            f"cannot know the channels of {device_url!r} without connecting",
-            hint="add --profile NAME (chair, bed, pad or a descriptor file) to compile offline",
-        )
-    return load_device_profile("chair")
+    url = parse_device_url(device_url)
+    if url.scheme == "sim":
+        return load_device_profile(url.target)
+    raise DeviceProfileError(
+        f"cannot know the channels of {device_url!r} without connecting",
+        hint="add --profile NAME (chair, bed, pad or a descriptor file) to compile offline",
+    )

@@ -1,4 +1,4 @@
-"""Device URLs (DESIGN §3): which device to talk to, and how.
+"""Device URLs (docs/CONFIG.md, README): which device to talk to, and how.
 
 ::
 
@@ -24,7 +24,9 @@ from massage_ctl.errors import DeviceURLError
 
 #: Schemes a device URL may use, in the order help texts list them.
 SCHEMES: tuple[str, ...] = ("sim", "serial", "socket", "ble")
-#: Default serial speed (the reference firmware's default, DESIGN §6 measures at 115200).
+#: Speeds a ``sim://`` URL accepts (N× real time); ``max`` is the virtual clock.
+SPEED_RANGE = (0.01, 1000.0)
+#: Default serial speed (the reference firmware's default; the benchmarks measure at it).
 DEFAULT_BAUD = 115200
 
 _FORMS_HINT = (
@@ -123,6 +125,13 @@ def _parse_speed(text: str, value: str) -> float | None:
             text, f"speed={value!r} is not a positive number or 'max'",
             hint="use e.g. sim://chair?speed=10 (10x real time) or ?speed=max",
         )
+    if not SPEED_RANGE[0] <= speed <= SPEED_RANGE[1]:
+        # 1e-300 would overflow the warped clock's arithmetic; beyond 1000x real time the
+        # simulated device's watchdog is shorter than a scheduler tick: use ?speed=max.
+        raise _bad(
+            text, f"speed={value!r} is outside {SPEED_RANGE[0]:g}–{SPEED_RANGE[1]:g}",
+            hint="use a speed from 0.01 to 1000, or ?speed=max for as fast as possible",
+        )
     return speed
 
 
@@ -184,7 +193,9 @@ def parse_device_url(text: str) -> DeviceURL:
     if not sep:
         raise _bad(text, "no scheme (expected NAME://...) and not a port path")
     if scheme not in SCHEMES:
-        raise _bad(text, f"unknown scheme {scheme!r} (known: {', '.join(SCHEMES)})")
+        raise _bad(
+            text, f"unknown device URL scheme {scheme!r}; the schemes are: {', '.join(SCHEMES)}"
+        )
     target, _, query = rest.partition("?")
     params = _parse_query(text, scheme, query)
     if scheme == "sim":
