@@ -14,17 +14,17 @@ import json
 import os
 import re
 import tempfile
-import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
-from massage_ctl.errors import ConfigError
+from massage_ctl.errors import ConfigError, MassageCtlError
 from massage_ctl.safety import BUILTIN_SAFETY
+from massage_ctl.toml_lines import TomlReadError, parse_toml, read_toml_text
 from massage_ctl.zones import ZONES
 
 APP_NAME = "massage-ctl"
@@ -61,18 +61,36 @@ class AppPaths:
 class UserConfig(BaseModel):
     """The contents of ``config.toml``. Every key is optional; unknown keys are an error."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: "0.5" or true is not an intensity, "yes" is not a boolean.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
-    #: Device URL used when ``--device`` is not given (DESIGN §3).
+    #: Device URL used when ``--device`` is not given (docs/CONFIG.md).
     device: Annotated[str, Field(min_length=1)] = "sim://chair"
     #: ``standard``, ``gentle`` or the path to a safety profile file.
     safety: Annotated[str, Field(min_length=1)] = "standard"
     #: Overall intensity scale, 0.1–1.0.
     intensity: Annotated[float, Field(ge=0.1, le=1.0)] = 1.0
     #: Body zones no program may touch (e.g. an injured area).
-    exclude: tuple[str, ...] = ()
+    exclude: Annotated[tuple[str, ...], Field(strict=False)] = ()  # TOML gives a list
     #: Set by the TUI once the user has read the first-run medical note.
     acknowledged_medical_note: bool = False
+
+    #: Where each key was written (file, and line where known), for errors found later: a
+    #: value is only fully checked when it is used (a safety file is read, a URL parsed).
+    _origin: dict[str, tuple[str, int | None]] = PrivateAttr(default_factory=dict)
+
+    def __eq__(self, other: object) -> bool:
+        # Equal settings are equal configs, wherever they were read from.
+        if not isinstance(other, UserConfig):
+            return NotImplemented
+        return self.model_dump() == other.model_dump()
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.model_dump().values()))
+
+    def origin(self, key: str) -> tuple[str, int | None] | None:
+        """``(config file, line)`` where ``key`` was set, or None if it is a default."""
+        return self._origin.get(key)
 
     @field_validator("device")
     @classmethod
@@ -138,13 +156,11 @@ def parse_config(text: str, path: Path | str = CONFIG_FILE_NAME) -> UserConfig:
     config means the same thing from any working directory.
     """
     try:
-        data: dict[str, Any] = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        match = re.search(r"at line (\d+)", str(err))
-        line = int(match.group(1)) if match else None
-        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(err))
+        data: dict[str, Any] = parse_toml(text)
+    except TomlReadError as err:
+        reason = err.message.removeprefix("TOML syntax error: ")
         raise ConfigFileError(
-            f"not valid TOML: {reason}", path=path, line=line, hint=_HINT
+            f"not valid TOML: {reason}", path=path, line=err.line, hint=_HINT
         ) from err
     try:
         config = UserConfig.model_validate(data)
@@ -163,6 +179,7 @@ def parse_config(text: str, path: Path | str = CONFIG_FILE_NAME) -> UserConfig:
     if safety not in BUILTIN_SAFETY and not Path(safety).expanduser().is_absolute():
         resolved = Path(path).parent / Path(safety)
         config = config.model_copy(update={"safety": str(resolved)})
+    config._origin = {key: (str(path), _line_of_key(text, key)) for key in data}
     return config
 
 
@@ -174,11 +191,13 @@ def load_config(path: Path | str | None = None) -> UserConfig:
     """
     file = Path(path) if path is not None else AppPaths.from_env().config_file
     try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return UserConfig()
-    except (OSError, UnicodeDecodeError) as err:
-        raise ConfigFileError(f"cannot read config file: {err}", path=file) from err
+        text = read_toml_text(file)
+    except TomlReadError as err:
+        if err.missing:
+            return UserConfig()
+        raise ConfigFileError(
+            f"cannot read config file: {err.message}", path=file, line=err.line, hint=_HINT
+        ) from err
     return parse_config(text, file)
 
 
@@ -228,6 +247,16 @@ class EffectiveOptions:
     safety: str
     intensity: float
     exclude: tuple[str, ...]
+    #: ``key → (config file, line)`` for the options that came from the config file.
+    from_config: Mapping[str, tuple[str, int | None]] = field(default_factory=dict)
+
+    def config_note(self, key: str) -> str | None:
+        """``"set in /…/config.toml:3 (device)"`` when ``key`` came from the config file."""
+        origin = self.from_config.get(key)
+        if origin is None:
+            return None
+        file, line = origin
+        return f"set in {file}{f':{line}' if line else ''} ({key})"
 
 
 _CLI_FLAGS = {"device": "--device", "safety": "--safety", "intensity": "--intensity"}
@@ -264,4 +293,37 @@ def effective_options(
         flag = _CLI_FLAGS.get(key, "--exclude" if key == "exclude" else key)
         message = first["msg"].removeprefix("Value error, ")
         raise ConfigError(f"{flag}: {message}", hint="see massage-ctl --help") from err
-    return EffectiveOptions(checked.device, checked.safety, checked.intensity, checked.exclude)
+    origins = {
+        key: origin
+        for key in ("device", "safety", "intensity", "exclude")
+        if (origin := config.origin(key)) is not None
+        and (key == "exclude" or given.get(key) is None)
+    }
+    _check_from_config(checked, origins)
+    return EffectiveOptions(
+        checked.device, checked.safety, checked.intensity, checked.exclude, origins
+    )
+
+
+def _check_from_config(
+    config: UserConfig, origins: Mapping[str, tuple[str, int | None]]
+) -> None:
+    """Check the device URL and safety profile the config file names, so a problem with them
+    names config.toml, the line and the key — not only the URL or the profile file."""
+    # Imported here: the transports and the safety loader are not needed to read a config.
+    from massage_ctl.safety import load_safety_profile
+    from massage_ctl.transports.url import parse_device_url
+
+    checks = (("device", parse_device_url), ("safety", load_safety_profile))
+    for key, check in checks:
+        if key not in origins:
+            continue
+        try:
+            check(getattr(config, key))
+        except MassageCtlError as err:
+            file, line = origins[key]
+            raise ConfigFileError(
+                str(err), path=file, line=line, field=key,
+                hint=(err.hint + "; " if err.hint else "")
+                + f"fix {key} in the config file, or override it with --{key}",
+            ) from err

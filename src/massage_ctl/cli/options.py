@@ -17,8 +17,9 @@ import math
 from dataclasses import dataclass
 
 from massage_ctl.compiler import compile_program
-from massage_ctl.config import effective_options, load_config
+from massage_ctl.config import ConfigFileError, effective_options, load_config
 from massage_ctl.devices import BUILTIN_PROFILES, DeviceProfile, resolve_device_profile
+from massage_ctl.errors import MassageCtlError
 from massage_ctl.program import Program
 from massage_ctl.safety import SafetyProfile, load_safety_profile
 from massage_ctl.timeline import Timeline
@@ -128,7 +129,17 @@ def resolve_target(args: argparse.Namespace) -> Target:
     """
     opts = effective_options(load_config(), args)
     profile: str | None = getattr(args, "profile", None)
-    device = resolve_device_profile(opts.device, profile)
+    try:
+        device = resolve_device_profile(opts.device, profile)
+    except MassageCtlError as err:
+        origin = None if profile else opts.from_config.get("device")
+        if origin is None:
+            raise
+        # The descriptor a config's sim:///path.toml names is broken: say both places.
+        raise ConfigFileError(
+            str(err), path=origin[0], line=origin[1], field="device",
+            hint=(err.hint + "; " if err.hint else "") + "the device is set in the config file",
+        ) from err
     safety = load_safety_profile(opts.safety)
     return Target(
         device_url=opts.device,
