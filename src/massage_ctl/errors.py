@@ -25,6 +25,14 @@ with ``raise ... from err`` so the cause is kept for debugging.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Concatenate, ParamSpec, TypeVar
+
+_P = TypeVar("_P")
+_R = TypeVar("_R")
+_A = ParamSpec("_A")
+
 
 class MassageCtlError(Exception):
     """Base of every error massage_ctl raises on purpose.
@@ -87,15 +95,44 @@ class DeviceProfileError(MassageCtlError):
 class CompileError(MassageCtlError):
     """The program cannot be compiled for this device and safety profile.
 
-    ``phase`` names the offending phase (``"phase 3 (deep-tissue)"``) where there is one.
+    ``phase`` names the offending phase (``"phase 3 (deep-tissue)"``) where there is one;
+    ``path`` the program file, filled in by :func:`names_program_file` on the compiler's entry
+    point, so every caller (``run``, ``show``, the UI) shows ``file: phase 3 (…): message``.
     """
 
-    def __init__(self, message: str, *, phase: str | None = None, hint: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        phase: str | None = None,
+        hint: str | None = None,
+        path: str | None = None,
+    ) -> None:
         super().__init__(message, hint=hint)
         self.phase = phase
+        self.path = path
 
     def __str__(self) -> str:
-        return f"{self.phase}: {self.message}" if self.phase else self.message
+        parts = [p for p in (self.path, self.phase) if p]
+        return ": ".join([*parts, self.message])
+
+
+def names_program_file(
+    compile_fn: Callable[Concatenate[_P, _A], _R],
+) -> Callable[Concatenate[_P, _A], _R]:
+    """Decorate a compile function whose first argument is a program: a :class:`CompileError`
+    it raises names the program's file (``program.source_path``) when it has one."""
+
+    @functools.wraps(compile_fn)
+    def wrapper(program: _P, /, *args: _A.args, **kwargs: _A.kwargs) -> _R:
+        try:
+            return compile_fn(program, *args, **kwargs)
+        except CompileError as err:
+            if err.path is None:
+                err.path = getattr(program, "source_path", None)
+            raise
+
+    return wrapper
 
 
 class SafetyError(MassageCtlError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -14,6 +15,7 @@ import pytest
 
 from massage_ctl.compiler import compile_program
 from massage_ctl.devices import load_device_profile
+from massage_ctl.errors import CompileError
 from massage_ctl.program import load_program
 from massage_ctl.safety import GENTLE
 from massage_ctl.timeline import CHANNEL_KINDS, PATTERNS
@@ -241,3 +243,36 @@ def test_device_given_before_the_command_is_not_lost(cli: Cli) -> None:
     data = json.loads(cli("--device", "sim://pad", "compile", "quick-10-minute", "--json").out)
     assert data["device"] == "pad"
     assert _json(cli, "quick-10-minute", "--device", "sim://bed")["device"] == "bed"
+
+
+def test_validate_lists_the_warnings_it_counts(cli: Cli) -> None:
+    files = sorted(str(p) for p in PROGRAMS.glob("*.toml"))
+    result = cli("validate", *files)
+    counted = sum(int(n) for n in re.findall(r", (\d+) warnings?\)", result.out))
+    assert counted > 0  # the library has some (e.g. fitting to the session length)
+    assert result.out.count("      warning: ") == counted
+
+
+def test_a_compile_error_names_the_program_file_in_every_command(
+    cli: Cli, tmp_path: Path
+) -> None:
+    deep = PROGRAMS / "deep-tissue-upper-back.toml"
+    for command in ("compile", "show"):
+        result = cli(command, str(deep), "--safety", "gentle")
+        assert result.code == 1 and result.out == ""
+        assert result.err.startswith(f"massage-ctl: error: {deep}: phase "), result.err
+        assert "deep-tissue" in result.err
+    # The error object itself carries it, so run, show and the UI need nothing of their own.
+    with pytest.raises(CompileError) as info:
+        compile_program(load_program(str(deep)), load_device_profile("chair"), GENTLE)
+    assert info.value.path == str(deep)
+    assert str(info.value).startswith(f"{deep}: phase ")
+
+
+def test_validate_names_the_file_once_for_a_compile_error(cli: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "short.toml"
+    text = GOOD.replace("[[phases]]", 'duration = "10s"\n\n[[phases]]', 1)
+    path.write_text(text + '\n[[phases]]\ntechnique = "rest"\nduration = "1m"\n', encoding="utf-8")
+    result = cli("validate", str(path))
+    assert result.code == 1 and "does not compile" in result.out
+    assert result.out.count(str(path)) == 1

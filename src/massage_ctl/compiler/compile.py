@@ -23,7 +23,7 @@ from massage_ctl.compiler.plan import make_plan
 from massage_ctl.compiler.rules import check_hard_rules, phase_label
 from massage_ctl.compiler.techniques import EXPANDERS
 from massage_ctl.devices import ChannelSpec, DeviceProfile
-from massage_ctl.errors import CompileError
+from massage_ctl.errors import CompileError, names_program_file
 from massage_ctl.program.model import Program
 from massage_ctl.program.phases import HeatPhase, _ActivePhase
 from massage_ctl.safety import SafetyProfile
@@ -93,6 +93,7 @@ def _check_options(
     return frozenset(zones)
 
 
+@names_program_file
 def compile_program(
     program: Program,
     device: DeviceProfile,
