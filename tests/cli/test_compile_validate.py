@@ -276,3 +276,14 @@ def test_validate_names_the_file_once_for_a_compile_error(cli: Cli, tmp_path: Pa
     result = cli("validate", str(path))
     assert result.code == 1 and "does not compile" in result.out
     assert result.out.count(str(path)) == 1
+
+
+@pytest.mark.parametrize("where", ["missing/x.svg", "folder"])
+def test_show_checks_the_svg_path_before_printing_anything(
+    cli: Cli, tmp_path: Path, where: str
+) -> None:
+    (tmp_path / "folder").mkdir()
+    target = tmp_path / where
+    result = cli("show", "quick-10-minute", "--svg", str(target))
+    assert result.code == 1 and result.out == ""
+    assert result.err.startswith(f"massage-ctl: error: cannot write the SVG file '{target}'")

@@ -17,7 +17,13 @@ from rich.rule import Rule
 from rich.text import Text
 
 from massage_ctl.cli.chart import phase_lines, render_chart
-from massage_ctl.cli.options import Target, add_target_options, compile_for_target, resolve_target
+from massage_ctl.cli.options import (
+    Target,
+    add_target_options,
+    check_output_file,
+    compile_for_target,
+    resolve_target,
+)
 from massage_ctl.cli.program_info import area_summary, describe_phase, program_length
 from massage_ctl.cli.timeline_output import warning_lines
 from massage_ctl.errors import MassageCtlError
@@ -96,6 +102,8 @@ def save_svg(section: RenderableType, path: Path, title: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Describe, compile and chart; exit status 0."""
+    if args.svg is not None:
+        check_output_file(args.svg, "SVG file")  # before anything is printed
     program = load_program(args.program)
     target = resolve_target(args)
     timeline = compile_for_target(program, target)

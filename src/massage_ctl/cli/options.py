@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from massage_ctl.compiler import compile_program
 from massage_ctl.config import ConfigFileError, effective_options, load_config
@@ -59,6 +61,24 @@ def zone_arg(text: str) -> str:
             f"unknown zone {text!r} (zones are: {', '.join(ZONES)})"
         )
     return zone
+
+
+def check_output_file(path: Path, what: str) -> None:
+    """Refuse, before any output, a file ``path`` that cannot be written (``what`` names it,
+    e.g. ``"SVG file"``): a command must not print a whole chart and then fail on its path."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        why = "the folder does not exist"
+    elif path.is_dir():
+        why = "it is a folder"
+    elif (path.exists() and not os.access(path, os.W_OK)) or not os.access(folder, os.W_OK):
+        why = "permission denied"
+    else:
+        return
+    raise MassageCtlError(
+        f"cannot write the {what} {str(path)!r}: {why}",
+        hint="check that the folder exists and is writable",
+    )
 
 
 def add_target_options(parser: argparse.ArgumentParser) -> None:
