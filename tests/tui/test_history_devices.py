@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 from textual.widgets import DataTable, Input, Static
 
@@ -91,3 +92,25 @@ async def test_devices_screen_explains_a_bad_url(tmp_path: Path) -> None:
         await wait_for(pilot, lambda: "Could not use" in _text(status), "the error")
         assert "sim://sofa" in _text(status)
         assert app.device_url == URL  # unchanged
+
+
+async def test_devices_screen_says_bluetooth_is_unavailable_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from massage_ctl.cli import cmd_devices
+    from massage_ctl.transports.ble import bluetooth_unavailable
+
+    async def no_adapter(*_args: object, **_kwargs: object) -> list[object]:
+        raise bluetooth_unavailable(FileNotFoundError())
+
+    monkeypatch.setattr(cmd_devices, "scan_ble", no_adapter)
+    app = make_app(URL, tmp_path)
+    async with app.run_test(size=(120, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, DevicesScreen), "devices")
+        status = app.screen.query_one("#device-status", Static)
+        await wait_for(pilot, lambda: "Bluetooth" in _text(status), "the scan result")
+        text = " ".join(_text(status).split())
+        assert text.lower().count("bluetooth") == 1, text
+        assert "Bluetooth is not available: the system D-Bus / BlueZ is not reachable" in text

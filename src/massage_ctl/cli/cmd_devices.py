@@ -105,7 +105,9 @@ async def scan_ble(seconds: float, options: BleOptions | None = None) -> list[Bl
     try:
         from massage_ctl.transports.ble import scan_for_devices
     except ImportError as err:
-        raise TransportError(f"Bluetooth support is not installed ({err})") from err
+        raise TransportError(
+            f"Bluetooth is not available: its driver (bleak) is not installed ({err})"
+        ) from err
     found = await scan_for_devices(seconds, options)
     return [BleDeviceInfo(d.address, d.name, d.rssi, d.url) for d in found]
 

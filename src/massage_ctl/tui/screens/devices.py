@@ -83,7 +83,7 @@ class DevicesScreen(Screen[None]):
         status = (
             f"{len(report.serial)} serial port(s), "
             + (f"{len(report.ble)} Bluetooth device(s)" if report.ble is not None else
-               f"Bluetooth unavailable: {report.ble_error}")
+               f"{report.ble_error}")  # already says "Bluetooth is not available: …"
             + ". Enter connects; r rescans."
         )
         self.query_one("#device-status", Static).update(status)
