@@ -98,6 +98,8 @@ class CompileError(MassageCtlError):
     ``phase`` names the offending phase (``"phase 3 (deep-tissue)"``) where there is one;
     ``path`` the program file, filled in by :func:`names_program_file` on the compiler's entry
     point, so every caller (``run``, ``show``, the UI) shows ``file: phase 3 (…): message``.
+    ``device_path`` is the device descriptor file, when the message is about the device and
+    it came from one (``… (device described in /home/me/my-pad.toml)``).
     """
 
     def __init__(
@@ -111,17 +113,20 @@ class CompileError(MassageCtlError):
         super().__init__(message, hint=hint)
         self.phase = phase
         self.path = path
+        self.device_path: str | None = None
 
     def __str__(self) -> str:
         parts = [p for p in (self.path, self.phase) if p]
-        return ": ".join([*parts, self.message])
+        text = ": ".join([*parts, self.message])
+        return f"{text} (device described in {self.device_path})" if self.device_path else text
 
 
 def names_program_file(
     compile_fn: Callable[Concatenate[_P, _A], _R],
 ) -> Callable[Concatenate[_P, _A], _R]:
-    """Decorate a compile function whose first argument is a program: a :class:`CompileError`
-    it raises names the program's file (``program.source_path``) when it has one."""
+    """Decorate a compile function whose arguments are a program and then a device: a
+    :class:`CompileError` it raises names the program's file (``program.source_path``) when
+    it has one, and the device's descriptor file when the message is about the device."""
 
     @functools.wraps(compile_fn)
     def wrapper(program: _P, /, *args: _A.args, **kwargs: _A.kwargs) -> _R:
@@ -130,6 +135,10 @@ def names_program_file(
         except CompileError as err:
             if err.path is None:
                 err.path = getattr(program, "source_path", None)
+            device = args[0] if args else kwargs.get("device")
+            device_file = getattr(device, "source_path", None)
+            if device_file and f"the {getattr(device, 'id', '')} device" in err.message:
+                err.device_path = device_file
             raise
 
     return wrapper

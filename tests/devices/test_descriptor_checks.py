@@ -189,3 +189,20 @@ def test_the_shipped_profiles_are_sound() -> None:
     for name in ("chair", "bed", "pad"):
         for spec in load_device_profile(name).channels:
             assert validate_channel(spec) == []
+
+
+def test_a_compile_error_about_a_descriptor_device_names_its_file(tmp_path: Path) -> None:
+    from massage_ctl.compiler import compile_program
+    from massage_ctl.errors import CompileError
+    from massage_ctl.program import load_program
+    from massage_ctl.safety import STANDARD
+
+    pad = resources.files("massage_ctl.devices").joinpath("profiles/pad.toml").read_text()
+    path = tmp_path / "slow-pad.toml"
+    path.write_text(pad.replace("max_frame_rate_hz = 20", "max_frame_rate_hz = 11"), "utf-8")
+    device = load_device_profile(path)
+    assert device == load_device_profile("pad").model_copy(update={"max_frame_rate_hz": 11.0})
+    with pytest.raises(CompileError) as info:
+        compile_program(load_program("quick-10-minute"), device, STANDARD)
+    assert str(info.value).endswith(f"(device described in {path})")
+    assert "the pad device accepts 11 frames/s" in str(info.value)

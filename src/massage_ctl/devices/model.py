@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StrictFloat, model_validator
 from pydantic_core import PydanticCustomError
 
 from massage_ctl.devices.checks import validate_channel
@@ -77,6 +77,28 @@ class DeviceProfile(BaseModel):
         gt=0, le=1000, allow_inf_nan=False, description="frames per second the device accepts"
     )
     channels: tuple[ChannelSpec, ...] = Field(min_length=1, max_length=32)
+
+    #: The descriptor file this came from (None: shipped, or announced by the device).
+    _source_path: str | None = PrivateAttr(None)
+
+    def __eq__(self, other: object) -> bool:
+        # The same description is the same device, whether read from a file or a handshake.
+        if not isinstance(other, DeviceProfile):
+            return NotImplemented
+        return self.model_dump() == other.model_dump()
+
+    def __hash__(self) -> int:
+        return hash((self.id, self.name, self.channels))
+
+    @property
+    def source_path(self) -> str | None:
+        """The descriptor file this profile was read from, if it was a user's file."""
+        return self._source_path
+
+    def with_source(self, path: str | None) -> DeviceProfile:
+        """This profile, remembering the descriptor file it was read from."""
+        self._source_path = path
+        return self
 
     @model_validator(mode="after")
     def _unique_ids(self) -> DeviceProfile:

@@ -82,7 +82,7 @@ def load_device_profile(name_or_path: str | Path) -> DeviceProfile:
             raise DeviceProfileError(
                 f"{where}: cannot read device descriptor: {err.message}", hint=_HINT
             ) from err
-        return _parse(text, str(path))
+        return _parse(text, str(path)).with_source(str(path))
     if path.suffix == ".toml":
         raise DeviceProfileError(
             f"{path}: no such device descriptor file",
