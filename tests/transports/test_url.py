@@ -1,4 +1,4 @@
-"""Device URLs (DESIGN §3): every accepted form, and a clear error for each bad one."""
+"""Device URLs (docs/CONFIG.md): every accepted form, and a clear error for each bad one."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """``massage-ctl compile PROGRAM`` — compile for a device and safety profile, print the timeline.
 
-``--json`` prints exactly the DESIGN §3 object, ``--csv`` one command per row; by default a
-readable summary. Compiling never connects to a device (``sim://chair`` only names a profile).
+``--json`` prints one object (:data:`JSON_FORMAT`, also shown by ``--help``), ``--csv`` one
+command per row; by default a readable summary. Compiling never connects to a device
+(``sim://chair`` only names a profile).
 """
 
 from __future__ import annotations
@@ -17,6 +18,15 @@ from massage_ctl.cli.options import add_target_options, compile_for_target, reso
 from massage_ctl.cli.timeline_output import timeline_csv, timeline_json, timeline_summary
 from massage_ctl.program import load_program
 
+#: The ``--json`` object, as ``compile --help`` describes it (tools read this; keep it stable).
+JSON_FORMAT = (
+    '{"program": id, "device": profile id, "safety": profile id, "duration_ms": int, '
+    '"channels": [{"id", "zone", "kind", "max"}], "commands": [{"t_ms", "channel", "value", '
+    '"ramp_ms", "pattern"?, "rate_hz"?}], "warnings": [str]}. Values are 0..1 except heat '
+    "(°C, 0 = off); a command moves its channel linearly to value over ramp_ms from t_ms. "
+    'A safety profile file appears as "OWN (based on standard|gentle)", never as a built-in.'
+)
+
 
 def register(subparsers: Any) -> None:
     """Add the ``compile`` subcommand."""
@@ -24,12 +34,12 @@ def register(subparsers: Any) -> None:
         "compile",
         help="compile a program into a timeline of device commands",
         description="Compile PROGRAM for a device profile and a safety profile, without "
-        "connecting. Prints a summary, or the timeline as JSON or CSV.",
+        "connecting. Prints a summary, or the timeline as JSON or CSV. JSON: " + JSON_FORMAT,
     )
     parser.add_argument("program", metavar="PROGRAM", help="built-in program id or .toml file")
     add_target_options(parser)
     fmt = parser.add_mutually_exclusive_group()
-    fmt.add_argument("--json", action="store_true", help="print the timeline as JSON (DESIGN §3)")
+    fmt.add_argument("--json", action="store_true", help="print JSON (format above)")
     fmt.add_argument("--csv", action="store_true", help="print one command per row as CSV")
     parser.set_defaults(func=run)
 
