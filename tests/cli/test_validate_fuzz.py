@@ -1,4 +1,5 @@
-"""Whatever a file holds, ``validate`` answers OK or one error per file — never a traceback."""
+"""Whatever a file holds, ``validate`` answers OK or one error per file — never a traceback;
+and every other file type (safety profile, descriptor, config) gives one named error."""
 
 from __future__ import annotations
 
@@ -10,6 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from massage_ctl.cli.main import main
+from massage_ctl.config import ConfigError, load_config
+from massage_ctl.devices import load_device_profile
+from massage_ctl.errors import MassageCtlError
+from massage_ctl.safety import load_safety_profile
 
 SAMPLE = (Path(__file__).resolve().parents[2] / "programs" / "quick-10-minute.toml").read_bytes()
 
@@ -44,3 +49,47 @@ def test_damaged_programs_pass_or_fail_cleanly(
     code, out = _validate(path)
     assert code in (0, 1)
     assert out.startswith("OK" if code == 0 else "FAIL")
+
+
+# --- every file type, hostile shapes ------------------------------------------------------------
+
+
+
+def _nested(depth: int, kind: str) -> str:
+    if kind == "array":
+        return "[" * depth + "1" + "]" * depth
+    return "{ a = " * depth + "1" + " }" * depth
+
+
+LOADERS = {
+    "program": lambda p: main(["validate", str(p)]),
+    "safety": load_safety_profile,
+    "descriptor": load_device_profile,
+    "config": load_config,
+}
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=_TMP_PATH_IS_FINE)
+@given(
+    kind=st.sampled_from(sorted(LOADERS)),
+    depth=st.integers(1, 3000),
+    shape=st.sampled_from(["array", "table"]),
+    bom=st.booleans(),
+    extra=st.sampled_from(["", "x = 1" + "0" * 4400 + "\n", 'd = "' + "9" * 300 + 'h"\n',
+                           "n = 1e999\n", "b = \xff\n"]),
+)
+def test_hostile_shapes_in_any_file_type_are_one_clear_error(
+    tmp_path: Path, kind: str, depth: int, shape: str, bom: bool, extra: str
+) -> None:
+    path = tmp_path / "hostile.toml"
+    text = f"value = {_nested(depth, shape)}\n{extra}"
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8", "surrogatepass"))
+    out = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+            result = LOADERS[kind](path)
+    except (MassageCtlError, ConfigError) as err:
+        assert str(path) in str(err) and len(str(err)) < 400, str(err)
+        return
+    if kind == "program":
+        assert result == 1 and out.getvalue().startswith("FAIL")
