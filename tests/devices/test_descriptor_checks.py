@@ -104,8 +104,9 @@ def test_the_validator_passes_only_sound_channels(fields: dict[str, Any]) -> Non
         ("vibration", "rate_hz", "[5.0, 1.0]", "low <= high"),
         ("vibration", "reach", '["neck", "hips"]', "no reach"),
         ("heat", "patterns", '["steady", "knead"]', "cannot run 'knead'"),
-        ("vibration", "max", "true", "valid number"),
-        ("vibration", "hard_max", '"0.5"', "valid number"),
+        ("vibration", "max", "true", "must be a number (without quotes), not true"),
+        ("vibration", "hard_max", '"0.5"', "must be a number (without quotes), not '0.5'"),
+        ("vibration", "id", '"Vib Calves"', "must be lower-case letters"),
     ],
 )
 def test_impossible_hardware_is_refused_naming_file_line_and_channel(

@@ -31,7 +31,7 @@ def _parse(text: str, source: str) -> DeviceProfile:
         errors = err.errors()
         first = errors[0]
         loc = tuple(first["loc"])
-        message = first["msg"]
+        message = _plain(first["type"], loc, first["input"]) or first["msg"]
         if first["type"] == "implausible_channel":
             # The channel's own check names the field in its context: point at that line.
             ctx = first.get("ctx", {})
@@ -47,6 +47,26 @@ def _parse(text: str, source: str) -> DeviceProfile:
             f"{message.removeprefix('Value error, ')}",
             hint=hint,
         ) from err
+
+
+_PATTERN_WORDS = {
+    "id": "lower-case letters, digits, - and _",
+    "name": "printable text, not blank",
+}
+
+
+def _plain(kind: str, loc: tuple[str | int, ...], value: object) -> str | None:
+    """pydantic's wording for the common mistakes, in words a device builder understands."""
+    shown = ("true" if value else "false") if isinstance(value, bool) else f"{value!r:.40}"
+    if kind == "string_pattern_mismatch":
+        if loc[:1] == ("channels",):
+            return f"must be lower-case letters, digits, '.', '_' and '-' (got {shown})"
+        return f"must be {_PATTERN_WORDS.get(str(loc[-1]), 'valid')} (got {shown})"
+    if kind in ("float_type", "float_parsing"):
+        return f"must be a number (without quotes), not {shown}"
+    if kind == "string_type":
+        return f"must be text in quotes, not {shown}"
+    return None
 
 
 def _field(loc: tuple[str | int, ...], data: dict[str, Any]) -> str:
