@@ -174,3 +174,15 @@ def test_any_value_of_any_type_gives_a_profile_or_one_clear_error(
         assert str(err).startswith(str(path)) and "\n" not in str(err)
         return
     assert profile.id not in BUILTIN_SAFETY and "(based on " in profile.id
+
+
+def test_a_profile_derived_in_code_is_never_named_as_a_built_in() -> None:
+    from massage_ctl.safety import GENTLE, STANDARD
+
+    assert STANDARD.tightened({}, source="code").id == "custom (based on standard)"
+    mine = GENTLE.tightened({"id": "neck", "max_intensity": 0.2}, source="code")
+    assert (mine.id, mine.name) == ("neck (based on gentle)", "Custom (based on gentle)")
+    assert mine.tightened({}, source="code").id == "custom (based on gentle)"
+    for lie in ("gentle", "Gentle", "gentle (based on standard)"):
+        with pytest.raises(SafetyProfileError, match="reads as the built-in 'gentle'"):
+            STANDARD.tightened({"id": lie}, source="code")

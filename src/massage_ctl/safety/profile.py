@@ -62,6 +62,7 @@ class SafetyProfile(BaseModel):
         """
         merged = self.model_dump()
         merged.update(overrides)
+        merged.update(self._derived_identity(overrides, source))
         try:
             new = SafetyProfile.model_validate(merged)
         except ValidationError as err:
@@ -86,6 +87,28 @@ class SafetyProfile(BaseModel):
             )
         return new
 
+
+    def _derived_identity(self, overrides: dict[str, Any], source: str) -> dict[str, str]:
+        """``id`` and ``name`` of a profile derived from this one: always ``OWN (based on
+        BASE)`` — a derived profile never carries a built-in's identity, even from code."""
+        root = self.id if self.id in BUILTIN_NAMES else self.id.rpartition(" (based on ")[2][:-1]
+        out: dict[str, str] = {}
+        for key, default in (("id", "custom"), ("name", "Custom")):
+            given = overrides.get(key, default)
+            if not isinstance(given, str):
+                raise SafetyProfileError(f"{source}: {key}: must be a string")
+            own = given.removesuffix(f" (based on {root})")
+            taken = impersonates(own, base=root)
+            if taken:
+                raise SafetyProfileError(
+                    f"{source}: {key}: {own!r:.40} reads as the built-in {taken!r} profile"
+                )
+            out[key] = derived_id(own, root)
+        return out
+
+
+#: The built-in profiles' ids (the table itself is defined below the class).
+BUILTIN_NAMES = ("standard", "gentle")
 
 # Fields where a larger number is looser; booleans are looser when True.
 _UPPER_LIMITS = {
