@@ -1,5 +1,6 @@
 """Device profiles: what a device has (channels, hard limits) — see docs/DEVICE_PROFILES.md."""
 
+from massage_ctl.devices.checks import ChannelProblem, validate_channel
 from massage_ctl.devices.model import ChannelSpec, DeviceProfile
 from massage_ctl.devices.registry import (
     BUILTIN_PROFILES,
@@ -9,8 +10,10 @@ from massage_ctl.devices.registry import (
 
 __all__ = [
     "BUILTIN_PROFILES",
+    "ChannelProblem",
     "ChannelSpec",
     "DeviceProfile",
     "load_device_profile",
     "resolve_device_profile",
+    "validate_channel",
 ]
