@@ -7,6 +7,7 @@ never a silent conversion (``true`` is not an intensity of 1, ``"0.5"`` is not 0
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from massage_ctl.errors import ProgramError
-from massage_ctl.program import load_program_text
+from massage_ctl.program import PHASE_MODELS, load_program_text
 
 GOOD = (Path(__file__).parent / "data" / "trigger-lower-back.toml").read_text()
 
@@ -142,3 +143,48 @@ def test_a_bad_id_is_named_once_in_plain_words() -> None:
 
 def test_a_byte_order_mark_is_accepted() -> None:
     assert load_program_text("\ufeff" + GOOD).id == "trigger-lower-back"
+
+
+# --- every key of every technique: no silent conversion ------------------------------------------
+
+
+MINIMAL = {
+    "heat": 'zones = ["lower-back"]\ntarget_c = 38\nduration = "5m"\n',
+    "rest": 'duration = "1m"\n',
+}
+ACTIVE = 'zones = ["lower-back"]\nintensity = 0.4\nduration = "2m"\n'
+POOL = ["true", '"0.5"', "0.5", "7", '"slow"', '"30s"', "[1]", '["neck"]', "{ a = 1 }",
+        "1979-05-27", '""']
+HEADER = 'id = "p"\nname = "P"\ndescription = "d"\n\n[[phases]]\n'
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=st.data(), technique=st.sampled_from(sorted(PHASE_MODELS)))
+def test_any_key_of_any_technique_takes_only_its_own_type(
+    data: st.DataObject, technique: str
+) -> None:
+    keys = sorted(set(PHASE_MODELS[technique].model_fields) - {"technique"})
+    key = data.draw(st.sampled_from(keys))
+    value = data.draw(st.sampled_from(POOL))
+    body = MINIMAL.get(technique, ACTIVE)
+    body = "\n".join(line for line in body.splitlines() if not line.startswith(f"{key} ="))
+    if key == "repeats":
+        body = body.replace('duration = "2m"', "")
+    text = f'{HEADER}technique = "{technique}"\n{body}\n{key} = {value}\n'
+    line = text.splitlines().index(f"{key} = {value}") + 1
+    try:
+        program = load_program_text(text, path="p.toml")
+    except ProgramError as err:
+        assert err.path == "p.toml" and err.field is not None and err.line is not None
+        assert err.field.startswith("phase 1"), str(err)
+        if err.field == f"phase 1.{key}":
+            assert err.line == line, str(err)
+        return
+    # Accepted: the value is used as written, never converted from another type.
+    written = tomllib.loads(f"v = {value}")["v"]
+    got = getattr(program.phases[0], key)
+    if isinstance(written, str) and isinstance(got, int) and not isinstance(got, bool):
+        return  # a duration written as a string, held in ms
+    if isinstance(got, list | tuple):
+        got = list(got)
+    assert type(got) is type(written) or (isinstance(got, float) and type(written) is int)
