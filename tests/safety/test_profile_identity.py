@@ -186,3 +186,25 @@ def test_a_profile_derived_in_code_is_never_named_as_a_built_in() -> None:
     for lie in ("gentle", "Gentle", "gentle (based on standard)"):
         with pytest.raises(SafetyProfileError, match="reads as the built-in 'gentle'"):
             STANDARD.tightened({"id": lie}, source="code")
+
+
+LOOKS = {"a": "аα4@", "e": "еε3", "o": "оο0", "s": "ѕ5$", "t": "т7", "l": "1|ⅼ", "g": "ɡ69",
+         "n": "η", "d": "ԁ", "r": "г"}
+SEPARATORS = ["", " ", "-", "_", ".", "\u200b", "\t", "·"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(data=st.data(), word=st.sampled_from(["gentle", "standard"]))
+def test_spellings_of_a_built_in_name_are_always_recognised(
+    data: st.DataObject, word: str
+) -> None:
+    out = ""
+    for ch in word:
+        form = data.draw(st.sampled_from([ch, ch.upper(), *LOOKS.get(ch, "")]))
+        if form.isascii() and form.isalpha() and data.draw(st.booleans()):
+            form = chr(ord(form) + 0xFEE0)  # the fullwidth letter
+        out += form + data.draw(st.sampled_from(SEPARATORS))
+    out = data.draw(st.sampled_from(["", " ", "  "])) + out
+    other = "gentle" if word == "standard" else "standard"
+    assert impersonates(out) == word, out
+    assert impersonates(out, base=other) == word, out
