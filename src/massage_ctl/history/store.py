@@ -16,10 +16,17 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from massage_ctl.errors import HistoryError
+from massage_ctl.history.bulk import RepairResult, import_into, repair
 from massage_ctl.history.connection import HistoryConnection
+from massage_ctl.history.damage import (
+    Damage,
+    pain_from_row,
+    plan_from_row,
+    session_from_row,
+)
 from massage_ctl.history.plan import Plan, PlanStatus, plan_status
 from massage_ctl.history.records import (
     PAIN_WHEN,
@@ -28,6 +35,8 @@ from massage_ctl.history.records import (
     PainEntry,
     SessionRecord,
 )
+
+T = TypeVar("T")
 
 #: Longest pain note kept ("a short note").
 MAX_NOTE_CHARS = 500
@@ -40,9 +49,19 @@ _SESSION_COLUMNS = (
     "s.intensity, s.planned_ms, s.actual_ms, s.outcome, s.pid, s.note"
 )
 # The latest rating linked to the session for each moment.
+# (only a valid rating: a damaged one is named when the pain table is read)
 _PAIN_OF = (
     "(SELECT p.rating FROM pain p WHERE p.session_id = s.id AND p.moment = '{}' "
+    "AND typeof(p.rating) = 'integer' AND p.rating BETWEEN 0 AND 10 "
     "ORDER BY p.id DESC LIMIT 1)"
+)
+_SESSION_SELECT = (
+    f"SELECT {_SESSION_COLUMNS}, {_PAIN_OF.format('before')}, {_PAIN_OF.format('after')} "
+    "FROM sessions s"
+)
+_PAIN_SELECT = "SELECT id, recorded_at, rating, note, session_id, moment FROM pain"
+_PLAN_SELECT = (
+    "SELECT id, every_days, for_days, then_every_days, program_id, start_date FROM plan"
 )
 
 
@@ -81,6 +100,7 @@ class HistoryStore:
         self._now = now
         self._pid = os.getpid() if pid is None else pid
         self._db = HistoryConnection(self.path)
+        self._damage: dict[tuple[str, int], Damage] = {}
         try:
             self.recover_interrupted()
         except BaseException:
@@ -182,19 +202,19 @@ class HistoryStore:
         now = self._now()
         rows = self._db.read(
             "check for interrupted sessions",
-            "SELECT id, pid, started_at, planned_ms FROM sessions WHERE outcome = ?",
+            f"{_SESSION_SELECT} WHERE s.outcome = ?",
             (RUNNING,),
         )
         dead = []
-        for session_id, pid, started_at, planned_ms in rows:
-            started = datetime.fromisoformat(started_at)
+        for record in self._checked(rows, session_from_row):
+            started = datetime.fromisoformat(record.started_at)
             if started.tzinfo is None or now.tzinfo is None:
                 started, ref = started.replace(tzinfo=None), now.replace(tzinfo=None)
             else:
                 ref = now
-            stale = ref - started > timedelta(milliseconds=planned_ms) + STALE_AFTER
-            if pid is None or stale or not _pid_alive(int(pid)):
-                dead.append(session_id)
+            stale = ref - started > timedelta(milliseconds=record.planned_ms) + STALE_AFTER
+            if record.pid is None or stale or not _pid_alive(record.pid):
+                dead.append(record.id)
         if dead:
             with self._db.write("mark interrupted sessions") as conn:
                 conn.executemany(
@@ -215,26 +235,49 @@ class HistoryStore:
         """Sessions oldest first, with their linked pain ratings; ``since``/``until`` are
         inclusive local dates; ``limit`` keeps the newest N."""
         where, params = _date_range("s.started_at", since, until)
-        sql = (
-            f"SELECT {_SESSION_COLUMNS}, {_PAIN_OF.format('before')}, {_PAIN_OF.format('after')} "
-            f"FROM sessions s {where} ORDER BY s.started_at DESC, s.id DESC"
+        rows = self._db.read(
+            "list sessions", f"{_SESSION_SELECT} {where} ORDER BY s.started_at, s.id", params
         )
+        records = self._checked(rows, session_from_row)
+        records.sort(key=lambda r: (r.started_at, r.id))  # mixed storage classes sort apart
         if limit is not None:
-            sql += f" LIMIT {max(0, int(limit))}"
-        rows = self._db.read("list sessions", sql, params)
-        return [SessionRecord(*row) for row in reversed(rows)]
+            records = records[-limit:] if limit > 0 else []
+        return records
 
     def session(self, session_id: int) -> SessionRecord:
-        """One session by id (HistoryError if there is none)."""
-        rows = self._db.read(
-            "read a session",
-            f"SELECT {_SESSION_COLUMNS}, {_PAIN_OF.format('before')}, {_PAIN_OF.format('after')} "
-            "FROM sessions s WHERE s.id = ?",
-            (session_id,),
-        )
+        """One session by id (HistoryError if there is none, or if its row is damaged)."""
+        rows = self._db.read("read a session", f"{_SESSION_SELECT} WHERE s.id = ?",
+                             (session_id,))
         if not rows:
             raise HistoryError(f"no session with id {session_id} in the history")
-        return SessionRecord(*rows[0])
+        record = session_from_row(rows[0])
+        if isinstance(record, Damage):
+            raise HistoryError(f"{self.path}: {record.describe()}",
+                               hint="repair with: massage-ctl history --repair")
+        return record
+
+    def _checked(self, rows: list[tuple[Any, ...]], convert: Callable[[tuple[Any, ...]], T | Damage]
+                 ) -> list[T]:
+        """The good rows as records; the damaged ones are kept for :meth:`damaged`."""
+        good: list[T] = []
+        for row in rows:
+            record = convert(row)
+            if isinstance(record, Damage):
+                self._damage[(record.table, record.row_id)] = record
+            else:
+                good.append(record)
+        return good
+
+    def damaged(self) -> list[Damage]:
+        """The damaged rows the reads so far have skipped (table, id order)."""
+        return [self._damage[k] for k in sorted(self._damage)]
+
+    def check(self) -> list[Damage]:
+        """Read every row of every table; returns the damaged ones (see :meth:`damaged`)."""
+        self._checked(self._db.read("check the history", _SESSION_SELECT), session_from_row)
+        self._checked(self._db.read("check the history", _PAIN_SELECT), pain_from_row)
+        self._checked(self._db.read("check the history", _PLAN_SELECT), plan_from_row)
+        return self.damaged()
 
     # -- pain diary ---------------------------------------------------------------------
 
@@ -275,13 +318,10 @@ class HistoryStore:
     ) -> list[PainEntry]:
         """Pain ratings oldest first; ``since``/``until`` are inclusive local dates."""
         where, params = _date_range("recorded_at", since, until)
-        rows = self._db.read(
-            "list pain ratings",
-            "SELECT id, recorded_at, rating, note, session_id, moment FROM pain "
-            f"{where} ORDER BY recorded_at, id",
-            params,
-        )
-        return [PainEntry(*row) for row in rows]
+        rows = self._db.read("list pain ratings", f"{_PAIN_SELECT} {where}", params)
+        entries = self._checked(rows, pain_from_row)
+        entries.sort(key=lambda p: (p.recorded_at, p.id))
+        return entries
 
     # -- treatment plan -----------------------------------------------------------------
 
@@ -298,14 +338,8 @@ class HistoryStore:
 
     def get_plan(self) -> Plan | None:
         """The treatment plan, or None when none is set."""
-        rows = self._db.read(
-            "read the plan",
-            "SELECT every_days, for_days, then_every_days, program_id, start_date FROM plan",
-        )
-        if not rows:
-            return None
-        every, for_days, then_every, program_id, start = rows[0]
-        return Plan(every, date.fromisoformat(start), for_days, then_every, program_id)
+        plans = self._checked(self._db.read("read the plan", _PLAN_SELECT), plan_from_row)
+        return plans[0] if plans else None
 
     def clear_plan(self) -> bool:
         """Remove the plan; returns whether there was one."""
@@ -322,40 +356,27 @@ class HistoryStore:
         if plan is None:
             return None
         day = today if today is not None else self._now().date()
-        sql = "SELECT DISTINCT substr(started_at, 1, 10) FROM sessions WHERE outcome = ?"
-        params: tuple[Any, ...] = (Outcome.COMPLETED.value,)
-        if plan.program_id:
-            sql += " AND program_id = ?"
-            params += (plan.program_id,)
-        rows = self._db.read("read the plan status", sql, params)
-        days = [date.fromisoformat(r[0]) for r in rows]
+        days = [
+            date.fromisoformat(r.started_at[:10])
+            for r in self.sessions()
+            if r.outcome == Outcome.COMPLETED.value
+            and (not plan.program_id or r.program_id == plan.program_id)
+        ]
         return plan_status(plan, days, day)
 
     # -- bulk import (restores an export into an empty database) ------------------------
 
     def import_records(self, sessions: list[SessionRecord], pain: list[PainEntry]) -> None:
         """Load exported records, ids kept, into an *empty* history (HistoryError otherwise)."""
-        with self._db.write("import records") as conn:
-            if conn.execute("SELECT count(*) FROM sessions").fetchone()[0] or conn.execute(
-                "SELECT count(*) FROM pain"
-            ).fetchone()[0]:
-                raise HistoryError(
-                    f"{self.path}: import needs an empty history database",
-                    hint="import into a new MASSAGE_CTL_HOME",
-                )
-            conn.executemany(
-                "INSERT INTO sessions (id, started_at, ended_at, program_id, timeline_hash, "
-                "device, safety, intensity, planned_ms, actual_ms, outcome, pid, note) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(s.id, s.started_at, s.ended_at, s.program_id, s.timeline_hash, s.device,
-                  s.safety, s.intensity, s.planned_ms, s.actual_ms, s.outcome, s.pid, s.note)
-                 for s in sessions],
-            )
-            conn.executemany(
-                "INSERT INTO pain (id, recorded_at, rating, note, session_id, moment) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                [(p.id, p.recorded_at, p.rating, p.note, p.session_id, p.when) for p in pain],
-            )
+        import_into(self._db, sessions, pain)
+
+    def repair(self) -> RepairResult:
+        """Move every damaged row into a private file beside the database and remove it
+        from the history (``massage-ctl history --repair``; see :mod:`.bulk`)."""
+        result = repair(self._db, self.check(), self._now())
+        for moved in result.moved:
+            self._damage.pop((moved.table, moved.row_id), None)
+        return result
 
 
 def _date_range(
