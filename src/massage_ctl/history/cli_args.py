@@ -60,7 +60,10 @@ def warn_damage(store: HistoryStore) -> None:
     """Name every damaged row of the history on stderr, with the command that repairs them.
 
     Called by every command that shows or exports history: the good rows are shown, the
-    damaged ones are never silently left out.
+    damaged ones are never silently left out; nor are damaged entries of the pending file.
     """
     for line in damage_report(store.check(), str(store.path)):
         print(f"massage-ctl: warning: {line}" if line[0] != " " else line, file=sys.stderr)
+    for problem in store.pending_problems:
+        print(f"massage-ctl: warning: a session kept aside could not be added: {problem}",
+              file=sys.stderr)

@@ -29,8 +29,14 @@ _BUSY_TIMEOUT_S = 10.0
 class HistoryBusyError(HistoryError):
     """Another process held the history's write lock for the whole busy timeout.
 
-    Not damage: the database is fine and a later attempt will succeed.
+    Not damage: the database is fine and a later attempt will succeed. ``holders`` names the
+    processes holding the lock where that can be found (``"sqlite3, pid 1234"``).
     """
+
+    def __init__(self, message: str, *, hint: str | None = None,
+                 holders: list[str] | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.holders = holders or []
 
 
 #: SQLite result codes (the low byte of an extended code).
@@ -98,6 +104,7 @@ class HistoryConnection:
                 f"{self.path}: could not {action}: another program is using the history "
                 f"({who}) and kept it locked",
                 hint="the history is not damaged; try again when that program has finished",
+                holders=holders,
             )
         code = (getattr(err, "sqlite_errorcode", 0) or 0) & 0xFF
         if code in _DAMAGE_CODES:

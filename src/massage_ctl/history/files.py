@@ -103,7 +103,7 @@ def prepare_database(path: Path) -> None:
 
 def lock_holders(path: Path) -> list[str]:
     """Other processes holding a lock on the database or its ``-shm`` file, as
-    ``"pid 1234 (sqlite3)"`` (Linux ``/proc/locks``; empty where that cannot be read)."""
+    ``"sqlite3, pid 1234"`` (Linux ``/proc/locks``; empty where that cannot be read)."""
     wanted = set()
     for candidate in (path, path.with_name(path.name + "-shm")):
         try:
@@ -131,7 +131,7 @@ def lock_holders(path: Path) -> list[str]:
             name = Path(f"/proc/{pid}/comm").read_text(encoding="utf-8").strip()
         except OSError:
             name = ""
-        label = f"pid {pid}" + (f" ({name})" if name else "")
+        label = f"{name}, pid {pid}" if name else f"pid {pid}"
         if label not in holders:
             holders.append(label)
     return holders

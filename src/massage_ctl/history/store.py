@@ -13,21 +13,25 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
 from massage_ctl.errors import HistoryError
 from massage_ctl.history.bulk import RepairResult, import_into, repair
-from massage_ctl.history.connection import HistoryConnection
+from massage_ctl.history.connection import HistoryBusyError, HistoryConnection
 from massage_ctl.history.damage import (
     Damage,
     pain_from_row,
     plan_from_row,
     session_from_row,
 )
+from massage_ctl.history.pending import PendingSession, apply, import_pending
 from massage_ctl.history.plan import Plan, PlanStatus, plan_status
+from massage_ctl.history.queries import PAIN_SELECT, PLAN_SELECT, SESSION_SELECT, date_range
 from massage_ctl.history.records import (
     PAIN_WHEN,
     RUNNING,
@@ -37,33 +41,15 @@ from massage_ctl.history.records import (
 )
 
 T = TypeVar("T")
+#: How long opening the history waits for another writer before leaving optional work
+#: (marking interrupted rows, importing pending sessions) to the next open (s).
+_OPEN_PATIENCE_S = 0.5
 
 #: Longest pain note kept ("a short note").
 MAX_NOTE_CHARS = 500
 #: A running row this long past its planned end is interrupted even if its pid looks alive
 #: (pids are reused after a reboot); no real session is paused for this long.
 STALE_AFTER = timedelta(hours=12)
-
-_SESSION_COLUMNS = (
-    "s.id, s.started_at, s.ended_at, s.program_id, s.timeline_hash, s.device, s.safety, "
-    "s.intensity, s.planned_ms, s.actual_ms, s.outcome, s.pid, s.note"
-)
-# The latest rating linked to the session for each moment.
-# (only a valid rating: a damaged one is named when the pain table is read)
-_PAIN_OF = (
-    "(SELECT p.rating FROM pain p WHERE p.session_id = s.id AND p.moment = '{}' "
-    "AND typeof(p.rating) = 'integer' AND p.rating BETWEEN 0 AND 10 "
-    "ORDER BY p.id DESC LIMIT 1)"
-)
-_SESSION_SELECT = (
-    f"SELECT {_SESSION_COLUMNS}, {_PAIN_OF.format('before')}, {_PAIN_OF.format('after')} "
-    "FROM sessions s"
-)
-_PAIN_SELECT = "SELECT id, recorded_at, rating, note, session_id, moment FROM pain"
-_PLAN_SELECT = (
-    "SELECT id, every_days, for_days, then_every_days, program_id, start_date FROM plan"
-)
-
 
 def _local_now() -> datetime:
     return datetime.now().astimezone()
@@ -101,7 +87,13 @@ class HistoryStore:
         self._pid = os.getpid() if pid is None else pid
         self._db = HistoryConnection(self.path)
         self._damage: dict[tuple[str, int], Damage] = {}
+        #: Entries of the pending-sessions file that could not be imported, in words.
+        self.pending_problems: list[str] = []
         try:
+            # Sessions another run could not write (the history was locked): add them now.
+            self.pending_problems = import_pending(
+                self.path, partial(self.write_pending, patience_s=_OPEN_PATIENCE_S)
+            )
             self.recover_interrupted()
         except BaseException:
             self._db.close()
@@ -111,6 +103,24 @@ class HistoryStore:
 
     def _stamp(self) -> str:
         return self._now().isoformat(timespec="seconds")
+
+    @property
+    def pid(self) -> int:
+        """The process id recorded with sessions started through this store."""
+        return self._pid
+
+    def stamp(self) -> str:
+        """Now, as the history stores it (ISO 8601 local time with offset, to the second)."""
+        return self._stamp()
+
+    def write_pending(self, pending: PendingSession, *, patience_s: float | None = None) -> int:
+        """Write what ``pending`` still holds in one transaction; returns the session id.
+
+        ``patience_s`` bounds the wait for another writer's lock (HistoryBusyError after it).
+        """
+        with (self._db.patience(patience_s) if patience_s is not None else nullcontext()), \
+                self._db.write("record a session") as conn:
+            return apply(conn, pending)
 
     def close(self) -> None:
         """Close the database connection."""
@@ -202,7 +212,7 @@ class HistoryStore:
         now = self._now()
         rows = self._db.read(
             "check for interrupted sessions",
-            f"{_SESSION_SELECT} WHERE s.outcome = ?",
+            f"{SESSION_SELECT} WHERE s.outcome = ?",
             (RUNNING,),
         )
         dead = []
@@ -216,13 +226,20 @@ class HistoryStore:
             if record.pid is None or stale or not _pid_alive(record.pid):
                 dead.append(record.id)
         if dead:
-            with self._db.write("mark interrupted sessions") as conn:
-                conn.executemany(
-                    "UPDATE sessions SET outcome = ?, note = COALESCE(note, ?) "
-                    "WHERE id = ? AND outcome = ?",
-                    [(Outcome.INTERRUPTED.value, "controller ended without closing the session",
-                      sid, RUNNING) for sid in dead],
-                )
+            try:
+                # Never hold up an open (a session waiting to start) for this: a locked
+                # history is marked the next time.
+                with self._db.patience(_OPEN_PATIENCE_S), \
+                        self._db.write("mark interrupted sessions") as conn:
+                    conn.executemany(
+                        "UPDATE sessions SET outcome = ?, note = COALESCE(note, ?) "
+                        "WHERE id = ? AND outcome = ?",
+                        [(Outcome.INTERRUPTED.value,
+                          "controller ended without closing the session", sid, RUNNING)
+                         for sid in dead],
+                    )
+            except HistoryBusyError:
+                return 0
         return len(dead)
 
     def sessions(
@@ -234,9 +251,9 @@ class HistoryStore:
     ) -> list[SessionRecord]:
         """Sessions oldest first, with their linked pain ratings; ``since``/``until`` are
         inclusive local dates; ``limit`` keeps the newest N."""
-        where, params = _date_range("s.started_at", since, until)
+        where, params = date_range("s.started_at", since, until)
         rows = self._db.read(
-            "list sessions", f"{_SESSION_SELECT} {where} ORDER BY s.started_at, s.id", params
+            "list sessions", f"{SESSION_SELECT} {where} ORDER BY s.started_at, s.id", params
         )
         records = self._checked(rows, session_from_row)
         records.sort(key=lambda r: (r.started_at, r.id))  # mixed storage classes sort apart
@@ -246,7 +263,7 @@ class HistoryStore:
 
     def session(self, session_id: int) -> SessionRecord:
         """One session by id (HistoryError if there is none, or if its row is damaged)."""
-        rows = self._db.read("read a session", f"{_SESSION_SELECT} WHERE s.id = ?",
+        rows = self._db.read("read a session", f"{SESSION_SELECT} WHERE s.id = ?",
                              (session_id,))
         if not rows:
             raise HistoryError(f"no session with id {session_id} in the history")
@@ -274,9 +291,9 @@ class HistoryStore:
 
     def check(self) -> list[Damage]:
         """Read every row of every table; returns the damaged ones (see :meth:`damaged`)."""
-        self._checked(self._db.read("check the history", _SESSION_SELECT), session_from_row)
-        self._checked(self._db.read("check the history", _PAIN_SELECT), pain_from_row)
-        self._checked(self._db.read("check the history", _PLAN_SELECT), plan_from_row)
+        self._checked(self._db.read("check the history", SESSION_SELECT), session_from_row)
+        self._checked(self._db.read("check the history", PAIN_SELECT), pain_from_row)
+        self._checked(self._db.read("check the history", PLAN_SELECT), plan_from_row)
         return self.damaged()
 
     # -- pain diary ---------------------------------------------------------------------
@@ -317,8 +334,8 @@ class HistoryStore:
         self, *, since: date | None = None, until: date | None = None
     ) -> list[PainEntry]:
         """Pain ratings oldest first; ``since``/``until`` are inclusive local dates."""
-        where, params = _date_range("recorded_at", since, until)
-        rows = self._db.read("list pain ratings", f"{_PAIN_SELECT} {where}", params)
+        where, params = date_range("recorded_at", since, until)
+        rows = self._db.read("list pain ratings", f"{PAIN_SELECT} {where}", params)
         entries = self._checked(rows, pain_from_row)
         entries.sort(key=lambda p: (p.recorded_at, p.id))
         return entries
@@ -338,7 +355,7 @@ class HistoryStore:
 
     def get_plan(self) -> Plan | None:
         """The treatment plan, or None when none is set."""
-        plans = self._checked(self._db.read("read the plan", _PLAN_SELECT), plan_from_row)
+        plans = self._checked(self._db.read("read the plan", PLAN_SELECT), plan_from_row)
         return plans[0] if plans else None
 
     def clear_plan(self) -> bool:
@@ -378,16 +395,3 @@ class HistoryStore:
             self._damage.pop((moved.table, moved.row_id), None)
         return result
 
-
-def _date_range(
-    column: str, since: date | None, until: date | None
-) -> tuple[str, tuple[Any, ...]]:
-    # Stored stamps start with the local date (YYYY-MM-DD), so date filters compare that.
-    clauses, params = [], []
-    if since is not None:
-        clauses.append(f"substr({column}, 1, 10) >= ?")
-        params.append(since.isoformat())
-    if until is not None:
-        clauses.append(f"substr({column}, 1, 10) <= ?")
-        params.append(until.isoformat())
-    return ("WHERE " + " AND ".join(clauses) if clauses else ""), tuple(params)
