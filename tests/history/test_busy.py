@@ -17,6 +17,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from massage_ctl.cli.main import main
 from massage_ctl.config import AppPaths
@@ -196,3 +198,38 @@ def test_a_session_finished_by_another_process_is_not_overwritten(db: Path) -> N
         "note": None}))
     with HistoryStore(db) as store:
         assert store.session(sid).outcome == "completed"
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=12), inner,
+                                                                 max_size=4),
+    max_leaves=12,
+)
+_fields = st.fixed_dictionaries({}, optional={
+    "format": st.just("massage-ctl-pending-session") | st.text(max_size=5),
+    "session_id": _json, "start": _json | st.fixed_dictionaries({}, optional={
+        k: _json for k in ("started_at", "program_id", "timeline_hash", "device", "safety",
+                           "intensity", "planned_ms", "pid")}),
+    "pains": _json | st.lists(st.fixed_dictionaries({}, optional={
+        k: _json for k in ("recorded_at", "rating", "note", "moment")}), max_size=2),
+    "finish": _json | st.fixed_dictionaries({}, optional={
+        k: _json for k in ("ended_at", "outcome", "actual_ms", "note")}),
+})
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(line=st.one_of(st.text(max_size=60), _fields.map(json.dumps)))
+def test_any_pending_file_line_is_imported_or_kept_and_named(
+    tmp_path_factory: pytest.TempPathFactory, line: str
+) -> None:
+    db = tmp_path_factory.mktemp("pending") / "history.sqlite3"
+    HistoryStore(db).close()
+    (db.parent / PENDING_NAME).write_text(line.replace("\n", " ") + "\n", encoding="utf-8")
+    with HistoryStore(db) as store:  # never raises: the file is outside input
+        problems = store.pending_problems
+        damaged = store.check()
+    assert damaged == []  # what it imported is what the history accepts
+    left = (db.parent / PENDING_NAME)
+    assert bool(problems) == left.exists()

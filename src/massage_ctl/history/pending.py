@@ -73,13 +73,25 @@ class PendingSession:
     def check(self) -> None:
         """ValueError naming the first value that the history would not accept."""
         if self.session_id is not None and (
-            not isinstance(self.session_id, int) or self.session_id < 1
+            not isinstance(self.session_id, int) or isinstance(self.session_id, bool)
+            or not 1 <= self.session_id <= 2**63 - 1
         ):
-            raise ValueError(f"session id {self.session_id!r}")
+            raise ValueError(f"session id {self.session_id!r} is not a row id")
+        if self.start is None and self.session_id is None:
+            raise ValueError("neither a session start nor a session id")
+        for name, part in (("start", self.start), ("finish", self.finish)):
+            if part is not None and not isinstance(part, dict):
+                raise ValueError(f"{name} is not an object")
+        if not isinstance(self.pains, list) or not all(isinstance(p, dict) for p in self.pains):
+            raise ValueError("pains is not a list of objects")
         problems: list[Damage] = []
-        if self.start is not None:
-            finish = self.finish or {}
-            record = session_from_row(_session_row(self.start, finish))
+        finish = self.finish or {}
+        if self.finish is not None and finish.get("outcome") == RUNNING:
+            raise ValueError("finish: outcome 'running' is not an ending")
+        if self.start is not None or self.finish is not None:
+            # A finish alone is checked against a start known to be good.
+            start = self.start if self.start is not None else _GOOD_START
+            record = session_from_row(_session_row(start, finish))
             if isinstance(record, Damage):
                 problems.append(record)
         for pain in self.pains:
@@ -90,11 +102,18 @@ class PendingSession:
             if isinstance(entry, Damage):
                 problems.append(entry)
         if problems:
-            raise ValueError(problems[0].describe())
+            d = problems[0]
+            raise ValueError(f"{d.column}: {d.problem}")
 
 
 _START_COLUMNS = ("started_at", "program_id", "timeline_hash", "device", "safety", "intensity",
                   "planned_ms", "pid")
+
+
+_GOOD_START: dict[str, Any] = {
+    "started_at": "2024-01-01T00:00:00", "program_id": "p", "timeline_hash": "h",
+    "device": "d", "safety": "s", "intensity": 1.0, "planned_ms": 0, "pid": None,
+}
 
 
 def _session_row(start: dict[str, Any], finish: dict[str, Any]) -> tuple[Any, ...]:
@@ -182,8 +201,8 @@ def import_pending(db_path: Path, write: Callable[[PendingSession], int]) -> lis
         except HistoryBusyError:
             busy = True
             return False
-        except HistoryError as err:
-            problems.append(str(err))
+        except (HistoryError, KeyError, TypeError, ValueError) as err:
+            problems.append(f"{pending_path(db_path)}: {err}")
             return False
         return True
 
