@@ -218,3 +218,19 @@ def test_every_reader_shows_good_rows_and_names_damaged_ones(
         assert recorder.error is None
         assert isinstance(home_summary(store), str)
         assert all(math.isfinite(s.intensity) for s in store.sessions())
+
+
+def test_text_that_is_not_utf8_is_one_damaged_row_and_repair_keeps_its_bytes(
+    db: Path, run: Run
+) -> None:
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("UPDATE sessions SET program_id = CAST(x'ff41' AS TEXT) WHERE id = 1")
+    conn.close()
+    code, out, err = run("history")
+    assert code == 0 and "good-two" in out
+    assert "sessions row 1: program_id:" in err and "is not valid UTF-8 text" in err
+    assert run("history", "--repair")[0] == 0
+    [saved] = db.parent.glob("history-damaged-*.json")
+    row = json.loads(saved.read_text(encoding="utf-8"))["rows"]["sessions"][0]
+    assert row["program_id"] == {"bytes_base64": "/0E="}
+    assert row["device"] == "sim://pad"

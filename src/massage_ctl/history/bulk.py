@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any
 
 from massage_ctl.errors import HistoryError
 from massage_ctl.history.connection import HistoryConnection
-from massage_ctl.history.damage import Damage
+from massage_ctl.history.damage import Damage, decode_text
 from massage_ctl.history.output import write_private
 from massage_ctl.history.records import PainEntry, SessionRecord
 
@@ -51,12 +52,25 @@ def import_into(
 
 
 def _plain(value: Any) -> Any:
-    # JSON keeps text and numbers; a BLOB is kept as base64 so the file holds it exactly.
+    # Text is read as bytes here: JSON keeps valid UTF-8 as text; anything else (a BLOB,
+    # text that is not UTF-8) as base64, so the file holds the stored bytes exactly.
     if isinstance(value, bytes):
-        return {"blob_base64": base64.b64encode(value).decode("ascii")}
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            return {"bytes_base64": base64.b64encode(value).decode("ascii")}
     if isinstance(value, float) and value != value:  # NaN cannot be JSON
         return {"float": "nan"}
     return value
+
+
+def _rows(conn: sqlite3.Connection, table: str, ids: list[int]) -> list[dict[str, Any]]:
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    cur = conn.execute(f"SELECT * FROM {table} WHERE id IN ({marks})", ids)
+    names = [c[0] for c in cur.description]
+    return [dict(zip(names, map(_plain, r), strict=True)) for r in cur]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,14 +93,15 @@ def repair(db: HistoryConnection, damage: list[Damage], stamp: datetime) -> Repa
     saved = db.path.with_name(f"history-damaged-{stamp.strftime('%Y%m%d-%H%M%S')}.json")
     with db.write("repair damaged rows") as conn:
         rows: dict[str, list[dict[str, Any]]] = {}
+        conn.text_factory = bytes  # the stored bytes, even where they are not UTF-8
+        try:
+            selected = {t: _rows(conn, t, [d.row_id for d in damage if d.table == t])
+                        for t in _TABLES}
+        finally:
+            conn.text_factory = decode_text
         for table in _TABLES:
-            ids = [d.row_id for d in damage if d.table == table]
-            if not ids:
-                continue
-            marks = ",".join("?" * len(ids))
-            cur = conn.execute(f"SELECT * FROM {table} WHERE id IN ({marks})", ids)
-            names = [c[0] for c in cur.description]
-            rows[table] = [dict(zip(names, map(_plain, r), strict=True)) for r in cur]
+            if selected[table]:
+                rows[table] = selected[table]
         doc = {
             "format": "massage-ctl-damaged-rows",
             "database": str(db.path),

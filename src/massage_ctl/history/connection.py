@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from massage_ctl.errors import HistoryError
+from massage_ctl.history.damage import decode_text
 from massage_ctl.history.files import lock_holders, prepare_database
 from massage_ctl.history.schema import migrate, use_wal
 
@@ -77,6 +78,8 @@ class HistoryConnection:
                 f"{self.path}: cannot open the history database: {err}",
                 hint="check that the folder is writable (or set MASSAGE_CTL_HOME)",
             ) from err
+        # One row of text that is not UTF-8 must not fail every query: see damage.py.
+        self._conn.text_factory = decode_text
         try:
             with self.errors("open"):
                 self._conn.execute("PRAGMA foreign_keys = ON")

@@ -33,6 +33,22 @@ REPAIR_COMMAND = "massage-ctl history --repair"
 _OUTCOMES = frozenset({o.value for o in Outcome} | {RUNNING})
 
 
+class UndecodableText(str):
+    """Stored text that is not valid UTF-8, decoded with U+FFFD in place of the bad bytes.
+
+    The connection's ``text_factory`` (:func:`decode_text`) makes these instead of failing
+    the whole query, so that one such row is named as damaged and the rest are read.
+    """
+
+
+def decode_text(raw: bytes) -> str:
+    """SQLite TEXT → str; invalid UTF-8 becomes an :class:`UndecodableText`."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return UndecodableText(raw.decode("utf-8", "replace"))
+
+
 @dataclass(frozen=True, slots=True)
 class Damage:
     """One stored row that cannot be read: its table, its id, the column and the problem."""
@@ -61,6 +77,8 @@ def _show(value: Any) -> str:
 def _stamp(column: str, value: Any, *, optional: bool = False) -> str | None:
     if value is None and optional:
         return None
+    if isinstance(value, UndecodableText):
+        raise _Bad(column, f"{_show(str(value))} is not valid UTF-8 text")
     if not isinstance(value, str):
         raise _Bad(column, f"{_show(value)} is not a time stamp like 2024-05-06T18:30:00+02:00")
     try:
@@ -80,6 +98,8 @@ def _stamp(column: str, value: Any, *, optional: bool = False) -> str | None:
 def _text(column: str, value: Any, *, optional: bool = False) -> str | None:
     if value is None and optional:
         return None
+    if isinstance(value, UndecodableText):
+        raise _Bad(column, f"{_show(str(value))} is not valid UTF-8 text")
     if not isinstance(value, str) or (not optional and not value):
         raise _Bad(column, f"{_show(value)} is not a text")
     return value
