@@ -233,3 +233,31 @@ def test_any_pending_file_line_is_imported_or_kept_and_named(
     assert damaged == []  # what it imported is what the history accepts
     left = (db.parent / PENDING_NAME)
     assert bool(problems) == left.exists()
+
+
+_QUIT_WITHOUT_SETTLE = """
+import sys
+from massage_ctl.devices import load_device_profile
+from massage_ctl.history import HistoryStore
+from massage_ctl.history.recorder import HistoryRecorder
+from massage_ctl.timeline import ChannelInfo, Command, Timeline
+store = HistoryStore(sys.argv[1])
+recorder = HistoryRecorder(store, "sim://pad", pain_before=4)
+channels = (ChannelInfo("seat", "hips", "vibration", 0.8),)
+timeline = Timeline("quit-early", "pad", "standard", 1000, channels,
+                    (Command(0, "seat", 0.5, 500),))
+recorder.started(timeline, load_device_profile("pad"))
+recorder.finished("stopped", "", 500)
+assert recorder.session_id is None and recorder.recording
+"""
+
+
+def test_a_program_that_exits_without_settling_still_keeps_the_session(
+    db: Path, holder: Holder
+) -> None:
+    subprocess.run([sys.executable, "-c", _QUIT_WITHOUT_SETTLE, str(db)], check=True)
+    assert (db.parent / PENDING_NAME).exists()
+    holder.release()
+    with HistoryStore(db) as store:
+        [record] = store.sessions()
+    assert (record.program_id, record.outcome, record.pain_before) == ("quit-early", "stopped", 4)
