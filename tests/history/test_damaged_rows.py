@@ -136,6 +136,10 @@ def test_a_bad_time_stamp_is_skipped_and_named_and_the_rest_shown(db: Path, run:
     assert "good-two" in out and "good-one" not in out
     assert "1 damaged row skipped" in err
     assert "sessions row 1: started_at: 'yesterday' is not a time stamp" in err
+    _damage(db, "sessions", "started_at", "today", 2)
+    code, out, err = run("history")
+    assert "No readable sessions: the damaged ones are listed above." in out
+    assert "No sessions recorded yet" not in out
 
 
 def test_a_damaged_database_never_keeps_anyone_from_a_massage(db: Path, run: Run) -> None:

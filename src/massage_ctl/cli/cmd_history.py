@@ -148,11 +148,14 @@ def run(args: argparse.Namespace) -> int:
         pain = store.pain_entries(since=since, until=until)
         status = store.plan_status()
         warn_damage(store)
+        damaged_sessions = any(d.table == "sessions" for d in store.damaged())
     limit = args.limit if args.limit and args.limit > 0 else None
     sessions = all_sessions[-limit:] if limit is not None else all_sessions
     console = Console()
     if sessions:
         console.print(sessions_table(sessions))
+    elif damaged_sessions:
+        console.print("No readable sessions: the damaged ones are listed above.", style="dim")
     else:
         console.print("No sessions recorded yet.", style="dim")
     console.print(pain_chart(daily_pain(pain)))
