@@ -222,6 +222,12 @@ def test_every_reader_shows_good_rows_and_names_damaged_ones(
         assert recorder.error is None
         assert isinstance(home_summary(store), str)
         assert all(math.isfinite(s.intensity) for s in store.sessions())
+    capsys.readouterr()
+    assert main(["history", "--repair"]) == 0  # repairs any damage, and only the damage
+    with HistoryStore(db) as store:
+        assert store.check() == []
+        touched = {r for (t, _), _, r in damage if t == "sessions"}
+        assert {s.id for s in store.sessions()} >= {1, 2} - touched  # good rows stay
 
 
 def test_text_that_is_not_utf8_is_one_damaged_row_and_repair_keeps_its_bytes(
