@@ -49,7 +49,7 @@ def test_a_history_that_fails_while_writing_is_reported_after_the_session(
     def full_disk(self: HistoryStore, *args: object, **kwargs: object) -> int:
         raise HistoryError("history.sqlite3: database or disk is full")
 
-    monkeypatch.setattr(HistoryStore, "start_session", full_disk)
+    monkeypatch.setattr(HistoryStore, "write_pending", full_disk)
     result = cli("run", "quick-10-minute", "--device", DEVICE)
     assert result.code == 0
     assert "Session completed" in result.out

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
+from massage_ctl.cli.cmd_history import sessions_table
 from massage_ctl.cli.main import main
 from massage_ctl.history import HistoryStore, Outcome, Plan
 from massage_ctl.history.records import device_label
@@ -62,6 +65,7 @@ def test_terminal_chart_column_heights_follow_the_ratings() -> None:
         ("sim://chair?speed=60", "chair (sim)"),
         ("sim:///home/me/my-pad.toml?speed=max", "my-pad (sim)"),
         ("serial:///dev/ttyUSB0?baud=115200", "ttyUSB0"),
+        ("serial:///dev/pts/19", "pts/19"),  # the simulator on a pty: "19" alone said nothing
         ("socket://127.0.0.1:4000", "127.0.0.1:4000"),
         ("ble://MassagePad", "MassagePad"),
         ("chair", "chair"),  # rows written before devices were recorded as URLs
@@ -85,3 +89,22 @@ def test_the_sessions_table_fits_80_columns_with_every_outcome_whole(
     lines = capsys.readouterr().out.splitlines()
     assert all(len(line) <= 80 for line in lines), max(lines, key=len)
     assert any("interrupted" in line and "10 → 10" in line for line in lines)
+
+
+def test_long_ids_never_wrap_at_80_columns(
+    isolated_home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    with HistoryStore(isolated_home / "history.sqlite3") as store:
+        sid = store.start_session("tension-headache-neck-shoulders", "0" * 64,
+                                  "serial:///dev/pts/19", "standard", 1.0, 60_000)
+        store.finish_session(sid, Outcome.COMPLETED, 60_000)
+        [record] = store.sessions()
+    big = dataclasses.replace(record, id=1234567890123)
+    with HistoryStore(isolated_home / "other.sqlite3") as other:
+        other.import_records([big], [])
+        sessions = other.sessions()
+    console = Console(width=80, record=True)
+    console.print(sessions_table(sessions))
+    lines = console.export_text().splitlines()
+    assert any("1234567890123" in line and "pts/19" in line for line in lines), lines

@@ -159,7 +159,7 @@ async def test_a_history_that_cannot_be_written_is_told_and_the_session_still_pl
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
         assert app.store is not None
-        app.store.start_session = full_disk  # type: ignore[method-assign]
+        app.store.write_pending = full_disk  # type: ignore[method-assign]
         await start_session(pilot, PROGRAM)  # it plays although the diary refused the row
         await wait_for(pilot, lambda: any("could not be recorded" in t for t in told),
                        "the user to be told the session is not in the history")

@@ -10,13 +10,19 @@ from typing import Any
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from massage_ctl.cli.cmd_plan import describe_status
-from massage_ctl.history.cli_args import date_arg, open_default_store
+from massage_ctl.history.cli_args import date_arg, open_default_store, warn_damage
 from massage_ctl.history.export import to_csv, to_json
 from massage_ctl.history.output import write_private
 from massage_ctl.history.records import SessionRecord, device_label
-from massage_ctl.history.summary import daily_pain
+from massage_ctl.history.summary import (
+    counts_as_session,
+    daily_pain,
+    describe_change,
+    pain_change,
+)
 from massage_ctl.history.terminal_chart import pain_chart
 
 _OUTCOME_STYLE = {
@@ -49,6 +55,9 @@ def register(subparsers: Any) -> None:
                         help="which table --csv exports (default sessions)")
     parser.add_argument("--out", type=Path, default=Path("-"), metavar="FILE",
                         help="write the export to FILE (default: standard output)")
+    parser.add_argument("--repair", action="store_true",
+                        help="move damaged rows into a file beside the database and remove "
+                        "them from the history")
     parser.set_defaults(func=run)
 
 
@@ -66,6 +75,10 @@ def _pain_cell(before: int | None, after: int | None) -> str:
 _MIN_WIDTHS = {"start": 10, "safety": 8}
 
 
+def _id_width(sessions: list[SessionRecord]) -> int:
+    return max([1, *(len(str(s.id)) for s in sessions)])
+
+
 def sessions_table(sessions: list[SessionRecord]) -> Table:
     """The rich table of sessions (oldest first)."""
     # No vertical rules: nine columns must fit 80 characters.
@@ -77,26 +90,45 @@ def sessions_table(sessions: list[SessionRecord]) -> Table:
         # At 80 columns wrap the long words rather than cut them ("trigger…" says nothing),
         # and keep the short ones whole.
         whole = name in ("#", "int.", "min", "ended", "pain")
+        # An id split over two lines reads as two sessions: ids never wrap.
         table.add_column(name, justify=justify,  # type: ignore[arg-type]
                          no_wrap=whole, overflow="ellipsis" if whole else "fold",
-                         min_width=_MIN_WIDTHS.get(name))
+                         min_width=_id_width(sessions) if name == "#" else _MIN_WIDTHS.get(name))
     for s in sessions:
+        # Text, not markup: a stored "[/]" must print as it is, not break the table.
         table.add_row(
             str(s.id),
             s.started_at[:16].replace("T", "\n"),  # date over time: narrow
-            s.program_id,
-            device_label(s.device),
-            s.safety,
+            Text(s.program_id),
+            Text(device_label(s.device)),
+            Text(s.safety),
             f"{s.intensity:.2f}",
             f"{_minutes(s.actual_ms)}/{_minutes(s.planned_ms)}",
-            f"[{_OUTCOME_STYLE.get(s.outcome, '')}]{s.outcome}[/]",
+            Text(s.outcome, style=_OUTCOME_STYLE.get(s.outcome, "")),
             _pain_cell(s.pain_before, s.pain_after),
         )
     return table
 
 
+def _repair(args: argparse.Namespace) -> int:
+    with open_default_store() as store:
+        result = store.repair()
+    if result.saved_to is None:
+        print(f"{store.path}: no damaged rows; nothing to repair.")
+        return 0
+    print(f"Moved {len(result.moved)} damaged row(s) to {result.saved_to}:")
+    for damage in result.moved:
+        print(f"  {damage.describe()}")
+    if result.unlinked_ratings:
+        print(f"{result.unlinked_ratings} pain rating(s) of those sessions were kept, "
+              "without their session.")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
-    """Print the history or write an export."""
+    """Print the history, write an export, or repair damaged rows."""
+    if args.repair:
+        return _repair(args)
     since: date | None = args.since
     until: date | None = args.until
     with open_default_store() as store:
@@ -110,17 +142,26 @@ def run(args: argparse.Namespace) -> int:
                     "pain", pain
                 )
             write_private(args.out, text)
+            warn_damage(store)
             return 0
-        limit = args.limit if args.limit and args.limit > 0 else None
-        sessions = store.sessions(since=since, until=until, limit=limit)
+        all_sessions = store.sessions(since=since, until=until)
         pain = store.pain_entries(since=since, until=until)
         status = store.plan_status()
+        warn_damage(store)
+        damaged_sessions = any(d.table == "sessions" for d in store.damaged())
+    limit = args.limit if args.limit and args.limit > 0 else None
+    sessions = all_sessions[-limit:] if limit is not None else all_sessions
     console = Console()
     if sessions:
         console.print(sessions_table(sessions))
+    elif damaged_sessions:
+        console.print("No readable sessions: the damaged ones are listed above.", style="dim")
     else:
         console.print("No sessions recorded yet.", style="dim")
     console.print(pain_chart(daily_pain(pain)))
+    change, count = pain_change([s for s in all_sessions if counts_as_session(s)])
+    console.print(f"Pain change after a session: {describe_change(change, count)}.",
+                  highlight=False, markup=False)
     if status is not None:
-        console.print("\n".join(describe_status(status)), highlight=False)
+        console.print("\n".join(describe_status(status)), highlight=False, markup=False)
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from massage_ctl.history.cli_args import open_default_store
+from massage_ctl.history.cli_args import open_default_store, session_id_arg
 from massage_ctl.history.pain import PAIN_SCALE_HINT, pain_rating_arg
 from massage_ctl.history.records import PAIN_WHEN
 
@@ -20,7 +20,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("rating", type=pain_rating_arg, metavar="N", help="pain now, 0-10")
     parser.add_argument("--note", help="a short note (what hurts, what you did)")
     parser.add_argument(
-        "--session", type=int, metavar="ID", help="link the rating to this session id"
+        "--session", type=session_id_arg, metavar="ID", help="link the rating to this session id"
     )
     parser.add_argument(
         "--when",

@@ -7,7 +7,7 @@ import sys
 from datetime import date
 from typing import Any
 
-from massage_ctl.history.cli_args import date_arg, open_default_store, span_arg
+from massage_ctl.history.cli_args import date_arg, open_default_store, span_arg, warn_damage
 from massage_ctl.history.plan import Plan, PlanStatus
 
 
@@ -84,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
             print("Plan cleared." if store.clear_plan() else "There was no plan.")
             return 0
         status = store.plan_status(date.today())
+        warn_damage(store)
     if status is None:
         print("No treatment plan. Set one, e.g.: massage-ctl plan set --every 7d --for 6w "
               "--then-every 3w")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from massage_ctl.history.cli_args import date_arg, open_default_store
+from massage_ctl.history.cli_args import date_arg, open_default_store, warn_damage
 from massage_ctl.history.output import write_private
 from massage_ctl.history.report import render_report
 
@@ -31,10 +32,15 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Render the report to ``--out``."""
     until: date | None = args.until
+    if args.since is not None and until is not None and args.since > until:
+        print(f"massage-ctl report: error: --since {args.since} is after --until {until}",
+              file=sys.stderr)
+        return 2
     with open_default_store() as store:
         sessions = store.sessions(since=args.since, until=until)
         pain = store.pain_entries(since=args.since, until=until)
         status = store.plan_status()
+        warn_damage(store)
     html = render_report(
         sessions, pain, generated_at=datetime.now().astimezone(), plan=status, since=args.since
     )

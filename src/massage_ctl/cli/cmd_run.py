@@ -147,6 +147,7 @@ def _finish(
         print(f"  guard: {w}", file=sys.stderr)
     if recorder is not None:
         _ask_pain_after(args, recorder)
+        recorder.settle()  # a busy history: wait a bounded time, else keep it aside
         if recorder.error is not None:
             _warn_unrecorded(recorder.error)
     if interrupted:
@@ -201,7 +202,7 @@ def _summary(outcome: str, message: str) -> str:
 def _ask_pain_after(args: argparse.Namespace, recorder: HistoryRecorder) -> None:
     from massage_ctl.history import ask_pain, is_interactive
 
-    if recorder.session_id is None or recorder.error is not None:
+    if not recorder.recording:
         return  # no pain question for a session the history could not keep
     rating, note = args.pain_after, None
     if rating is None and is_interactive():

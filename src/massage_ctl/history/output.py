@@ -1,4 +1,8 @@
-"""Writing exports and reports: health data, so files are created readable by the owner only."""
+"""Writing exports and reports: health data, so files are created readable by the owner only.
+
+``--out`` never follows a symbolic link (it could point at a file the user shares) and never
+changes the mode of anything but the file it writes (docs/HISTORY.md, "Files and links").
+"""
 
 from __future__ import annotations
 
@@ -7,15 +11,16 @@ import sys
 from pathlib import Path
 
 from massage_ctl.errors import HistoryError
+from massage_ctl.history.files import OUTPUT, private_file
 
 
 def write_private(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` (mode 0600 when created); ``-`` means standard output."""
+    """Write ``text`` to ``path`` (mode 0600); ``-`` means standard output."""
     if str(path) == "-":
         sys.stdout.write(text)
         return
+    fd = private_file(path, OUTPUT, truncate=True)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
     except OSError as err:

@@ -97,7 +97,8 @@ def device_label(device: str) -> str:
 
     Sessions record the device URL (``sim://chair?speed=60``, ``serial:///dev/ttyUSB0?baud=
     115200``); older rows hold a profile id (``chair``). The label drops the options and the
-    path: ``chair (sim)``, ``ttyUSB0``, ``my-pad (sim)`` for a descriptor file, ``host:port``.
+    path: ``chair (sim)``, ``ttyUSB0``, ``pts/19`` (a pseudo-terminal), ``my-pad (sim)`` for a
+    descriptor file, ``host:port``.
     Exports keep the full URL.
     """
     from massage_ctl.errors import DeviceURLError
@@ -110,5 +111,9 @@ def device_label(device: str) -> str:
     if url.scheme == "sim":
         return f"{PurePath(url.target).stem} (sim)"
     if url.scheme == "serial":
-        return PurePath(url.target).name or url.target
+        path = PurePath(url.target)
+        # /dev/pts/19 is a pseudo-terminal (the simulator on a pty): "19" alone says nothing.
+        if path.parent.name == "pts":
+            return f"pts/{path.name}"
+        return path.name or url.target
     return url.target

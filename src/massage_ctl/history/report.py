@@ -13,7 +13,7 @@ from html import escape
 from massage_ctl import __version__
 from massage_ctl.history.plan import PlanStatus
 from massage_ctl.history.records import PainEntry, SessionRecord
-from massage_ctl.history.summary import Summary, summarize
+from massage_ctl.history.summary import Summary, counts_as_session, describe_change, summarize
 from massage_ctl.history.svg_chart import pain_trend_svg
 
 _CSS = """
@@ -38,11 +38,7 @@ def _fmt(value: float | None, digits: int = 1) -> str:
 
 
 def _figures(s: Summary) -> str:
-    change = (
-        None
-        if s.pain_before_avg is None or s.pain_after_avg is None
-        else s.pain_after_avg - s.pain_before_avg
-    )
+    change = s.pain_change_avg
     items = [
         ("Sessions", str(s.sessions_total)),
         ("Completed", str(s.sessions_completed)),
@@ -55,7 +51,12 @@ def _figures(s: Summary) -> str:
         f'<div class="figure">{escape(label)}<b>{escape(value)}</b></div>'
         for label, value in items
     )
-    return f'<div class="figures">{cells}</div>'
+    return (
+        f'<div class="figures">{cells}</div>'
+        f'<p class="meta">Change after session: '
+        f"{escape(describe_change(s.pain_change_avg, s.pain_change_sessions))} "
+        "(after minus before, paired per session).</p>"
+    )
 
 
 def _weeks_table(s: Summary) -> str:
@@ -81,7 +82,20 @@ def _programs_table(s: Summary) -> str:
     )
 
 
-def _sessions_table(sessions: list[SessionRecord]) -> str:
+def _sessions_table(sessions: list[SessionRecord], never_started: int) -> str:
+    sessions = [r for r in sessions if counts_as_session(r)]
+    skipped = (
+        f'<p class="meta">{never_started} start(s) ended in a device fault before any '
+        "massage; they are not counted as sessions.</p>"
+        if never_started
+        else ""
+    )
+    if not sessions:
+        return skipped
+    return _sessions_rows(sessions) + skipped
+
+
+def _sessions_rows(sessions: list[SessionRecord]) -> str:
     if not sessions:
         return ""
     rows = "".join(
@@ -148,7 +162,7 @@ by massage-ctl {escape(__version__)} from the user's own records.</p>
 <h2>Programs used</h2>
 {_programs_table(s)}
 {_plan_line(plan)}
-{_sessions_table(sessions)}
+{_sessions_table(sessions, s.never_started)}
 <p class="note">Self-reported data recorded at home with a consumer massage device; not a
 medical measurement. "stop" means the user pressed STOP (emergency stop); "stopped" means the
 user ended the session early.</p>

@@ -13,14 +13,25 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from massage_ctl.errors import HistoryError
-from massage_ctl.history.connection import HistoryConnection
+from massage_ctl.history.bulk import RepairResult, import_into, repair
+from massage_ctl.history.connection import HistoryBusyError, HistoryConnection
+from massage_ctl.history.damage import (
+    Damage,
+    pain_from_row,
+    plan_from_row,
+    session_from_row,
+)
+from massage_ctl.history.pending import PendingSession, apply, import_pending
 from massage_ctl.history.plan import Plan, PlanStatus, plan_status
+from massage_ctl.history.queries import PAIN_SELECT, PLAN_SELECT, SESSION_SELECT, date_range
 from massage_ctl.history.records import (
     PAIN_WHEN,
     RUNNING,
@@ -29,22 +40,16 @@ from massage_ctl.history.records import (
     SessionRecord,
 )
 
+T = TypeVar("T")
+#: How long opening the history waits for another writer before leaving optional work
+#: (marking interrupted rows, importing pending sessions) to the next open (s).
+_OPEN_PATIENCE_S = 0.5
+
 #: Longest pain note kept ("a short note").
 MAX_NOTE_CHARS = 500
 #: A running row this long past its planned end is interrupted even if its pid looks alive
 #: (pids are reused after a reboot); no real session is paused for this long.
 STALE_AFTER = timedelta(hours=12)
-
-_SESSION_COLUMNS = (
-    "s.id, s.started_at, s.ended_at, s.program_id, s.timeline_hash, s.device, s.safety, "
-    "s.intensity, s.planned_ms, s.actual_ms, s.outcome, s.pid, s.note"
-)
-# The latest rating linked to the session for each moment.
-_PAIN_OF = (
-    "(SELECT p.rating FROM pain p WHERE p.session_id = s.id AND p.moment = '{}' "
-    "ORDER BY p.id DESC LIMIT 1)"
-)
-
 
 def _local_now() -> datetime:
     return datetime.now().astimezone()
@@ -81,7 +86,14 @@ class HistoryStore:
         self._now = now
         self._pid = os.getpid() if pid is None else pid
         self._db = HistoryConnection(self.path)
+        self._damage: dict[tuple[str, int], Damage] = {}
+        #: Entries of the pending-sessions file that could not be imported, in words.
+        self.pending_problems: list[str] = []
         try:
+            # Sessions another run could not write (the history was locked): add them now.
+            self.pending_problems = import_pending(
+                self.path, partial(self.write_pending, patience_s=_OPEN_PATIENCE_S)
+            )
             self.recover_interrupted()
         except BaseException:
             self._db.close()
@@ -91,6 +103,24 @@ class HistoryStore:
 
     def _stamp(self) -> str:
         return self._now().isoformat(timespec="seconds")
+
+    @property
+    def pid(self) -> int:
+        """The process id recorded with sessions started through this store."""
+        return self._pid
+
+    def stamp(self) -> str:
+        """Now, as the history stores it (ISO 8601 local time with offset, to the second)."""
+        return self._stamp()
+
+    def write_pending(self, pending: PendingSession, *, patience_s: float | None = None) -> int:
+        """Write what ``pending`` still holds in one transaction; returns the session id.
+
+        ``patience_s`` bounds the wait for another writer's lock (HistoryBusyError after it).
+        """
+        with (self._db.patience(patience_s) if patience_s is not None else nullcontext()), \
+                self._db.write("record a session") as conn:
+            return apply(conn, pending)
 
     def close(self) -> None:
         """Close the database connection."""
@@ -182,27 +212,34 @@ class HistoryStore:
         now = self._now()
         rows = self._db.read(
             "check for interrupted sessions",
-            "SELECT id, pid, started_at, planned_ms FROM sessions WHERE outcome = ?",
+            f"{SESSION_SELECT} WHERE s.outcome = ?",
             (RUNNING,),
         )
         dead = []
-        for session_id, pid, started_at, planned_ms in rows:
-            started = datetime.fromisoformat(started_at)
+        for record in self._checked(rows, session_from_row):
+            started = datetime.fromisoformat(record.started_at)
             if started.tzinfo is None or now.tzinfo is None:
                 started, ref = started.replace(tzinfo=None), now.replace(tzinfo=None)
             else:
                 ref = now
-            stale = ref - started > timedelta(milliseconds=planned_ms) + STALE_AFTER
-            if pid is None or stale or not _pid_alive(int(pid)):
-                dead.append(session_id)
+            stale = ref - started > timedelta(milliseconds=record.planned_ms) + STALE_AFTER
+            if record.pid is None or stale or not _pid_alive(record.pid):
+                dead.append(record.id)
         if dead:
-            with self._db.write("mark interrupted sessions") as conn:
-                conn.executemany(
-                    "UPDATE sessions SET outcome = ?, note = COALESCE(note, ?) "
-                    "WHERE id = ? AND outcome = ?",
-                    [(Outcome.INTERRUPTED.value, "controller ended without closing the session",
-                      sid, RUNNING) for sid in dead],
-                )
+            try:
+                # Never hold up an open (a session waiting to start) for this: a locked
+                # history is marked the next time.
+                with self._db.patience(_OPEN_PATIENCE_S), \
+                        self._db.write("mark interrupted sessions") as conn:
+                    conn.executemany(
+                        "UPDATE sessions SET outcome = ?, note = COALESCE(note, ?) "
+                        "WHERE id = ? AND outcome = ?",
+                        [(Outcome.INTERRUPTED.value,
+                          "controller ended without closing the session", sid, RUNNING)
+                         for sid in dead],
+                    )
+            except HistoryBusyError:
+                return 0
         return len(dead)
 
     def sessions(
@@ -214,27 +251,50 @@ class HistoryStore:
     ) -> list[SessionRecord]:
         """Sessions oldest first, with their linked pain ratings; ``since``/``until`` are
         inclusive local dates; ``limit`` keeps the newest N."""
-        where, params = _date_range("s.started_at", since, until)
-        sql = (
-            f"SELECT {_SESSION_COLUMNS}, {_PAIN_OF.format('before')}, {_PAIN_OF.format('after')} "
-            f"FROM sessions s {where} ORDER BY s.started_at DESC, s.id DESC"
+        where, params = date_range("s.started_at", since, until)
+        rows = self._db.read(
+            "list sessions", f"{SESSION_SELECT} {where} ORDER BY s.started_at, s.id", params
         )
+        records = self._checked(rows, session_from_row)
+        records.sort(key=lambda r: (r.started_at, r.id))  # mixed storage classes sort apart
         if limit is not None:
-            sql += f" LIMIT {max(0, int(limit))}"
-        rows = self._db.read("list sessions", sql, params)
-        return [SessionRecord(*row) for row in reversed(rows)]
+            records = records[-limit:] if limit > 0 else []
+        return records
 
     def session(self, session_id: int) -> SessionRecord:
-        """One session by id (HistoryError if there is none)."""
-        rows = self._db.read(
-            "read a session",
-            f"SELECT {_SESSION_COLUMNS}, {_PAIN_OF.format('before')}, {_PAIN_OF.format('after')} "
-            "FROM sessions s WHERE s.id = ?",
-            (session_id,),
-        )
+        """One session by id (HistoryError if there is none, or if its row is damaged)."""
+        rows = self._db.read("read a session", f"{SESSION_SELECT} WHERE s.id = ?",
+                             (session_id,))
         if not rows:
             raise HistoryError(f"no session with id {session_id} in the history")
-        return SessionRecord(*rows[0])
+        record = session_from_row(rows[0])
+        if isinstance(record, Damage):
+            raise HistoryError(f"{self.path}: {record.describe()}",
+                               hint="repair with: massage-ctl history --repair")
+        return record
+
+    def _checked(self, rows: list[tuple[Any, ...]], convert: Callable[[tuple[Any, ...]], T | Damage]
+                 ) -> list[T]:
+        """The good rows as records; the damaged ones are kept for :meth:`damaged`."""
+        good: list[T] = []
+        for row in rows:
+            record = convert(row)
+            if isinstance(record, Damage):
+                self._damage[(record.table, record.row_id)] = record
+            else:
+                good.append(record)
+        return good
+
+    def damaged(self) -> list[Damage]:
+        """The damaged rows the reads so far have skipped (table, id order)."""
+        return [self._damage[k] for k in sorted(self._damage)]
+
+    def check(self) -> list[Damage]:
+        """Read every row of every table; returns the damaged ones (see :meth:`damaged`)."""
+        self._checked(self._db.read("check the history", SESSION_SELECT), session_from_row)
+        self._checked(self._db.read("check the history", PAIN_SELECT), pain_from_row)
+        self._checked(self._db.read("check the history", PLAN_SELECT), plan_from_row)
+        return self.damaged()
 
     # -- pain diary ---------------------------------------------------------------------
 
@@ -274,14 +334,11 @@ class HistoryStore:
         self, *, since: date | None = None, until: date | None = None
     ) -> list[PainEntry]:
         """Pain ratings oldest first; ``since``/``until`` are inclusive local dates."""
-        where, params = _date_range("recorded_at", since, until)
-        rows = self._db.read(
-            "list pain ratings",
-            "SELECT id, recorded_at, rating, note, session_id, moment FROM pain "
-            f"{where} ORDER BY recorded_at, id",
-            params,
-        )
-        return [PainEntry(*row) for row in rows]
+        where, params = date_range("recorded_at", since, until)
+        rows = self._db.read("list pain ratings", f"{PAIN_SELECT} {where}", params)
+        entries = self._checked(rows, pain_from_row)
+        entries.sort(key=lambda p: (p.recorded_at, p.id))
+        return entries
 
     # -- treatment plan -----------------------------------------------------------------
 
@@ -298,14 +355,8 @@ class HistoryStore:
 
     def get_plan(self) -> Plan | None:
         """The treatment plan, or None when none is set."""
-        rows = self._db.read(
-            "read the plan",
-            "SELECT every_days, for_days, then_every_days, program_id, start_date FROM plan",
-        )
-        if not rows:
-            return None
-        every, for_days, then_every, program_id, start = rows[0]
-        return Plan(every, date.fromisoformat(start), for_days, then_every, program_id)
+        plans = self._checked(self._db.read("read the plan", PLAN_SELECT), plan_from_row)
+        return plans[0] if plans else None
 
     def clear_plan(self) -> bool:
         """Remove the plan; returns whether there was one."""
@@ -322,51 +373,25 @@ class HistoryStore:
         if plan is None:
             return None
         day = today if today is not None else self._now().date()
-        sql = "SELECT DISTINCT substr(started_at, 1, 10) FROM sessions WHERE outcome = ?"
-        params: tuple[Any, ...] = (Outcome.COMPLETED.value,)
-        if plan.program_id:
-            sql += " AND program_id = ?"
-            params += (plan.program_id,)
-        rows = self._db.read("read the plan status", sql, params)
-        days = [date.fromisoformat(r[0]) for r in rows]
+        days = [
+            date.fromisoformat(r.started_at[:10])
+            for r in self.sessions()
+            if r.outcome == Outcome.COMPLETED.value
+            and (not plan.program_id or r.program_id == plan.program_id)
+        ]
         return plan_status(plan, days, day)
 
     # -- bulk import (restores an export into an empty database) ------------------------
 
     def import_records(self, sessions: list[SessionRecord], pain: list[PainEntry]) -> None:
         """Load exported records, ids kept, into an *empty* history (HistoryError otherwise)."""
-        with self._db.write("import records") as conn:
-            if conn.execute("SELECT count(*) FROM sessions").fetchone()[0] or conn.execute(
-                "SELECT count(*) FROM pain"
-            ).fetchone()[0]:
-                raise HistoryError(
-                    f"{self.path}: import needs an empty history database",
-                    hint="import into a new MASSAGE_CTL_HOME",
-                )
-            conn.executemany(
-                "INSERT INTO sessions (id, started_at, ended_at, program_id, timeline_hash, "
-                "device, safety, intensity, planned_ms, actual_ms, outcome, pid, note) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(s.id, s.started_at, s.ended_at, s.program_id, s.timeline_hash, s.device,
-                  s.safety, s.intensity, s.planned_ms, s.actual_ms, s.outcome, s.pid, s.note)
-                 for s in sessions],
-            )
-            conn.executemany(
-                "INSERT INTO pain (id, recorded_at, rating, note, session_id, moment) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                [(p.id, p.recorded_at, p.rating, p.note, p.session_id, p.when) for p in pain],
-            )
+        import_into(self._db, sessions, pain)
 
+    def repair(self) -> RepairResult:
+        """Move every damaged row into a private file beside the database and remove it
+        from the history (``massage-ctl history --repair``; see :mod:`.bulk`)."""
+        result = repair(self._db, self.check(), self._now())
+        for moved in result.moved:
+            self._damage.pop((moved.table, moved.row_id), None)
+        return result
 
-def _date_range(
-    column: str, since: date | None, until: date | None
-) -> tuple[str, tuple[Any, ...]]:
-    # Stored stamps start with the local date (YYYY-MM-DD), so date filters compare that.
-    clauses, params = [], []
-    if since is not None:
-        clauses.append(f"substr({column}, 1, 10) >= ?")
-        params.append(since.isoformat())
-    if until is not None:
-        clauses.append(f"substr({column}, 1, 10) <= ?")
-        params.append(until.isoformat())
-    return ("WHERE " + " AND ".join(clauses) if clauses else ""), tuple(params)

@@ -49,6 +49,43 @@ class Summary:
     pain_after_avg: float | None
     pain_count: int
     daily_pain: list[DailyPain]
+    #: Mean of (after − before) over the sessions with both ratings, and how many those are.
+    pain_change_avg: float | None = None
+    pain_change_sessions: int = 0
+    #: ``fault`` rows with no playing time: the device never massaged, so not sessions.
+    never_started: int = 0
+
+
+def counts_as_session(record: SessionRecord) -> bool:
+    """False for a ``fault`` row with no playing time (the device never started).
+
+    Older versions recorded a start that failed before the device ran as a ``fault``
+    session; it is no session a healthcare provider should count (docs/HISTORY.md).
+    """
+    return not (record.outcome == "fault" and not record.actual_ms)
+
+
+def pain_change(sessions: list[SessionRecord]) -> tuple[float | None, int]:
+    """Mean change of pain across a session and the number of sessions it rests on.
+
+    Ratings are paired per session: only sessions with both a before and an after rating
+    count (a session with only one of them says nothing about change). ``(None, 0)`` when
+    no session has both.
+    """
+    pairs = [
+        s.pain_after - s.pain_before
+        for s in sessions
+        if s.pain_before is not None and s.pain_after is not None
+    ]
+    return (fmean(pairs) if pairs else None), len(pairs)
+
+
+def describe_change(avg: float | None, count: int) -> str:
+    """``"−2.0 on average over 2 sessions with both ratings"``, or why there is no figure."""
+    if avg is None:
+        return "no session has both a before and an after rating"
+    plural = "s" if count != 1 else ""
+    return f"{avg:+.1f} on average over {count} session{plural} with both ratings"
 
 
 def _mean(values: list[int]) -> float | None:
@@ -75,7 +112,14 @@ def daily_pain(pain: list[PainEntry]) -> list[DailyPain]:
 
 
 def summarize(sessions: list[SessionRecord], pain: list[PainEntry]) -> Summary:
-    """Summary of the given records (already filtered to the period of interest)."""
+    """Summary of the given records (already filtered to the period of interest).
+
+    ``fault`` rows with no playing time are left out of every session figure (they are only
+    counted in :attr:`Summary.never_started`).
+    """
+    never_started = sum(1 for s in sessions if not counts_as_session(s))
+    sessions = [s for s in sessions if counts_as_session(s)]
+    change, change_n = pain_change(sessions)
     days = [record_date(s.started_at) for s in sessions] + [
         record_date(p.recorded_at) for p in pain
     ]
@@ -101,4 +145,7 @@ def summarize(sessions: list[SessionRecord], pain: list[PainEntry]) -> Summary:
         pain_after_avg=_mean([p.rating for p in pain if p.when == "after"]),
         pain_count=len(pain),
         daily_pain=daily_pain(pain),
+        pain_change_avg=change,
+        pain_change_sessions=change_n,
+        never_started=never_started,
     )
