@@ -1,11 +1,13 @@
 /*
  * simavr_runner.c - run an ATmega2560 firmware (ELF) under libsimavr, its UART0 on a pty.
  *
- *   simavr-runner FIRMWARE.elf
+ *   simavr-runner [--tap FILE] FIRMWARE.elf
  *
  * Like a board on a USB port: the first stdout line is the port to open (e.g. /dev/pts/5),
- * and the controller connects with `massage-ctl run … --device /dev/pts/5`. SIGINT/SIGTERM
- * end the emulation (exit 0).
+ * and the controller connects with `massage-ctl run … --device /dev/pts/5`. --tap FILE also
+ * writes every byte the firmware sends on UART0 to FILE (flushed at each frame delimiter),
+ * like a logic analyser on the TX pin: tests read the board's own STATUS reports there while
+ * the controller owns the port. SIGINT/SIGTERM end the emulation (exit 0).
  *
  * Why not simavr's own uart_pty part: it feeds the UART from a second thread (racing the
  * emulator) and every instance re-points the shared /tmp/simavr-uart0 symlink, so two
@@ -46,6 +48,7 @@ static int uart_xon = 0;
 static uint8_t rx_ring[RX_RING]; /* bytes from the controller not yet in the UART FIFO */
 static size_t rx_head = 0, rx_tail = 0;
 static avr_irq_t *uart_in;
+static FILE *tap;
 
 static void on_signal(int sig)
 {
@@ -82,6 +85,12 @@ static void uart_byte_out(avr_irq_t *irq, uint32_t value, void *param)
     (void)irq;
     (void)param;
     pty_write(&link_, &byte, 1);
+    if (tap != NULL) {
+        fputc(byte, tap);
+        if (byte == 0u) {
+            fflush(tap);
+        }
+    }
 }
 
 static void feed_uart(void)
@@ -138,18 +147,25 @@ int main(int argc, char **argv)
     uint32_t flags = 0;
     uint64_t t0, next_service = 0, worst_lag_us = 0;
     int state = cpu_Running;
+    const char *elf;
 
-    if (argc != 2 || argv[1][0] == '-') {
-        fprintf(stderr, "usage: simavr-runner FIRMWARE.elf\n"
+    if (argc == 4 && strcmp(argv[1], "--tap") == 0) {
+        tap = fopen(argv[2], "wb");
+        if (tap == NULL) {
+            fprintf(stderr, "simavr-runner: cannot write the tap file '%s'\n", argv[2]);
+            return 1;
+        }
+    } else if (argc != 2 || argv[1][0] == '-') {
+        fprintf(stderr, "usage: simavr-runner [--tap FILE] FIRMWARE.elf\n"
                         "Runs an ATmega2560 firmware under simavr; its UART0 appears on a "
                         "pseudo terminal whose path is printed first.\n");
         return 2;
     }
+    elf = argv[argc - 1];
     avr_global_logger_set(log_to_stderr);
     memset(&fw, 0, sizeof fw);
-    if (elf_read_firmware(argv[1], &fw) != 0) {
-        fprintf(stderr, "simavr-runner: cannot read firmware '%s' (an AVR ELF file)\n",
-                argv[1]);
+    if (elf_read_firmware(elf, &fw) != 0) {
+        fprintf(stderr, "simavr-runner: cannot read firmware '%s' (an AVR ELF file)\n", elf);
         return 1;
     }
     /* Arduino ELFs carry no .mmcu section: the board is fixed here. */
@@ -203,9 +219,13 @@ int main(int argc, char **argv)
             }
         }
     }
-    fprintf(stderr, "simavr-runner: stopped (AVR state %d); emulated clock lagged the host by "
-                    "at most %lu ms\n",
-            state, (unsigned long)(worst_lag_us / 1000u));
+    fprintf(stderr, "simavr-runner: stopped (AVR state %d) after %lu ms emulated in %lu ms; the "
+                    "emulated clock lagged the host by at most %lu ms\n",
+            state, (unsigned long)(avr->cycle / (F_CPU_HZ / 1000u)),
+            (unsigned long)((wall_us() - t0) / 1000u), (unsigned long)(worst_lag_us / 1000u));
     pty_close(&link_);
+    if (tap != NULL) {
+        fclose(tap);
+    }
     return state == cpu_Crashed ? 1 : 0;
 }

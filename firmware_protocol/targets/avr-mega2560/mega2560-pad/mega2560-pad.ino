@@ -14,10 +14,12 @@
 #include "src/massage_core/mp_profiles.h"
 
 // One MOSFET-driven motor per channel, in the channel table's order:
-// vib.upper-back, vib.mid-back, vib.lower-back, vib.hips. Timers 3 and 4 drive these pins,
-// so the PWM never touches timer 0, which runs millis().
-static const uint8_t MOTOR_PINS[4] = {5, 6, 7, 8};
-static const uint8_t STOP_BUTTON_PIN = 2; // a local STOP, active low (to GND)
+// vib.upper-back, vib.mid-back, vib.lower-back, vib.hips. Timers 3 (pin 5) and 5 (pins
+// 44, 45, 46) drive them, so the PWM never touches timer 0, which runs millis(). Pins 2 and 3
+// are avoided on purpose: they are the INT4/INT5 pins, and simavr polls a low external-
+// interrupt pin on every cycle, which would slow the emulation below real time.
+static const uint8_t MOTOR_PINS[4] = {5, 44, 45, 46};
+static const uint8_t STOP_BUTTON_PIN = 22; // a local STOP, active low (to GND)
 
 static mp_device_t dev;
 static mp_device_desc_t desc;
@@ -73,6 +75,9 @@ static float rhythm_level(uint8_t pattern, uint16_t rate_chz, uint32_t now_ms)
     return 0.5f - 0.5f * cos(2.0f * PI * phase);
 }
 
+// The duty last written per motor: the PWM registers are written only when it changes.
+static int16_t duty_written[4] = {-1, -1, -1, -1};
+
 static void drive_motors()
 {
     uint32_t now = millis();
@@ -84,7 +89,11 @@ static void drive_motors()
         if (level > 1.0f) {
             level = 1.0f;
         }
-        analogWrite(MOTOR_PINS[i], (int)(level * 255.0f + 0.5f));
+        int16_t duty = (int16_t)(level * 255.0f + 0.5f);
+        if (duty != duty_written[i]) {
+            analogWrite(MOTOR_PINS[i], duty);
+            duty_written[i] = duty;
+        }
     }
 }
 
@@ -112,6 +121,16 @@ void setup()
         pinMode(MOTOR_PINS[i], OUTPUT);
         digitalWrite(MOTOR_PINS[i], LOW);
     }
+    // Fast 8-bit PWM at 977 Hz on timers 3 and 5 (Arduino's default is phase-correct, which
+    // simavr does not model for the 16-bit timers; an ERM motor does not care which).
+    TCCR3A = _BV(WGM30);
+    TCCR3B = _BV(WGM32) | _BV(CS31) | _BV(CS30);
+    TCCR5A = _BV(WGM50);
+    TCCR5B = _BV(WGM52) | _BV(CS51) | _BV(CS50);
+    // Timers 1, 2 and 4 drive no motor: stop them (Arduino's init() starts every timer).
+    TCCR1B = 0;
+    TCCR2B = 0;
+    TCCR4B = 0;
     pinMode(STOP_BUTTON_PIN, INPUT_PULLUP);
     Serial.begin(115200);
 
