@@ -2,8 +2,9 @@
 //
 // The protocol, the session state machine, the watchdog, the STOP latch, clamping and ramps
 // all live in the reference C core (firmware_protocol/c/src), copied in unchanged by the
-// Makefile next to this folder (`make sketch`), exactly as the ESP32 example uses it. This
-// sketch only supplies the hardware: the Arduino millisecond clock, four PWM motor outputs,
+// Makefile next to this folder, exactly as the ESP32 example uses it; so is the pads' rhythm
+// rendering (firmware_protocol/examples/pad-common/pad_rhythm.h). This sketch only supplies
+// the hardware: the Arduino millisecond clock, four PWM motor outputs,
 // the serial link, a local STOP button and the chip's watchdog. See ../README.md.
 
 #include <Arduino.h>
@@ -12,6 +13,7 @@
 
 #include "src/massage_core/mp_device.h"
 #include "src/massage_core/mp_profiles.h"
+#include "src/massage_core/pad_rhythm.h"
 
 // One MOSFET-driven motor per channel, in the channel table's order:
 // vib.upper-back, vib.mid-back, vib.lower-back, vib.hips. Timers 3 (pin 5) and 5 (pins
@@ -58,23 +60,6 @@ static void hal_write(void *ctx, const uint8_t *data, size_t len)
 
 // ---------------------------------------------------------------------------- motors
 
-// The rhythm's level 0..1 at `now_ms`: pulse = on/off, wave = smooth rise and fall.
-static float rhythm_level(uint8_t pattern, uint16_t rate_chz, uint32_t now_ms)
-{
-    if (pattern == MP_PATTERN_STEADY || rate_chz == 0) {
-        return 1.0f;
-    }
-    uint32_t period_ms = 100000UL / rate_chz; // rate in 0.01 Hz
-    if (period_ms == 0) {
-        return 1.0f;
-    }
-    float phase = (float)(now_ms % period_ms) / (float)period_ms;
-    if (pattern == MP_PATTERN_PULSE) {
-        return phase < 0.5f ? 1.0f : 0.0f;
-    }
-    return 0.5f - 0.5f * cos(2.0f * PI * phase);
-}
-
 // The duty last written per motor: the PWM registers are written only when it changes.
 static int16_t duty_written[4] = {-1, -1, -1, -1};
 
@@ -82,13 +67,7 @@ static void drive_motors()
 {
     uint32_t now = millis();
     for (uint8_t i = 0; i < 4; i++) {
-        float level = envelope[i] * rhythm_level(rhythm_pattern[i], rhythm_rate_chz[i], now);
-        if (level < 0.0f) {
-            level = 0.0f;
-        }
-        if (level > 1.0f) {
-            level = 1.0f;
-        }
+        float level = pad_motor_level(envelope[i], rhythm_pattern[i], rhythm_rate_chz[i], now);
         int16_t duty = (int16_t)(level * 255.0f + 0.5f);
         if (duty != duty_written[i]) {
             analogWrite(MOTOR_PINS[i], duty);
