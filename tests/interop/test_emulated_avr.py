@@ -7,6 +7,7 @@ Real time: about 110 s in all.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -38,3 +39,11 @@ def test_ctrl_c_stops_the_board(target: Target, tmp_path: Path) -> None:
 
 def test_killed_controller_trips_the_watchdog(target: Target, tmp_path: Path) -> None:
     killed_controller_trips_the_watchdog(target, tmp_path)
+
+
+def test_a_missing_toolchain_skips_and_names_the_package() -> None:
+    # CI installs every package, so a skip there means the install line is wrong: the reason
+    # must say what to install.
+    absent = dataclasses.replace(AVR, needs=(("no-such-tool-for-this-test", "some-package"),))
+    with pytest.raises(pytest.skip.Exception, match=r"apt-get install .*some-package"):
+        build(absent)
