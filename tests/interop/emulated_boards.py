@@ -5,6 +5,8 @@ Two boards (``firmware_protocol/targets/``): the Arduino Mega 2560 sketch under 
 as a pseudo terminal that ``massage-ctl run --device /dev/pts/N`` opens like a USB serial
 port. A *tap* records every byte the firmware sends (simavr-runner ``--tap``, QEMU's chardev
 ``logfile``), so a test reads the board's own STATUS reports while the controller owns the port.
+On the Mega, simavr-runner also reports the duty driven on the four motor pins (``--motors``):
+what the motors would really do, read from the AVR's timer and port registers.
 
 Everything runs in real time: the emulated millisecond clocks follow the host's, because the
 controller's heartbeat and the device watchdog are wall-clock periods.
@@ -66,14 +68,15 @@ class Target:
     firmware: Path
     profile: str  # the channel table the firmware reports
     firmware_version: str
+    has_motor_probe: bool  # the emulator reports the motor pins' duty (simavr-runner)
     # (executable or file that must exist, Debian package that provides it)
     needs: tuple[tuple[str, str], ...]
 
-    def command(self, tap: Path) -> list[str]:
+    def command(self, tap: Path, motors: Path) -> list[str]:
         """The emulator command line; the board's UART appears on a new pty."""
         if self.name == "avr-mega2560":
             runner = self.directory / "build" / "simavr-runner"
-            return [str(runner), "--tap", str(tap), str(self.firmware)]
+            return [str(runner), "--tap", str(tap), "--motors", str(motors), str(self.firmware)]
         return [
             "qemu-system-arm", "-M", "lm3s6965evb", "-display", "none", "-monitor", "none",
             "-chardev", f"pty,id=uart0,logfile={tap}", "-serial", "chardev:uart0",
@@ -87,6 +90,7 @@ AVR = Target(
     firmware=TARGETS_DIR / "avr-mega2560" / "build" / "mega2560-pad.elf",
     profile="pad",
     firmware_version="mega2560-pad 1.0",
+    has_motor_probe=True,
     needs=(
         ("arduino-builder", "arduino-builder"),
         ("/usr/share/arduino/hardware/arduino/avr/boards.txt", "arduino-core-avr"),
@@ -101,6 +105,7 @@ CORTEX_M3 = Target(
     firmware=TARGETS_DIR / "cortex-m3" / "build" / "lm3s6965-chair.elf",
     profile="chair",
     firmware_version="lm3s6965-chair 1.0",
+    has_motor_probe=False,  # the evaluation board has no motors (see targets/README.md)
     needs=(
         ("arm-none-eabi-gcc", "gcc-arm-none-eabi"),
         ("/usr/lib/arm-none-eabi/newlib/nano.specs", "libnewlib-arm-none-eabi"),
@@ -149,8 +154,9 @@ class Board:
     def __init__(self, target: Target, workdir: Path) -> None:
         self.target = target
         self.tap = workdir / f"{target.name}-uart0.bin"
+        self.motors = workdir / f"{target.name}-motors.txt"
         self.proc = subprocess.Popen(
-            target.command(self.tap),
+            target.command(self.tap, self.motors),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -193,6 +199,22 @@ class Board:
             for item in FrameDecoder().feed(data)
             if not isinstance(item, FrameError) and isinstance(item.message, DeviceInfo)
         ]
+
+    def motor_duties(self) -> list[tuple[int, ...]]:
+        """The motor pins' duties (0..255) over time; empty for a board without motors."""
+        if not self.motors.exists():
+            return []
+        lines = self.motors.read_text(encoding="ascii").splitlines()
+        return [tuple(int(d) for d in line.split()[1:]) for line in lines if line.strip()]
+
+    def wait_motors_still(self, what: str, timeout_s: float = 3) -> None:
+        """On a board with motors: wait until every motor pin is at duty 0."""
+        if self.target.has_motor_probe:
+            wait_until(
+                f"{what}: every motor pin at duty 0",
+                lambda: bool(self.motor_duties()) and not any(self.motor_duties()[-1]),
+                timeout_s,
+            )
 
     def outputs_up(self, status: Status) -> bool:
         """Some output (not a position) is above zero in this report."""
@@ -298,6 +320,9 @@ def whole_programs_in_a_row(target: Target, workdir: Path, sessions: int = 3) ->
                 lambda: board.outputs_zero(board.statuses()[-1]),
                 timeout_s=3,
             )
+            board.wait_motors_still(f"session {session}")
+        if target.has_motor_probe:  # the pins really drove the motors, not just the reports
+            assert any(any(duties) for duties in board.motor_duties())
     finally:
         board.close()
 
@@ -322,7 +347,10 @@ def ctrl_c_stops_the_board(target: Target, workdir: Path) -> None:
             ),
             timeout_s=3,
         )
+        board.wait_motors_still("after Ctrl-C")
+        motors_from = len(board.motor_duties()) - 1
         time.sleep(1.0)  # a second of reports with nobody connected: the latch must hold
+        assert not any(any(duties) for duties in board.motor_duties()[motors_from:])
         after = board.statuses()[stop_from:]
         first_stopped = next(i for i, s in enumerate(after) if s.state == DeviceState.STOPPED)
         assert all(
@@ -345,6 +373,7 @@ def killed_controller_trips_the_watchdog(target: Target, workdir: Path) -> None:
         board.wait_running(after=0)
         run.kill()  # SIGKILL: no STOP, no goodbye; only the board's watchdog is left
         run.communicate()
+        board.wait_motors_still("after kill -9, on the board's own watchdog")
         heard = board.probe(seconds=3.0)  # the next controller, listening before HELLO
         assert heard, "the board sent no STATUS to the next controller"
         last = heard[-1]

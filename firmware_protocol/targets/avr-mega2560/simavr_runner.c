@@ -1,13 +1,15 @@
 /*
  * simavr_runner.c - run an ATmega2560 firmware (ELF) under libsimavr, its UART0 on a pty.
  *
- *   simavr-runner [--tap FILE] FIRMWARE.elf
+ *   simavr-runner [--tap FILE] [--motors FILE] FIRMWARE.elf
  *
  * Like a board on a USB port: the first stdout line is the port to open (e.g. /dev/pts/5),
- * and the controller connects with `massage-ctl run … --device /dev/pts/5`. --tap FILE also
- * writes every byte the firmware sends on UART0 to FILE (flushed at each frame delimiter),
- * like a logic analyser on the TX pin: tests read the board's own STATUS reports there while
- * the controller owns the port. SIGINT/SIGTERM end the emulation (exit 0).
+ * and the controller connects with `massage-ctl run … --device /dev/pts/5`. Two probes, like
+ * a logic analyser on the board, let tests watch it while the controller owns the port:
+ *   --tap FILE     every byte the firmware sends on UART0 (flushed at each frame delimiter);
+ *   --motors FILE  the duty (0..255) driven on the four motor pins of mega2560-pad, one line
+ *                  "T_MS D0 D1 D2 D3" whenever one changes and every 100 ms of AVR time.
+ * SIGINT/SIGTERM end the emulation (exit 0).
  *
  * Why not simavr's own uart_pty part: it feeds the UART from a second thread (racing the
  * emulator) and every instance re-points the shared /tmp/simavr-uart0 symlink, so two
@@ -49,6 +51,55 @@ static uint8_t rx_ring[RX_RING]; /* bytes from the controller not yet in the UAR
 static size_t rx_head = 0, rx_tail = 0;
 static avr_irq_t *uart_in;
 static FILE *tap;
+static FILE *motors;
+
+/*
+ * The motor pins of mega2560-pad.ino, read from the AVR's registers: a pin whose compare
+ * output is connected (COM bits set) drives OCR/255; otherwise its PORT bit drives 0 or 255
+ * (analogWrite(0) and analogWrite(255) disconnect the timer and set the pin instead).
+ * Data-space addresses from the ATmega2560 data sheet.
+ */
+typedef struct motor_pin {
+    uint16_t tccra;   /* TCCRnA: the COM bits */
+    uint8_t com_shift;
+    uint16_t ocr;     /* OCRnxL */
+    uint16_t port;    /* PORTx */
+    uint8_t bit;
+} motor_pin_t;
+
+static const motor_pin_t MOTOR_PINS[4] = {
+    {0x90, 6, 0x98, 0x2E, 3},   /* pin 5  = PE3 = OC3A */
+    {0x120, 2, 0x12C, 0x10B, 5}, /* pin 44 = PL5 = OC5C */
+    {0x120, 4, 0x12A, 0x10B, 4}, /* pin 45 = PL4 = OC5B */
+    {0x120, 6, 0x128, 0x10B, 3}, /* pin 46 = PL3 = OC5A */
+};
+
+static int motor_duty(const avr_t *avr, const motor_pin_t *pin)
+{
+    if (((avr->data[pin->tccra] >> pin->com_shift) & 3u) != 0u) {
+        return avr->data[pin->ocr];
+    }
+    return (avr->data[pin->port] >> pin->bit) & 1u ? 255 : 0;
+}
+
+/* Append a line when a duty changed, or when `force` (the periodic line). */
+static void log_motors(const avr_t *avr, int force)
+{
+    static int last[4] = {-1, -1, -1, -1};
+    int now[4];
+    int i;
+    int changed = 0;
+    for (i = 0; i < 4; i++) {
+        now[i] = motor_duty(avr, &MOTOR_PINS[i]);
+        changed |= now[i] != last[i];
+        last[i] = now[i];
+    }
+    if (changed || force) {
+        fprintf(motors, "%lu %d %d %d %d\n",
+                (unsigned long)(avr->cycle / (F_CPU_HZ / 1000u)), now[0], now[1], now[2], now[3]);
+        fflush(motors);
+    }
+}
 
 static void on_signal(int sig)
 {
@@ -148,15 +199,24 @@ int main(int argc, char **argv)
     uint64_t t0, next_service = 0, worst_lag_us = 0;
     int state = cpu_Running;
     const char *elf;
+    int arg;
+    uint64_t next_motor_line = 0;
 
-    if (argc == 4 && strcmp(argv[1], "--tap") == 0) {
-        tap = fopen(argv[2], "wb");
-        if (tap == NULL) {
-            fprintf(stderr, "simavr-runner: cannot write the tap file '%s'\n", argv[2]);
+    for (arg = 1; arg + 1 < argc; arg += 2) {
+        FILE **probe = strcmp(argv[arg], "--tap") == 0      ? &tap
+                       : strcmp(argv[arg], "--motors") == 0 ? &motors
+                                                           : NULL;
+        if (probe == NULL) {
+            break;
+        }
+        *probe = fopen(argv[arg + 1], "wb");
+        if (*probe == NULL) {
+            fprintf(stderr, "simavr-runner: cannot write '%s'\n", argv[arg + 1]);
             return 1;
         }
-    } else if (argc != 2 || argv[1][0] == '-') {
-        fprintf(stderr, "usage: simavr-runner [--tap FILE] FIRMWARE.elf\n"
+    }
+    if (arg != argc - 1 || argv[arg][0] == '-') {
+        fprintf(stderr, "usage: simavr-runner [--tap FILE] [--motors FILE] FIRMWARE.elf\n"
                         "Runs an ATmega2560 firmware under simavr; its UART0 appears on a "
                         "pseudo terminal whose path is printed first.\n");
         return 2;
@@ -212,6 +272,12 @@ int main(int argc, char **argv)
                 break;
             }
             feed_uart();
+            if (motors != NULL) {
+                log_motors(avr, avr->cycle >= next_motor_line);
+                if (avr->cycle >= next_motor_line) {
+                    next_motor_line = avr->cycle + F_CPU_HZ / 10u;
+                }
+            }
             if (sim_us > now_us + PACE_SLACK_US) {
                 usleep((useconds_t)(sim_us - now_us));
             } else if (now_us > sim_us && now_us - sim_us > worst_lag_us) {
@@ -226,6 +292,9 @@ int main(int argc, char **argv)
     pty_close(&link_);
     if (tap != NULL) {
         fclose(tap);
+    }
+    if (motors != NULL) {
+        fclose(motors);
     }
     return state == cpu_Crashed ? 1 : 0;
 }
