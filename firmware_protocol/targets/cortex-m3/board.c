@@ -6,6 +6,7 @@
 /* System control */
 #define SYSCTL_RIS REG(0x400FE050u)
 #define SYSCTL_RCC REG(0x400FE060u)
+#define SYSCTL_RCGC0 REG(0x400FE100u)
 #define SYSCTL_RCGC1 REG(0x400FE104u)
 #define SYSCTL_RCGC2 REG(0x400FE108u)
 #define RCC_MOSCDIS (1u << 0)
@@ -44,6 +45,14 @@
 #define INT_RT (1u << 6)
 #define GPIOA_AFSEL REG(0x40004420u)
 #define GPIOA_DEN REG(0x4000451Cu)
+
+/* The watchdog timer: the first time-out raises its interrupt (left disabled in the NVIC),
+ * the second resets the chip when RESEN is set. */
+#define WDT_LOAD REG(0x40000000u)
+#define WDT_CTL REG(0x40000008u)
+#define WDT_ICR REG(0x4000000Cu)
+#define WDT_CTL_INTEN (1u << 0)
+#define WDT_CTL_RESEN (1u << 1)
 
 /* The status LED on PF0 */
 #define GPIOF_DATA_PF0 REG(0x40025000u + (1u << 2))
@@ -155,6 +164,19 @@ void board_idle(void)
         __asm volatile("wfi" ::: "memory");
     }
     __asm volatile("cpsie i" ::: "memory");
+}
+
+void board_watchdog_start(void)
+{
+    SYSCTL_RCGC0 |= 1u << 3; /* watchdog clock */
+    (void)SYSCTL_RCGC0;
+    WDT_LOAD = SYSCLK_HZ; /* 1 s to the first time-out, 2 s to the reset */
+    WDT_CTL = WDT_CTL_INTEN | WDT_CTL_RESEN;
+}
+
+void board_watchdog_feed(void)
+{
+    WDT_ICR = 1u; /* any write reloads the counter */
 }
 
 void board_led(int on)

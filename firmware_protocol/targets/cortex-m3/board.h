@@ -1,6 +1,7 @@
 /*
  * board.h - the LM3S6965 evaluation board for the massage_ctl device core: a 50 MHz clock,
- * a 1 ms SysTick clock, UART0 at 115200 8N1 (interrupt-driven receive) and the status LED.
+ * a 1 ms SysTick clock, UART0 at 115200 8N1 (interrupt-driven receive), the chip's watchdog
+ * and the status LED.
  * Registers are written directly (no vendor library) so the build needs only
  * gcc-arm-none-eabi and newlib.
  */
@@ -24,6 +25,11 @@ void board_uart_write(const uint8_t *data, size_t len);
 
 /* Sleep until the next interrupt (SysTick or a received byte) unless bytes are waiting. */
 void board_idle(void);
+
+/* The chip's watchdog: if board_watchdog_feed() is not called for 2 s (a hung loop, which
+ * also stops the core's own link watchdog), the chip resets and boots IDLE, outputs off. */
+void board_watchdog_start(void);
+void board_watchdog_feed(void);
 
 /* The status LED: on while any output is above zero. */
 void board_led(int on);

@@ -66,6 +66,7 @@ int main(void)
     hal.set_output = hal_set_output;
     hal.write_bytes = hal_write;
     mp_device_init(&dev, &desc, &hal);
+    board_watchdog_start();
 
     for (;;) {
         size_t n = board_uart_read(buf, sizeof buf);
@@ -74,6 +75,7 @@ int main(void)
         }
         mp_device_tick(&dev); /* SysTick wakes the idle below every 1 ms */
         board_led(anything_on());
+        board_watchdog_feed();
         board_idle();
     }
 }
