@@ -285,9 +285,12 @@ int main(int argc, char **argv)
             }
         }
     }
-    fprintf(stderr, "simavr-runner: stopped (AVR state %d) after %lu ms emulated in %lu ms; the "
-                    "emulated clock lagged the host by at most %lu ms\n",
-            state, (unsigned long)(avr->cycle / (F_CPU_HZ / 1000u)),
+    fprintf(stderr, "simavr-runner: %s after %lu ms emulated in %lu ms; the emulated clock "
+                    "lagged the host by at most %lu ms\n",
+            state == cpu_Crashed ? "the AVR crashed"
+            : state == cpu_Done  ? "the AVR stopped (sleep with interrupts off)"
+                                 : "stopped",
+            (unsigned long)(avr->cycle / (F_CPU_HZ / 1000u)),
             (unsigned long)((wall_us() - t0) / 1000u), (unsigned long)(worst_lag_us / 1000u));
     pty_close(&link_);
     if (tap != NULL) {
