@@ -14,6 +14,8 @@ controller's heartbeat and the device watchdog are wall-clock periods.
 
 from __future__ import annotations
 
+import json
+import random
 import re
 import shutil
 import signal
@@ -28,9 +30,21 @@ import pytest
 import serial
 
 from massage_ctl.devices.registry import load_device_profile
-from massage_ctl.protocol import DeviceInfo, DeviceState, FrameDecoder, FrameError, Status
+from massage_ctl.protocol import (
+    PROTOCOL_VERSION,
+    SCHEMA_HASH,
+    Ack,
+    DeviceInfo,
+    DeviceState,
+    FrameDecoder,
+    FrameError,
+    Hello,
+    Status,
+    encode_frame,
+)
 
 TARGETS_DIR = Path(__file__).resolve().parents[2] / "firmware_protocol" / "targets"
+INVALID_VECTORS = TARGETS_DIR.parent / "vectors" / "invalid.json"
 
 # About 30 s of envelope (27 s on the pad, 33 s on the chair): strokes over zones both tables
 # have, then vibration. Short enough for CI; long enough that STOP and the watchdog meet a
@@ -386,5 +400,40 @@ def killed_controller_trips_the_watchdog(target: Target, workdir: Path) -> None:
         again.send_signal(signal.SIGINT)
         code, output = finish(again, timeout_s=15)
         assert code == 130, f"exit {code}\n{output}"
+    finally:
+        board.close()
+
+
+def line_noise_is_ignored(target: Target, workdir: Path) -> None:
+    """Every bad frame of the shared vectors and 4 KB of random bytes, compiled for this chip:
+    nothing moves, the board neither crashes nor resets, and the next HELLO gets its ACK."""
+    board = Board(target, workdir)
+    try:
+        noise = b"".join(
+            bytes.fromhex(case["wire"])
+            for case in json.loads(INVALID_VECTORS.read_text(encoding="utf-8"))
+        )
+        noise += random.Random(15).randbytes(4096)  # fixed seed: the same bytes every run
+        decoder = FrameDecoder()
+        heard: list[Status] = []
+        acked = False
+        with serial.Serial(board.port, 115200, timeout=0.05) as port:
+            port.write(encode_frame(Hello(PROTOCOL_VERSION, SCHEMA_HASH), 1))
+            port.write(noise + b"\x00")  # the delimiter ends whatever frame the noise left open
+            port.write(encode_frame(Hello(PROTOCOL_VERSION, SCHEMA_HASH), 2))
+            deadline = time.monotonic() + 5.0
+            while time.monotonic() < deadline and not acked:
+                for item in decoder.feed(port.read(4096)):
+                    if isinstance(item, FrameError):
+                        continue
+                    if isinstance(item.message, Status):
+                        heard.append(item.message)
+                    acked |= isinstance(item.message, Ack) and item.message.acked_seq == 2
+        assert acked, "no ACK for the HELLO sent after the noise"
+        assert board.proc.poll() is None, f"the emulator stopped: {board.stderr()}"
+        assert heard and all(board.outputs_zero(s) for s in heard)
+        assert DeviceState.RUNNING not in {s.state for s in heard}
+        if target.has_motor_probe:
+            assert not any(any(duties) for duties in board.motor_duties())
     finally:
         board.close()

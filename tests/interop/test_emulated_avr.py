@@ -18,6 +18,7 @@ from .emulated_boards import (
     build,
     ctrl_c_stops_the_board,
     killed_controller_trips_the_watchdog,
+    line_noise_is_ignored,
     whole_programs_in_a_row,
 )
 
@@ -39,6 +40,10 @@ def test_ctrl_c_stops_the_board(target: Target, tmp_path: Path) -> None:
 
 def test_killed_controller_trips_the_watchdog(target: Target, tmp_path: Path) -> None:
     killed_controller_trips_the_watchdog(target, tmp_path)
+
+
+def test_line_noise_is_ignored(target: Target, tmp_path: Path) -> None:
+    line_noise_is_ignored(target, tmp_path)
 
 
 def test_a_missing_toolchain_skips_and_names_the_package() -> None:
