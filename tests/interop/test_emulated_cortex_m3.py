@@ -12,10 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from .emulated_boards import (
-    CORTEX_M3,
-    Target,
-    build,
+from .emulated_boards import CORTEX_M3, Target, build
+from .emulated_scenarios import (
     ctrl_c_stops_the_board,
     killed_controller_trips_the_watchdog,
     line_noise_is_ignored,
