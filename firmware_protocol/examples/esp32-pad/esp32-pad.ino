@@ -14,6 +14,7 @@
 
 #include "src/massage_core/mp_device.h"
 #include "src/massage_core/mp_profiles.h"
+#include "src/massage_core/pad_rhythm.h"
 
 // PROTOCOL.md §10: one service, RX (controller -> device, write without response), TX (notify).
 static const char *SERVICE_UUID = "695b0001-5eba-4e84-a2a8-5b173c2558f5";
@@ -173,34 +174,11 @@ static void poll_links()
 
 // ---------------------------------------------------------------------------- motors
 
-// The rhythm's level 0..1 at `now_ms`: pulse = on/off, wave = smooth rise and fall.
-static float rhythm_level(uint8_t pattern, uint16_t rate_chz, uint32_t now_ms)
-{
-    if (pattern == MP_PATTERN_STEADY || rate_chz == 0) {
-        return 1.0f;
-    }
-    uint32_t period_ms = 100000u / rate_chz; // rate in 0.01 Hz
-    if (period_ms == 0) {
-        return 1.0f;
-    }
-    float phase = (float)(now_ms % period_ms) / (float)period_ms;
-    if (pattern == MP_PATTERN_PULSE) {
-        return phase < 0.5f ? 1.0f : 0.0f;
-    }
-    return 0.5f - 0.5f * cosf(2.0f * PI * phase);
-}
-
 static void drive_motors()
 {
     uint32_t now = millis();
     for (int i = 0; i < 4; i++) {
-        float level = envelope[i] * rhythm_level(rhythm_pattern[i], rhythm_rate_chz[i], now);
-        if (level < 0.0f) {
-            level = 0.0f;
-        }
-        if (level > 1.0f) {
-            level = 1.0f;
-        }
+        float level = pad_motor_level(envelope[i], rhythm_pattern[i], rhythm_rate_chz[i], now);
         ledcWrite(MOTOR_PINS[i], (uint32_t)(level * (float)PWM_MAX + 0.5f));
     }
 }
