@@ -63,7 +63,7 @@ class MassageApp(App[int]):
     TITLE = "massage_ctl"
     BINDINGS: ClassVar[list[BindingType]] = [
         # STOP outranks every widget and dialog (priority), and is listed first in the footer.
-        Binding("escape", "stop", "STOP", priority=True),
+        Binding("escape", "escape", "STOP", priority=True),
         Binding("s", "stop_key", "STOP", priority=True, show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True, show=False),
     ]
@@ -295,6 +295,10 @@ class MassageApp(App[int]):
             message = f"{err}" + (f" — {hint}" if hint else "")
             self.run_screen.session_failed(message)
             return
+        if self.run_screen.finished_state is None:
+            # No player event said how it ended: the session never played (the device refused
+            # the start, e.g. a fault still present, or STOP came while connecting).
+            self.run_screen.session_not_started(result.outcome, result.message)
         self.run_screen.device_stopped(result.stop_confirmed)
 
     def _deliver(self, event: ProgressEvent) -> None:
@@ -357,6 +361,17 @@ class MassageApp(App[int]):
             self.notify("STOP sent — the device is stopping.", severity="error", timeout=6)
         else:
             self.notify("Nothing is running. (STOP always works: s or Esc.)", timeout=3)
+
+    def action_escape(self) -> None:
+        """Escape: STOP; once nothing runs, it also leaves the run screen of a session that is
+        over, so nobody is trapped on a screen whose session never started (docs/TUI.md)."""
+        run = self.run_screen
+        if run is not None and self.screen is run and run.finished_state is not None and (
+            not self.session_active
+        ):
+            run.action_leave()
+            return
+        self.action_stop()
 
     def action_stop_key(self) -> None:
         """``s``: STOP — except while typing in a text field with no session running."""

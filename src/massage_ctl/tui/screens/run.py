@@ -137,8 +137,25 @@ class RunScreen(Screen[None]):
         if self.finished_state is not None:
             return
         self.finished_state = "fault"
-        self.show_banner(f"Could not start: {message}")
+        self.show_banner(f"Could not start: {message.rstrip('.')}.", stopped=False)
         self._set("#run-state", "Not started — the device was not driven.  (b: back)")
+        self.query_one("#big-stop", Button).disabled = True
+
+    def session_not_started(self, outcome: str, message: str) -> None:
+        """The session ended without playing (no player event came): say why, in words.
+
+        A device that refuses the start (a fault still present, a latch it will not clear) is a
+        ``fault`` with the device's reason in ``message``; STOP while connecting is a stop.
+        """
+        if self.finished_state is not None:
+            return
+        self.finished_state = outcome
+        if outcome in ("fault", "disconnect"):
+            reason = (message or OUTCOME_TEXT[outcome]).rstrip(".")
+            self.show_banner(f"Could not start: {reason}.", stopped=False)
+            self._set("#run-state", "Not started — the device was not driven.  (b: back)")
+        else:
+            self._set("#run-state", "Stopped before the session started.  (b: back)")
         self.query_one("#big-stop", Button).disabled = True
 
     def device_stopped(self, confirmed: bool) -> None:
@@ -153,10 +170,12 @@ class RunScreen(Screen[None]):
                 "⚠ The device did not confirm STOP. Switch it off at its power switch.",
             )
 
-    def show_banner(self, text: str) -> None:
-        """The red banner under the header (device faults, disconnects)."""
+    def show_banner(self, text: str, *, stopped: bool = True) -> None:
+        """The red banner under the header (device faults, disconnects, a refused start).
+        ``stopped``: a session that was playing has stopped (said so); else it never began."""
         banner = self.query_one("#banner", Static)
-        banner.update(f"⚠ {text} — the session has stopped. You decide what happens next.")
+        tail = " — the session has stopped. You decide what happens next." if stopped else ""
+        banner.update(f"⚠ {text}{tail}")
         banner.remove_class("hidden")
 
     def action_toggle_pause(self) -> None:
