@@ -179,10 +179,10 @@ class MassageApp(App[int]):
     def open_program(self, program: Program) -> None:
         """Show the detail and set-up screen of ``program``."""
         from massage_ctl.tui.screens.detail import DetailScreen
-        from massage_ctl.tui.setup import SAFETY_EXPLAINED, SessionSetup
+        from massage_ctl.tui.setup import SessionSetup, recommended_safety
 
         setup = SessionSetup(
-            safety=self.config.safety if self.config.safety in SAFETY_EXPLAINED else "standard",
+            safety=recommended_safety(program, self.config.safety),
             intensity=self.config.intensity,
             exclude=[z for z in self.config.exclude if z in self.device_profile.zones()],
         )
