@@ -295,9 +295,11 @@ class MassageApp(App[int]):
             message = f"{err}" + (f" — {hint}" if hint else "")
             self.run_screen.session_failed(message)
             return
-        if self.run_screen.finished_state is None:
-            # No player event said how it ended: the session never played (the device refused
-            # the start, e.g. a fault still present, or STOP came while connecting).
+        if self.last_event is None:
+            # No player event came at all: the session never played (the device refused the
+            # start, e.g. a fault still present, or STOP came while connecting). Events are
+            # delivered before this runs (same loop, queued earlier); the screen's own state
+            # may lag behind them (it handles them as messages), so it is not asked here.
             self.run_screen.session_not_started(result.outcome, result.message)
         self.run_screen.device_stopped(result.stop_confirmed)
 
