@@ -296,10 +296,8 @@ class MassageApp(App[int]):
             self.run_screen.session_failed(message)
             return
         if self.last_event is None:
-            # No player event came at all: the session never played (the device refused the
-            # start, e.g. a fault still present, or STOP came while connecting). Events are
-            # delivered before this runs (same loop, queued earlier); the screen's own state
-            # may lag behind them (it handles them as messages), so it is not asked here.
+            # No event came (they are delivered before this runs; the screen handles them as
+            # messages, later): it never played — start refused, or STOP while connecting.
             self.run_screen.session_not_started(result.outcome, result.message)
         self.run_screen.device_stopped(result.stop_confirmed)
 
@@ -365,15 +363,10 @@ class MassageApp(App[int]):
             self.notify("Nothing is running. (STOP always works: s or Esc.)", timeout=3)
 
     def action_escape(self) -> None:
-        """Escape: STOP; once nothing runs, it also leaves the run screen of a session that is
-        over, so nobody is trapped on a screen whose session never started (docs/TUI.md)."""
+        """Escape: STOP — or, on the run screen of a session that is over, back (docs/TUI.md)."""
         run = self.run_screen
-        if run is not None and self.screen is run and run.finished_state is not None and (
-            not self.session_active
-        ):
-            run.action_leave()
-            return
-        self.action_stop()
+        if not (run is not None and self.screen is run and run.leave_if_over()):
+            self.action_stop()
 
     def action_stop_key(self) -> None:
         """``s``: STOP — except while typing in a text field with no session running."""

@@ -225,6 +225,17 @@ class RunScreen(Screen[None]):
         if isinstance(app, MassageApp) and self.finished_state is None:
             app.session_skip()
 
+    def leave_if_over(self) -> bool:
+        """Escape: leave when the session is over and nothing runs, so nobody is trapped on a
+        screen whose session never started; False (Escape is then STOP) otherwise."""
+        from massage_ctl.tui.app import MassageApp
+
+        app = self.app
+        if self.finished_state is None or (isinstance(app, MassageApp) and app.session_active):
+            return False
+        app.pop_screen()
+        return True
+
     def action_leave(self) -> None:
         if self.finished_state is None:
             self.notify("Stop the session first (s or Esc).", severity="warning")
