@@ -9,13 +9,12 @@ from __future__ import annotations
 import json
 import os
 import shlex
-import shutil
 import signal
 import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -99,11 +98,16 @@ def tmux(*args: str) -> str:
     ).stdout
 
 
+@pytest.fixture
+def tmux_installed(require_tools: Callable[..., None]) -> None:
+    """Skip (CI: fail) when tmux is missing, naming how to install it."""
+    require_tools("tmux")
+
+
 @contextmanager
 def pane(command: list[str], home: Path) -> Iterator[tuple[str, int]]:
-    """``command`` exec'd in a new 80×24 tmux pane: (session name, its pid)."""
-    if shutil.which("tmux") is None:
-        pytest.fail("tmux is not installed: this test needs it (apt-get install tmux)")
+    """``command`` exec'd in a new 80×24 tmux pane: (session name, its pid). Tests using it
+    ask for the ``tmux`` fixture (skipped, naming the install command, without tmux)."""
     session = f"massage-exit-{uuid.uuid4().hex[:8]}"
     line = " ".join(["exec env", f"MASSAGE_CTL_HOME={shlex.quote(str(home))}",
                      *map(shlex.quote, command)])
@@ -130,6 +134,7 @@ def start_first_program(session: str) -> None:
         tmux("send-keys", "-t", session, key)
 
 
+@pytest.mark.usefixtures("tmux_installed")
 def test_a_lost_terminal_stops_the_device_and_ends_run(
     tmp_path: Path, isolated_home: Path
 ) -> None:
@@ -143,6 +148,7 @@ def test_a_lost_terminal_stops_the_device_and_ends_run(
     assert_stopped_by_the_controller(trace)
 
 
+@pytest.mark.usefixtures("tmux_installed")
 def test_a_lost_terminal_stops_the_device_and_ends_the_terminal_ui(
     tmp_path: Path, isolated_home: Path
 ) -> None:
@@ -172,6 +178,7 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
+@pytest.mark.usefixtures("tmux_installed")
 def test_the_terminal_ui_ends_even_when_its_shutdown_hangs_after_a_lost_terminal(
     tmp_path: Path, isolated_home: Path
 ) -> None:
@@ -190,6 +197,7 @@ def test_the_terminal_ui_ends_even_when_its_shutdown_hangs_after_a_lost_terminal
     assert_stopped_by_the_controller(trace)
 
 
+@pytest.mark.usefixtures("tmux_installed")
 def test_run_failing_before_playback_gives_the_terminal_back_its_cursor(
     isolated_home: Path,
 ) -> None:

@@ -8,7 +8,6 @@ with pyserial and speak the wire protocol through :mod:`massage_ctl.protocol`.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -35,14 +34,7 @@ HOST_BINARY = C_DIR / "build" / "massage-device-host"
 
 
 def build_c(target: str, output: Path) -> Path:
-    """``make -C firmware_protocol/c TARGET``; FAILS (never skips) without gcc/make."""
-    missing = [tool for tool in ("make", "gcc") if shutil.which(tool) is None]
-    if missing:
-        pytest.fail(
-            f"{' and '.join(missing)} not found: the C interop tests build the reference device "
-            "with gcc and make (Debian/Ubuntu: apt-get install gcc make libc6-dev)",
-            pytrace=False,
-        )
+    """``make -C firmware_protocol/c TARGET`` (call ``require_tools("gcc", "make")`` first)."""
     result = subprocess.run(
         ["make", "-C", str(C_DIR), target], capture_output=True, text=True, check=False
     )
@@ -54,20 +46,23 @@ def build_c(target: str, output: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def device_host_binary() -> Path:
-    """The host device program, built once per test session."""
+def device_host_binary(require_tools: Callable[..., None]) -> Path:
+    """The host device program, built once per test session (skipped without gcc/make)."""
+    require_tools("gcc", "make")
     return build_c("host", HOST_BINARY)
 
 
 @pytest.fixture(scope="session")
-def sim_cli_binary() -> Path:
+def sim_cli_binary(require_tools: Callable[..., None]) -> Path:
     """The test-only device core on a virtual clock (stdin commands), built once per session."""
+    require_tools("gcc", "make")
     return build_c("sim-cli", C_DIR / "build" / "mp_sim_cli")
 
 
 @pytest.fixture(scope="session")
-def decode_cli_binary() -> Path:
+def decode_cli_binary(require_tools: Callable[..., None]) -> Path:
     """The test-only C decoder filter (hex frame in, verdict out), built once per session."""
+    require_tools("gcc", "make")
     return build_c("decode-cli", C_DIR / "build" / "mp_decode_cli")
 
 

@@ -114,3 +114,26 @@ async def test_devices_screen_says_bluetooth_is_unavailable_once(
         text = " ".join(_text(status).split())
         assert text.lower().count("bluetooth") == 1, text
         assert "Bluetooth is not available: the system D-Bus / BlueZ is not reachable" in text
+
+
+async def test_history_lists_the_newest_session_first_and_scrolls_to_the_oldest(
+    tmp_path: Path,
+) -> None:
+    store = HistoryStore(tmp_path / "history.sqlite3")  # the store make_app uses
+    programs = [f"program-{n:02d}" for n in range(30)]  # recorded in this order: 29 is newest
+    for name in programs:
+        sid = store.start_session(name, "abc123", "sim://chair", "standard", 1.0, 600_000)
+        store.finish_session(sid, "completed", 600_000)
+    app = make_app(URL, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("h")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), "history")
+        await pilot.pause()
+        table = _text(app.screen.query_one("#history-table", Static))
+        assert table.index("program-29") < table.index("program-00")  # newest at the top
+        scroll = app.screen.query_one("#history-scroll")
+        assert scroll.max_scroll_y > 0 and scroll.scroll_y == 0  # taller than the screen
+        await pilot.press("end")  # the keyboard reaches the oldest sessions too
+        await pilot.pause()
+        assert scroll.scroll_y == scroll.max_scroll_y > 0

@@ -4,14 +4,12 @@ STOP it, and find the STOP in the history database."""
 from __future__ import annotations
 
 import shlex
-import shutil
 import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-
-import pytest
 
 from massage_ctl.config import AppPaths
 from massage_ctl.history import HistoryStore
@@ -45,9 +43,10 @@ def _wait_gone(session: str, text: str, timeout_s: float = 30.0) -> None:
         time.sleep(0.1)
 
 
-def test_massage_ctl_in_tmux_starts_and_stops(isolated_home: Path) -> None:
-    if shutil.which("tmux") is None:
-        pytest.fail("tmux is not installed: this test needs it (apt-get install tmux)")
+def test_massage_ctl_in_tmux_starts_and_stops(
+    isolated_home: Path, require_tools: Callable[..., None]
+) -> None:
+    require_tools("tmux")
     session = f"massage-smoke-{uuid.uuid4().hex[:8]}"
     command = " ".join([
         f"MASSAGE_CTL_HOME={shlex.quote(str(isolated_home))}",

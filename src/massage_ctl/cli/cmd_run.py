@@ -9,7 +9,6 @@ Exit status: 0 completed, 1 fault or error, 130 interrupted (Ctrl-C, SIGTERM, SI
 
 from __future__ import annotations
 
-import abc
 import argparse
 import signal
 import sys
@@ -18,10 +17,11 @@ from collections.abc import Callable
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
+from massage_ctl.cli.run_view import RunView, make_view
 from massage_ctl.config import AppPaths, effective_options, load_config
 from massage_ctl.devices import DeviceProfile
 from massage_ctl.errors import HistoryError, MassageCtlError
-from massage_ctl.player import ProgressEvent, Session, SessionRunner
+from massage_ctl.player import Session, SessionRunner
 from massage_ctl.safety import SafetyProfile, load_safety_profile
 from massage_ctl.timeline import Timeline
 
@@ -77,13 +77,17 @@ def _warn_unrecorded(err: HistoryError) -> None:
 
 
 def _compiler(program: Any, safety: SafetyProfile, args: argparse.Namespace,
-              intensity: float, exclude: tuple[str, ...]) -> Callable[[DeviceProfile], Timeline]:
+              intensity: float, exclude: tuple[str, ...],
+              view: RunView) -> Callable[[DeviceProfile], Timeline]:
     from massage_ctl.compiler import compile_program
 
     def build(profile: DeviceProfile) -> Timeline:
         timeline: Timeline = compile_program(
             program, profile, safety, intensity=intensity, minutes=args.minutes, exclude=exclude
         )
+        # Its warnings (length fitted, heat skipped, zones remapped) are printed before it
+        # plays: the session compiles for the device that answered, so only now are they known.
+        view.compiled(timeline)
         return timeline
 
     return build
@@ -104,7 +108,9 @@ def run_command(args: argparse.Namespace) -> int:
     url = parse_device_url(device_text)  # a malformed URL fails here, before anything runs
     program = load_program(args.program)
     safety = load_safety_profile(opts.safety)
-    build = _compiler(program, safety, args, opts.intensity, opts.exclude)
+    # Draws nothing until the first frame: an early error leaves the terminal as it was.
+    view = make_view(sys.stdout.isatty())
+    build = _compiler(program, safety, args, opts.intensity, opts.exclude, view)
     from massage_ctl.history.recorder import HistoryRecorder
 
     store = _open_history()
@@ -114,13 +120,13 @@ def run_command(args: argparse.Namespace) -> int:
     try:
         session = Session(device_text, build, safety, recorder=recorder)
         runner = SessionRunner(session, speed=url.speed)
-        view = _make_view(sys.stdout.isatty())
         try:
             runner.subscribe(view.push)
             with _signals_stop(runner) as signalled:
                 runner.start()
                 interrupted = _wait(runner, view)
                 result = runner.wait()  # re-raises an error from before playback (exit 1)
+                view.finish(result.stop_confirmed)  # the last frame: what the device reports
         finally:
             # Also when that error comes: the live view hides the cursor until it is closed.
             view.close()
@@ -155,7 +161,7 @@ def _finish(
     return EXIT_OK if result.outcome == "completed" else EXIT_ERROR
 
 
-def _wait(runner: SessionRunner, view: _View) -> bool:
+def _wait(runner: SessionRunner, view: RunView) -> bool:
     """Draw until the session ends; Ctrl-C sends STOP (True when that happened)."""
     interrupted = False
     while not runner.done:
@@ -211,111 +217,3 @@ def _ask_pain_after(args: argparse.Namespace, recorder: HistoryRecorder) -> None
             rating, note = answer.rating, answer.note
     if rating is not None:
         recorder.add_pain_after(rating, note)
-
-
-# -- display ----------------------------------------------------------------------------------
-class _View(abc.ABC):
-    """Holds the newest event (pushed from the runner thread); draws on the main thread."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._event: ProgressEvent | None = None
-        self._messages: list[str] = []
-
-    def push(self, event: ProgressEvent) -> None:
-        with self._lock:
-            self._event = event
-            if event.kind in ("state", "warning", "fault") and event.message:
-                self._messages.append(event.message)
-
-    def take(self) -> tuple[ProgressEvent | None, list[str]]:
-        with self._lock:
-            msgs, self._messages = self._messages, []
-            return self._event, msgs
-
-    @abc.abstractmethod
-    def draw(self) -> None:
-        """Show what changed since the last call."""
-
-    def close(self) -> None:  # noqa: B027 - optional hook; plain output has nothing to close
-        """Finish drawing."""
-
-
-def _clock(ms: int) -> str:
-    s = ms // 1000
-    return f"{s // 60:d}:{s % 60:02d}"
-
-
-class _PlainView(_View):
-    """Not a terminal: a progress line at most every 10 % and every message."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._last_decile = -1
-
-    def draw(self) -> None:
-        event, msgs = self.take()
-        for m in msgs:
-            print(f"  {m}", flush=True)
-        if event is None or event.duration_ms <= 0:
-            return
-        decile = min(10, event.elapsed_ms * 10 // event.duration_ms)
-        if decile != self._last_decile:
-            self._last_decile = decile
-            print(f"{decile * 10:3d}%  {_clock(event.elapsed_ms)} / {_clock(event.duration_ms)}"
-                  f"  {event.phase or ''}", flush=True)
-
-
-class _LiveView(_View):
-    """A terminal: rich Live with a progress bar, the phase and a bar per channel."""
-
-    def __init__(self) -> None:
-        from rich.console import Console
-        from rich.live import Live
-
-        super().__init__()
-        self._console = Console()
-        # No auto-refresh thread: draw() refreshes when a new event came in.
-        self._live = Live(console=self._console, auto_refresh=False, transient=False)
-        self._live.start()
-        self._drawn: ProgressEvent | None = None
-
-    def draw(self) -> None:
-        from rich.console import Group
-        from rich.progress_bar import ProgressBar
-        from rich.text import Text
-
-        event, msgs = self.take()
-        for m in msgs:
-            self._console.print(f"  {m}")
-        if event is None or event is self._drawn:
-            return
-        self._drawn = event
-        head = Text.assemble(
-            (f"{event.state:<10}", "bold"),
-            f" {_clock(event.elapsed_ms)} elapsed · {_clock(event.remaining_ms)} left · ",
-            (event.phase or "", "cyan"),
-            f" · intensity {event.intensity:.1f}",
-        )
-        bar = ProgressBar(total=max(1, event.duration_ms), completed=event.elapsed_ms, width=60)
-        # One plain Text for all channels: a table of per-channel progress bars cost ~10 ms
-        # per redraw, most of the controller's CPU at real time.
-        width = max((len(cid) for cid in event.actual), default=0)
-        zones = Text()
-        for cid, value in event.actual.items():
-            unit = " °C" if cid.startswith("heat") else ""
-            frac = min(1.0, max(0.0, value / 45.0 if unit else value))
-            cells = round(frac * 20)
-            zones.append(f"{cid:<{width}} ")
-            zones.append("━" * cells, style="green")
-            zones.append("━" * (20 - cells), style="grey23")
-            zones.append(f" {value:.2f}{unit}\n")
-        self._live.update(Group(head, bar, zones, Text("Ctrl-C = STOP", style="dim")),
-                          refresh=True)
-
-    def close(self) -> None:
-        self._live.stop()
-
-
-def _make_view(tty: bool) -> _View:
-    return _LiveView() if tty else _PlainView()

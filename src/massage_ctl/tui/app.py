@@ -63,7 +63,7 @@ class MassageApp(App[int]):
     TITLE = "massage_ctl"
     BINDINGS: ClassVar[list[BindingType]] = [
         # STOP outranks every widget and dialog (priority), and is listed first in the footer.
-        Binding("escape", "stop", "STOP", priority=True),
+        Binding("escape", "escape", "STOP", priority=True),
         Binding("s", "stop_key", "STOP", priority=True, show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True, show=False),
     ]
@@ -179,10 +179,10 @@ class MassageApp(App[int]):
     def open_program(self, program: Program) -> None:
         """Show the detail and set-up screen of ``program``."""
         from massage_ctl.tui.screens.detail import DetailScreen
-        from massage_ctl.tui.setup import SAFETY_EXPLAINED, SessionSetup
+        from massage_ctl.tui.setup import SessionSetup, recommended_safety
 
         setup = SessionSetup(
-            safety=self.config.safety if self.config.safety in SAFETY_EXPLAINED else "standard",
+            safety=recommended_safety(program, self.config.safety),
             intensity=self.config.intensity,
             exclude=[z for z in self.config.exclude if z in self.device_profile.zones()],
         )
@@ -295,6 +295,10 @@ class MassageApp(App[int]):
             message = f"{err}" + (f" — {hint}" if hint else "")
             self.run_screen.session_failed(message)
             return
+        if self.last_event is None:
+            # No event came (they are delivered before this runs; the screen handles them as
+            # messages, later): it never played — start refused, or STOP while connecting.
+            self.run_screen.session_not_started(result.outcome, result.message)
         self.run_screen.device_stopped(result.stop_confirmed)
 
     def _deliver(self, event: ProgressEvent) -> None:
@@ -357,6 +361,12 @@ class MassageApp(App[int]):
             self.notify("STOP sent — the device is stopping.", severity="error", timeout=6)
         else:
             self.notify("Nothing is running. (STOP always works: s or Esc.)", timeout=3)
+
+    def action_escape(self) -> None:
+        """Escape: STOP — or, on the run screen of a session that is over, back (docs/TUI.md)."""
+        run = self.run_screen
+        if not (run is not None and self.screen is run and run.leave_if_over()):
+            self.action_stop()
 
     def action_stop_key(self) -> None:
         """``s``: STOP — except while typing in a text field with no session running."""

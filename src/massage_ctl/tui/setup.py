@@ -25,6 +25,21 @@ SAFETY_EXPLAINED: dict[str, str] = {
 }
 
 
+#: Program tags that mark a program written for the gentle (nerve-safe) profile. The program
+#: format has no field naming a safety profile; these tags are how the shipped programs say it
+#: (gentle-sciatica: "gentle", "nerve-pain", "sciatica"). See docs/TUI.md, "Decisions".
+GENTLE_TAGS: frozenset[str] = frozenset({"gentle", "nerve-pain", "sciatica"})
+
+
+def recommended_safety(program: Program, configured: str) -> str:
+    """The safety profile the detail screen opens with: ``gentle`` for a program written for
+    it (:data:`GENTLE_TAGS`) or when the user chose gentle; else the configured profile.
+    Never looser than what the user configured."""
+    if configured == "gentle" or GENTLE_TAGS & set(program.tags):
+        return "gentle"
+    return configured if configured in SAFETY_EXPLAINED else "standard"
+
+
 @dataclass
 class SessionSetup:
     """What the set-up panel holds; turned into compiler options by :func:`compile_setup`."""

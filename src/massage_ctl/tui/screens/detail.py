@@ -61,7 +61,9 @@ def describe_program(program: Program) -> Text:
         length = minutes_text(phase.natural_ms())
         if getattr(phase, "background", False):
             length += ", alongside the next phases"
-        text.append(f" {i:2d}. {phase.technique}{where} ({length})\n")
+        # The phase's own name says what it does ("warm-up: very light strokes"); the
+        # technique is the fallback for a phase without one.
+        text.append(f" {i:2d}. {phase.name or phase.technique}{where} ({length})\n")
     return text
 
 
@@ -148,17 +150,23 @@ class DetailScreen(Screen[None]):
             preview.update("")
             start.disabled = True
             return
+        adjusted = len(self.timeline.warnings)
         status.update(
             f"{minutes_text(self.timeline.duration_ms)} on {self.device.name}, "
-            f"{self.setup.safety} profile. The preview is below."
+            f"{self.setup.safety} profile. "
+            + (f"{adjusted} adjustment{'s' if adjusted > 1 else ''} and the preview below."
+               if adjusted else "The preview is below.")
         )
-        parts: list[Text | Group] = [
+        # What the compiler changed (length fitted, heat skipped, zones remapped) comes first,
+        # right under Start: it changes what will play, and the chart below is long.
+        parts: list[Text | Group] = []
+        if self.timeline.warnings:
+            parts.append(Text("Adjusted for this device and profile:", style="bold yellow"))
+            parts.extend(Text(f" • {w}", style="yellow") for w in self.timeline.warnings)
+        parts += [
             Text(f"Preview: strength per zone over time on {self.device.name}", style="bold"),
             render_chart(self.timeline, width=max(60, self.app.size.width - 4)),
         ]
-        if self.timeline.warnings:
-            parts.append(Text("Adjusted for safety:", style="bold yellow"))
-            parts.extend(Text(f" • {w}", style="yellow") for w in self.timeline.warnings)
         preview.update(Group(*parts))
         start.disabled = False
 

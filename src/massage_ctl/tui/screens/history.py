@@ -1,4 +1,5 @@
-"""History: the sessions table and the pain-over-time chart, as in ``massage-ctl history``."""
+"""History: the sessions table (newest first, scrollable) and the pain-over-time chart, as in
+``massage-ctl history``."""
 
 from __future__ import annotations
 
@@ -31,7 +32,8 @@ class HistoryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with VerticalScroll():
+        # Focused, so the arrow keys and PageUp/PageDown scroll a long history.
+        with VerticalScroll(id="history-scroll"):
             yield Static("", id="history-table")
             yield Static("", id="history-chart")
         yield StopBar()
@@ -39,6 +41,7 @@ class HistoryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.action_reload()
+        self.query_one("#history-scroll", VerticalScroll).focus()
 
     def action_reload(self) -> None:
         """Read the history again and redraw."""
@@ -56,7 +59,10 @@ class HistoryScreen(Screen[None]):
         except MassageCtlError as err:
             table.update(f"History unavailable: {err}")
             return
-        table.update(sessions_table(sessions) if sessions else "No sessions recorded yet.")
+        # Newest first: the sessions someone looks for are the last ones (the store gives
+        # them oldest first, as `massage-ctl history` prints them).
+        newest_first = list(reversed(sessions))
+        table.update(sessions_table(newest_first) if sessions else "No sessions recorded yet.")
         trend = pain_chart(daily_pain(pain), max_columns=60)
         plan = "Plan: " + plan_line(status) if status is not None else "No treatment plan set."
         chart.update(Group(trend, Text(plan)))

@@ -21,11 +21,36 @@ if TYPE_CHECKING:  # the program models load after the first paint (tui/startup.
 #: Shown under the table until the programs have loaded (a fraction of a second).
 LOADING_TEXT = "Loading the program library…"
 
-#: Library table columns (label, width in cells); sized so the table fits 80 columns. Long
-#: cells end in "…"; the line under the table shows the highlighted program in full.
+#: Library table columns (label, minimum width in cells): at 80 columns every column gets its
+#: minimum; a wider screen gives the extra to the columns whose text is cut (see
+#: :func:`column_widths`). Long cells end in "…"; the line under the table shows the highlighted
+#: program in full.
 _COLUMNS: tuple[tuple[str, int], ...] = (
     ("Program", 30), ("Length", 6), ("Techniques", 22), ("Body areas", 12),
 )
+#: Cells per column the table spends besides the text (padding both sides), and the vertical
+#: scrollbar it may show.
+_CELL_PADDING = 2
+_SCROLLBAR = 2
+
+
+def column_widths(available: int, natural: list[int], minimum: list[int]) -> list[int]:
+    """Column widths for ``available`` cells of text: each at least its ``minimum``; the rest
+    goes first to the first column (the program's name is what people choose by) up to its
+    ``natural`` (longest) width, then a cell at a time to the column missing most."""
+    widths = list(minimum)
+    extra = available - sum(widths)
+    first = max(0, min(extra, natural[0] - widths[0]))
+    widths[0] += first
+    extra -= first
+    while extra > 0:
+        missing = [n - w for n, w in zip(natural, widths, strict=True)]
+        worst = max(range(len(widths)), key=missing.__getitem__)
+        if missing[worst] <= 0:
+            break  # everything fits whole
+        widths[worst] += 1
+        extra -= 1
+    return widths
 
 
 class LibraryScreen(Screen[None]):
@@ -68,9 +93,8 @@ class LibraryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#programs", DataTable)
-        # Fixed widths with wrapped cells: every column stays visible at 80 columns.
-        for label, width in _COLUMNS:
-            table.add_column(label, width=width)
+        self._widths: list[int] = []
+        self._set_columns(self.app.size.width)
         table.focus()
         if self.loaded:
             self.refresh_table()
@@ -82,6 +106,34 @@ class LibraryScreen(Screen[None]):
         if self.is_mounted:
             self.refresh_table()
             self.refresh_summary()
+
+    def _cells(self, p: Program) -> tuple[str, str, str, str]:
+        from massage_ctl.program import format_duration
+
+        length = format_duration(p.duration) if p.duration else "—"
+        return (p.name, length, ", ".join(p.techniques()), body_areas_of(p))
+
+    def _set_columns(self, width: int) -> bool:
+        """Size the columns for a ``width``-cell table; True when they changed (the table is
+        then empty and must be refilled)."""
+        labels = [label for label, _ in _COLUMNS]
+        natural = [len(label) for label in labels]
+        for p in self.programs:  # all programs: the columns must not jump while filtering
+            natural = [max(n, len(c)) for n, c in zip(natural, self._cells(p), strict=True)]
+        available = width - _SCROLLBAR - _CELL_PADDING * len(_COLUMNS)
+        widths = column_widths(available, natural, [w for _, w in _COLUMNS])
+        if widths == self._widths:
+            return False
+        self._widths = widths
+        table = self.query_one("#programs", DataTable)
+        table.clear(columns=True)
+        for label, w in zip(labels, widths, strict=True):
+            table.add_column(label, width=w)
+        return True
+
+    def on_resize(self) -> None:
+        if self.loaded and self._set_columns(self.size.width):
+            self.refresh_table()
 
     def on_screen_resume(self) -> None:
         if self.loaded:
@@ -97,7 +149,7 @@ class LibraryScreen(Screen[None]):
         """Re-fill the table from the current filters."""
         if not self.loaded:
             return  # filters changed while loading: applied when the programs arrive
-        from massage_ctl.program import format_duration
+        self._set_columns(self.size.width or self.app.size.width)
 
         area = self.query_one("#area", Select).value
         condition = self.query_one("#condition", Select).value
@@ -113,13 +165,14 @@ class LibraryScreen(Screen[None]):
             )
         ]
         table = self.query_one("#programs", DataTable)
+        row = table.cursor_row
         table.clear()
         for p in self.shown:
-            length = format_duration(p.duration) if p.duration else "—"
-            cells = (p.name, length, ", ".join(p.techniques()), body_areas_of(p))
             table.add_row(
-                *(Text(c, no_wrap=True, overflow="ellipsis") for c in cells), key=p.id
+                *(Text(c, no_wrap=True, overflow="ellipsis") for c in self._cells(p)), key=p.id
             )
+        if 0 < row < len(self.shown):
+            table.move_cursor(row=row)  # a resize keeps the highlighted program
         self._show_info()
 
     def _show_info(self) -> None:
@@ -140,9 +193,14 @@ class LibraryScreen(Screen[None]):
         self._show_info()
 
     @on(Select.Changed)
-    @on(Input.Changed, "#search")
-    def _filters_changed(self) -> None:
+    def _filter_chosen(self) -> None:
         self.refresh_table()
+        # A filter is chosen once; the next thing is a program: the table takes the keys.
+        self.query_one("#programs", DataTable).focus()
+
+    @on(Input.Changed, "#search")
+    def _search_typed(self) -> None:
+        self.refresh_table()  # the search keeps the focus until Enter: the user is typing
 
     @on(Input.Submitted, "#search")
     def _search_done(self) -> None:

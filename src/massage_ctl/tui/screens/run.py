@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -23,6 +24,7 @@ from massage_ctl.tui.widgets.body_map import BodyMap
 from massage_ctl.tui.widgets.stop_bar import StopBar
 
 if TYPE_CHECKING:
+    from massage_ctl.cli.heat_status import HeatTargets
     from massage_ctl.player.events import ProgressEvent
 
 #: What each way of ending means, in plain words.
@@ -69,12 +71,17 @@ class RunScreen(Screen[None]):
         self.finished_state: str | None = None
         self.paused = False
         self._shown: dict[str, str] = {}  # label selector → the text it shows
+        self._heat: HeatTargets | None = None  # made on mount: only devices with heat need it
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="banner", classes="banner hidden")
         with Horizontal(id="run-body"):
-            yield BodyMap(self.device, id="body-map")
+            with Vertical(id="run-left"):
+                yield BodyMap(self.device, id="body-map")
+                # What the compiler changed (length fitted, heat skipped, zones remapped).
+                yield Static(self._notes(), id="run-notes",
+                             classes="hidden" if not self.timeline.warnings else "")
             with Vertical(id="run-side"):
                 yield Label(self.program.name, classes="title")
                 yield Label("Connecting…", id="run-state")
@@ -92,6 +99,18 @@ class RunScreen(Screen[None]):
         yield StopBar()
         yield Footer()
 
+    def _notes(self) -> Text:
+        text = Text("Adjusted for this device and profile:", style="bold")
+        for warning in self.timeline.warnings:
+            text.append(f"\n• {warning}")
+        return text
+
+    def on_mount(self) -> None:
+        if any(ch.kind == "heat" for ch in self.timeline.channels):
+            from massage_ctl.cli.heat_status import HeatTargets
+
+            self._heat = HeatTargets(self.timeline)
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "big-stop":
             event.stop()
@@ -105,7 +124,10 @@ class RunScreen(Screen[None]):
             return  # the session is over; nothing may make it look alive again
         # Only what visibly changed is redrawn: a changed label re-lays out the screen, which
         # is most of the UI's CPU while a session runs (docs/TUI.md, "CPU").
-        self.query_one(BodyMap).show(ev.actual)
+        # Heat: the temperature the device reports, and where the program takes it now (a
+        # paused or ended session takes it nowhere: heater off).
+        targets = self._heat.at(ev.elapsed_ms) if self._heat and ev.state == "playing" else {}
+        self.query_one(BodyMap).show(ev.actual, targets)
         # Whole seconds: the bar and the time label move once a second, not on every event.
         self.query_one("#run-progress", ProgressBar).update(
             progress=ev.elapsed_ms - ev.elapsed_ms % 1000
@@ -137,15 +159,36 @@ class RunScreen(Screen[None]):
         if self.finished_state is not None:
             return
         self.finished_state = "fault"
-        self.show_banner(f"Could not start: {message}")
+        self.show_banner(f"Could not start: {message.rstrip('.')}.", stopped=False)
         self._set("#run-state", "Not started — the device was not driven.  (b: back)")
+        self.query_one("#big-stop", Button).disabled = True
+
+    def session_not_started(self, outcome: str, message: str) -> None:
+        """The session ended without playing (no player event came): say why, in words.
+
+        A device that refuses the start (a fault still present, a latch it will not clear) is a
+        ``fault`` with the device's reason in ``message``; STOP while connecting is a stop.
+        """
+        if self.finished_state is not None:
+            return
+        self.finished_state = outcome
+        if outcome in ("fault", "disconnect"):
+            reason = (message or OUTCOME_TEXT[outcome]).rstrip(".")
+            self.show_banner(f"Could not start: {reason}.", stopped=False)
+            self._set("#run-state", "Not started — the device was not driven.  (b: back)")
+        else:
+            self._set("#run-state", "Stopped before the session started.  (b: back)")
         self.query_one("#big-stop", Button).disabled = True
 
     def device_stopped(self, confirmed: bool) -> None:
         """The session is over and its final STOP went out: show what the device reported."""
         if confirmed:
-            # The last progress event predates the STOP; the device has since reported zero.
-            self.query_one(BodyMap).show({})
+            # The last progress event predates the STOP; the device has since reported every
+            # output zero and heat off. A roller's position stays where the carriage stopped.
+            body = self.query_one(BodyMap)
+            kinds = {ch.id: ch.kind for ch in self.device.channels}
+            body.show({cid: v if kinds.get(cid) == "position" else 0.0
+                       for cid, v in body.actual.items()})
             self._set("#run-stop-check", "✓ The device confirmed: all off.")
         else:
             self._set(
@@ -153,10 +196,12 @@ class RunScreen(Screen[None]):
                 "⚠ The device did not confirm STOP. Switch it off at its power switch.",
             )
 
-    def show_banner(self, text: str) -> None:
-        """The red banner under the header (device faults, disconnects)."""
+    def show_banner(self, text: str, *, stopped: bool = True) -> None:
+        """The red banner under the header (device faults, disconnects, a refused start).
+        ``stopped``: a session that was playing has stopped (said so); else it never began."""
         banner = self.query_one("#banner", Static)
-        banner.update(f"⚠ {text} — the session has stopped. You decide what happens next.")
+        tail = " — the session has stopped. You decide what happens next." if stopped else ""
+        banner.update(f"⚠ {text}{tail}")
         banner.remove_class("hidden")
 
     def action_toggle_pause(self) -> None:
@@ -179,6 +224,17 @@ class RunScreen(Screen[None]):
         app = self.app
         if isinstance(app, MassageApp) and self.finished_state is None:
             app.session_skip()
+
+    def leave_if_over(self) -> bool:
+        """Escape: leave when the session is over and nothing runs, so nobody is trapped on a
+        screen whose session never started; False (Escape is then STOP) otherwise."""
+        from massage_ctl.tui.app import MassageApp
+
+        app = self.app
+        if self.finished_state is None or (isinstance(app, MassageApp) and app.session_active):
+            return False
+        app.pop_screen()
+        return True
 
     def action_leave(self) -> None:
         if self.finished_state is None:

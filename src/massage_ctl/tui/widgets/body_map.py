@@ -1,4 +1,5 @@
-"""The live body map: a figure of the back, each zone coloured by the actual intensity.
+"""The live body map: a figure of the back, each zone coloured by the actual intensity, and
+the heat pads' temperatures as the device reports them.
 
 The drawing is a pure function of the device profile and the actual channel values
 (:func:`render_body_map`), so it is tested without a terminal; :class:`BodyMap` is the thin
@@ -19,7 +20,7 @@ from massage_ctl.zones import SPINE_ZONES, ZONES
 # Figure rows, head to feet: (zone, left half, right half). The halves are drawn mirrored so a
 # sided channel (lower-back.left) colours only its half.
 _FIGURE: tuple[tuple[str, str, str], ...] = (
-    ("neck", "      ▐█", "█▌      "),
+    ("neck", "    ▐█", "█▌    "),
     ("shoulders", " ▗████", "████▖ "),
     ("upper-back", "  ████", "████  "),
     ("mid-back", "  ████", "████  "),
@@ -85,26 +86,43 @@ def zone_at_position(position: float) -> str:
     return SPINE_ZONES[idx]
 
 
-#: Below this heater setpoint a pad is not warmer than the room: say "warming", not "12 °C".
-WARM_FROM_C = 30.0
+#: The roller marker's column, reserved on every row: a marker that appears, moves or goes
+#: never changes a row's width, so the figure cannot wrap or jump.
+ROLLER_MARK = " ◀roller"
 
 
-def heat_label(setpoint_c: float) -> str:
-    """`` ♨ off``, `` ♨ warming`` while the setpoint climbs past room level, else `` ♨37°C``."""
-    if setpoint_c <= 0.5:
-        return " ♨ off"
-    if setpoint_c < WARM_FROM_C:
-        return " ♨ warming"
-    return f" ♨{setpoint_c:.0f}°C"
+def heat_lines(
+    profile: DeviceProfile, actual: Mapping[str, float], targets: Mapping[str, float]
+) -> list[tuple[str, str]]:
+    """(zone, words) per heat channel: the temperature the device reports and where the
+    program is taking it (``cli/heat_status.py``)."""
+    from massage_ctl.cli.heat_status import heat_status
+
+    return [
+        (ch.zone, heat_status(actual.get(ch.id, 0.0), targets.get(ch.id, 0.0)))
+        for ch in profile.channels
+        if ch.kind == "heat"
+    ]
 
 
-def render_body_map(profile: DeviceProfile, actual: Mapping[str, float]) -> Text:
-    """The figure with zone labels, intensities, roller marker and heat, as rich Text."""
+def render_body_map(
+    profile: DeviceProfile,
+    actual: Mapping[str, float],
+    heat_targets: Mapping[str, float] | None = None,
+) -> Text:
+    """The figure with zone labels, intensities and the roller marker, then one line per heat
+    pad (``♨ lower-back: 31 °C, warming to 39 °C``), as rich Text.
+
+    Every row has the same columns whatever the values (the roller's column is reserved, the
+    heat lines are always there), so the figure never changes its size while a session runs.
+    ``heat_targets``: channel id → the temperature the program asks for now (none = off).
+    """
     levels = zone_levels(profile, actual)
     device_zones = set(profile.zones())
     roller = roller_position(profile, actual)
     roller_zone = zone_at_position(roller) if roller is not None else None
-    heat = {ch.zone: actual.get(ch.id, 0.0) for ch in profile.channels if ch.kind == "heat"}
+    heated = {ch.zone for ch in profile.channels if ch.kind == "heat"}
+    heat_style = Style(color="orange1")
     text = Text()
     for zone, left, right in _FIGURE:
         lv = levels.get((zone, "left"), 0.0)
@@ -113,13 +131,14 @@ def render_body_map(profile: DeviceProfile, actual: Mapping[str, float]) -> Text
         text.append(f"{zone:>10} ", label_style)
         text.append(left, intensity_style(lv))
         text.append(right, intensity_style(rv))
-        marker = " ◀roller" if zone == roller_zone else ""
         strength = max(lv, rv)
         text.append(f" {round(strength * 100):3d}%" if zone in device_zones else "     ")
-        if zone in heat:
-            text.append(heat_label(heat[zone]), Style(color="orange1"))
-        text.append(marker, Style(color="cyan", bold=True))
+        text.append(" ♨" if zone in heated else "  ", heat_style)
+        if zone == roller_zone:
+            text.append(ROLLER_MARK, Style(color="cyan", bold=True))
         text.append("\n")
+    for zone, words in heat_lines(profile, actual, heat_targets or {}):
+        text.append(f"♨ {zone}: {words}\n", heat_style)
     text.rstrip()
     return text
 
@@ -141,10 +160,13 @@ class BodyMap(Widget):
         self.actual: dict[str, float] = {}
         self._figure = render_body_map(profile, self.actual)
 
-    def show(self, actual: Mapping[str, float]) -> None:
-        """Show the device's reported values ``actual`` (channel id → value)."""
+    def show(
+        self, actual: Mapping[str, float], heat_targets: Mapping[str, float] | None = None
+    ) -> None:
+        """Show the device's reported values ``actual`` (channel id → value); ``heat_targets``
+        names where each heat pad is heading (channel id → °C)."""
         self.actual = dict(actual)
-        figure = render_body_map(self.profile, self.actual)
+        figure = render_body_map(self.profile, self.actual, heat_targets)
         if figure != self._figure:  # same text and the same colours: nothing to redraw
             self._figure = figure
             self.refresh()
