@@ -44,9 +44,21 @@ def test_line_noise_is_ignored(target: Target, tmp_path: Path) -> None:
     line_noise_is_ignored(target, tmp_path)
 
 
-def test_a_missing_toolchain_skips_and_names_the_package() -> None:
+def test_a_missing_toolchain_skips_and_names_the_package(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("MASSAGE_CTL_REQUIRE_TOOLS", raising=False)
     # CI installs every package, so a skip there means the install line is wrong: the reason
     # must say what to install.
     absent = dataclasses.replace(AVR, needs=(("no-such-tool-for-this-test", "some-package"),))
     with pytest.raises(pytest.skip.Exception, match=r"apt-get install .*some-package"):
+        build(absent)
+
+
+def test_a_missing_toolchain_fails_where_nothing_may_be_skipped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MASSAGE_CTL_REQUIRE_TOOLS", "1")  # as .ci/run sets it
+    absent = dataclasses.replace(AVR, needs=(("no-such-tool-for-this-test", "some-package"),))
+    with pytest.raises(pytest.fail.Exception, match=r"some-package"):
         build(absent)
