@@ -166,3 +166,50 @@ async def test_a_history_that_cannot_be_written_is_told_and_the_session_still_pl
         assert "database or disk is full" in told[-1]
         await pilot.pause(0.2)
         assert not isinstance(app.screen, PainDialog)  # no pain question for a session not kept
+
+
+_HOLD_LOCK = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+sys.stdin.readline()
+conn.execute("COMMIT")
+"""
+
+
+async def test_a_busy_history_still_gets_the_pain_rating_after_the_session(
+    tmp_path: Path,
+) -> None:
+    import subprocess
+    import sys
+
+    from massage_ctl.history import HistoryStore
+
+    app = make_app(f"{URL}&faults=disconnect@2s", tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        # Another program (a sqlite3 shell, another massage-ctl) holds the write lock for the
+        # whole session: the session is queued, and the user is still asked how it went.
+        holder = subprocess.Popen(
+            [sys.executable, "-c", _HOLD_LOCK, str(tmp_path / "history.sqlite3")],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )
+        try:
+            assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+            await start_session(pilot, PROGRAM, pain="6")
+            await wait_for(pilot, lambda: isinstance(app.screen, PainDialog),
+                           "the pain question after a session the busy history keeps")
+            await pilot.press("3")
+        finally:
+            assert holder.stdin is not None
+            holder.stdin.write("\n")
+            holder.stdin.close()
+            holder.wait()
+    # The lock freed: the session and both ratings are in the history, nothing lost.
+    store = HistoryStore(tmp_path / "history.sqlite3")
+    try:
+        [record] = store.sessions()
+        assert (record.pain_before, record.pain_after) == (6, 3)
+    finally:
+        store.close()

@@ -320,8 +320,9 @@ class MassageApp(App[int]):
         if recorder is None:
             return
         self._tell_if_unrecorded(recorder)
-        if recorder.session_id is None or recorder.error is not None:
-            return  # no pain question for a session the history could not keep
+        if not recorder.recording:
+            return  # no pain question for a session the history could not keep (a busy
+            # history still keeps it: the rating is written with the session once it frees)
 
         def rated(rating: int | None) -> None:
             if rating is not None:
@@ -403,3 +404,7 @@ class MassageApp(App[int]):
     async def on_unmount(self) -> None:
         # Last line of defence for every way out of the app (crash, closed terminal, signal).
         self.stop_device_and_wait()
+        if self.recorder is not None:
+            # A busy history: wait a moment for the queued record; whatever is still unwritten
+            # goes to the pending file that the next start imports (docs/HISTORY.md).
+            self.recorder.settle(2.0)
