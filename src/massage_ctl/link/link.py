@@ -32,11 +32,11 @@ from massage_ctl.errors import DisconnectedError, LinkError, MassageCtlError
 from massage_ctl.link.api import ChannelSetpoint, LinkStatus, SetpointFilter, StatusCallback
 from massage_ctl.link.handshake import Handshake, await_handshake
 from massage_ctl.link.outbox import Outbox, SetpointSlots, burst_for
-from massage_ctl.link.requests import RequestDroppedError, check_ack
+from massage_ctl.link.requests import RequestDroppedError, check_ack, start_refused
 from massage_ctl.link.sender import FrameSender
-from massage_ctl.link.telemetry import STOPPED_WIRE_STATES, TelemetryDecoder
+from massage_ctl.link.telemetry import STOPPED_WIRE_STATES, TelemetryDecoder, fault_bits_of
 from massage_ctl.protocol.codec import encode_frame
-from massage_ctl.protocol.enums import StopReason
+from massage_ctl.protocol.enums import AckResult, StopReason
 from massage_ctl.protocol.errors import FrameError, VersionError
 from massage_ctl.protocol.messages import (
     Ack,
@@ -57,6 +57,14 @@ from massage_ctl.protocol.stream import FrameDecoder
 from massage_ctl.transports.base import Transport
 
 _LATCHED_STATES = ("stopped", "fault", "link-lost")
+#: The link is lost after this many of the asked watchdog periods without a valid STATUS
+#: (docs/LINK.md, "Silence"): by then the device's own watchdog has long fired.
+SILENCE_WATCHDOG_FACTOR = 2
+#: A STOP on a link already declared lost: copies sent, and how long writing them may take.
+LOST_LINK_STOP_COPIES = 3
+LOST_LINK_STOP_BOUND_S = 0.25
+#: How long a refused start waits for a STATUS saying which fault is present.
+FAULT_STATUS_WAIT_S = 0.3
 
 
 class Link:
@@ -64,7 +72,8 @@ class Link:
 
     ``ack_timeout_s`` and ``retries`` govern acknowledged frames (a retry repeats the sequence
     number); ``stop_bound_s`` bounds how long :meth:`stop` waits for confirmation;
-    ``silence_s``: no frame from the device for this long while connected = link lost.
+    ``silence_s``: no valid STATUS from the device for this long while connected = link lost
+    (default twice the transport's watchdog period: 1 s serial, 2 s BLE; PROTOCOL.md §7.6).
     """
 
     def __init__(
@@ -74,13 +83,14 @@ class Link:
         ack_timeout_s: float = 0.3,
         retries: int = 3,
         stop_bound_s: float = 1.0,
-        silence_s: float = 1.5,
+        silence_s: float | None = None,
     ) -> None:
         self.transport = transport
         self.ack_timeout_s = ack_timeout_s
         self.retries = retries
         self.stop_bound_s = stop_bound_s
-        self.silence_s = silence_s
+        default_silence_s = SILENCE_WATCHDOG_FACTOR * transport.watchdog_ms / 1000
+        self.silence_s = silence_s if silence_s is not None else default_silence_s
         self._profile: DeviceProfile | None = None
         self._telemetry: TelemetryDecoder | None = None
         self._status: LinkStatus | None = None
@@ -99,6 +109,7 @@ class Link:
         self._sender = FrameSender(transport, self._out, fail=self._fail,
                                    went_silent=self._went_silent)
         self.bad_frames = 0
+        self.start_sent = False  # a SESSION_START went out: the session must end with a STOP
         self.watchdog_ms: int | None = None
         self.last_fault: Fault | None = None
 
@@ -186,22 +197,29 @@ class Link:
         rate = profile.max_frame_rate_hz
         self._out.budget.configure(rate, burst_for(rate))
         self._out.next_hb = loop.time()
+        self._last_rx = loop.time()  # the silence timer starts with the session's link
         self._sender.kick()  # heartbeats start now
         return profile
 
     # -- acknowledged requests ----------------------------------------------------------------
     async def start_session(self, *, clear: bool = True) -> int:
-        """Start a session (after CLEAR of a latched STOP/fault when ``clear``); returns the
-        watchdog period the device really uses. This is the only way outputs come back after
-        a stop: it is an explicit new start. A STOP sent while this waits cancels it
-        (:class:`~massage_ctl.link.requests.RequestDroppedError`)."""
+        """Start a session: CLEAR (unconditionally when ``clear``: it frees the latch the last
+        session left, and is a no-op OK on an idle device), then SESSION_START (PROTOCOL.md
+        §6.1); returns the watchdog period the device really uses. This is the only way outputs
+        come back after a stop: it is an explicit new start. A STOP sent while this waits
+        cancels it (:class:`~massage_ctl.link.requests.RequestDroppedError`); a fault whose
+        cause is still present refuses it (:class:`~massage_ctl.link.requests.StartRefusedError`
+        saying which fault and what to do)."""
         gen = self._stop_gen
-        state = self._status.state if self._status else None
-        if clear and state in _LATCHED_STATES:
-            await self._request(Clear())
+        if clear:
+            ack = await self._request(Clear(), check=False)
+            if ack.result == AckResult.LATCHED:
+                raise start_refused(self.transport.description, await self._fault_bits())
+            check_ack(Clear(), ack)
         if gen != self._stop_gen:
             raise RequestDroppedError(SessionStart.NAME)
         self._out.stop_flag = False
+        self.start_sent = True
         ack = await self._request(SessionStart(self.transport.watchdog_ms))
         self.watchdog_ms = ack.detail or self.transport.watchdog_ms
         self._out.latched = False
@@ -214,9 +232,23 @@ class Link:
             self._out.slots.clear()
         await self._request(SessionEnd())
 
-    async def _request(self, msg: Message, *, retries: int | None = None) -> Ack:
+    async def _fault_bits(self) -> int:
+        """The fault bits of a STATUS received from now on (bounded wait), else the newest."""
+        loop = asyncio.get_running_loop()
+        since = loop.time()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(FAULT_STATUS_WAIT_S):
+                while self._status is None or self._status.t < since:
+                    self._status_event.clear()
+                    await self._status_event.wait()
+        return fault_bits_of(self._status.faults) if self._status else 0
+
+    async def _request(
+        self, msg: Message, *, retries: int | None = None, check: bool = True
+    ) -> Ack:
         """Send ``msg`` until acknowledged (same seq on every retry); LinkError when given up,
-        :class:`RequestDroppedError` when STOP is sent meanwhile (then it is never re-sent)."""
+        :class:`RequestDroppedError` when STOP is sent meanwhile (then it is never re-sent).
+        With ``check`` a refusal raises (:func:`check_ack`); without, the ACK is returned."""
         self._check_alive()
         gen = self._stop_gen
         seq = self._out.next_seq()
@@ -236,7 +268,7 @@ class Link:
                     ack = fut.result()  # raises what stop() / _fail() set
                     if gen != self._stop_gen:  # acked, but STOP was sent since: it wins
                         raise RequestDroppedError(msg.NAME)
-                    return check_ack(msg, ack)
+                    return check_ack(msg, ack) if check else ack
         finally:
             self._pending.pop(seq, None)
             if fut.done() and not fut.cancelled():
@@ -260,20 +292,29 @@ class Link:
         self._out.slots.put(setpoint)
         self._sender.kick()
 
-    async def stop(self) -> bool:
+    async def stop(self, reason: StopReason = StopReason.USER) -> bool:
         """STOP now: 3 copies of one STOP frame at once, every pending retry dropped, then the
         stop flag in every heartbeat until a STATUS shows the device stopped. True when
         confirmed, False after ``stop_bound_s`` or when the link is dead. Safe at any time,
-        from any state, repeatedly."""
+        from any state, repeatedly. ``reason`` tells the device's log why (USER: the STOP key;
+        SHUTDOWN: a signal; GUARD: a fault or over-cap output; ERROR: lost link, bug).
+
+        On a link already declared lost the copies are still written, best effort and bounded
+        in time (the device may only have gone mute); the answer is then False."""
         self._out.drop_all()
         self._stop_gen += 1
         self._drop_pending(RequestDroppedError)
-        if self._failure is not None or not self.transport.is_open:
+        if not self.transport.is_open:
+            return False
+        frame = encode_frame(Stop(reason), self._out.next_seq())
+        if self._failure is not None:
+            with contextlib.suppress(MassageCtlError, OSError, TimeoutError):
+                async with asyncio.timeout(LOST_LINK_STOP_BOUND_S):
+                    await self._sender.send_now(frame, copies=LOST_LINK_STOP_COPIES)
             return False
         loop = asyncio.get_running_loop()
         sent_at = loop.time()
         # PROTOCOL §7.2: three copies, the same seq; the device acts on the first it gets.
-        frame = encode_frame(Stop(StopReason.USER), self._out.next_seq())
         try:
             await self._sender.send_now(frame, copies=3)  # then the heartbeats carry the flag
         except MassageCtlError as err:
@@ -323,7 +364,9 @@ class Link:
             self._fail(LinkError(f"{self.transport.description}: receiving failed: {err!r}"))
 
     def _decode(self, data: bytes) -> None:
-        now = self._last_rx = asyncio.get_running_loop().time()
+        # Only a valid STATUS proves the device alive (PROTOCOL.md §7.6): it sets _last_rx in
+        # _status_received; noise, bad frames and ACKs do not.
+        now = asyncio.get_running_loop().time()
         # STATUS (10 Hz, most of what arrives) comes as its fields, without Frame and Status
         # objects in between; everything else as a Frame (docs/LINK.md, "Telemetry").
         for item in self._decoder.feed_with(data, read_status):
@@ -347,6 +390,7 @@ class Link:
     ) -> None:
         if self._telemetry is None:
             return
+        self._last_rx = now
         self._status = status = self._telemetry.decode_fields(
             state, fault_bits, last_seq, values, now
         )
@@ -373,7 +417,7 @@ class Link:
         if self._profile is not None and now - self._last_rx > self.silence_s:
             self._fail(DisconnectedError(
                 f"{self.transport.description}: the device stopped answering "
-                f"({self.silence_s:g} s without a frame)"
+                f"({self.silence_s:g} s without a valid status report)"
             ))
             return True
         return False
