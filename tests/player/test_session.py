@@ -10,10 +10,10 @@ from massage_ctl.compiler import compile_program
 from massage_ctl.devices import DeviceProfile, load_device_profile
 from massage_ctl.link.fake import FakeLink
 from massage_ctl.link.requests import RequestDroppedError
-from massage_ctl.protocol.enums import StopReason
 from massage_ctl.player import ProgressEvent, Session
 from massage_ctl.player.session import LinkConnection
 from massage_ctl.program import load_program
+from massage_ctl.protocol.enums import StopReason
 from massage_ctl.safety import STANDARD
 from massage_ctl.timeline import Timeline
 
