@@ -22,9 +22,9 @@ from massage_ctl.devices import load_device_profile
 from massage_ctl.errors import DisconnectedError, LinkError
 from massage_ctl.link.link import Link
 from massage_ctl.protocol.codec import encode_frame
-from massage_ctl.protocol.enums import AckResult, DeviceState, FaultBits, FaultCode
+from massage_ctl.protocol.enums import AckResult, DeviceState, FaultBits, FaultCode, StopReason
 from massage_ctl.protocol.handshake import device_profile_from_handshake, handshake_messages_for
-from massage_ctl.protocol.messages import Ack, Fault, Frame, Status
+from massage_ctl.protocol.messages import Ack, Fault, Frame, Status, Stop
 from massage_ctl.protocol.schema import SCHEMA_HASH
 from massage_ctl.protocol.stream import FrameDecoder
 
@@ -163,3 +163,26 @@ def test_every_announced_channel_is_sane_or_refused_by_name(
     assert spec.min < spec.max
     assert spec.min <= spec.hard_max <= spec.max
     assert spec.max_ramp_per_s > 0
+
+
+def test_a_lost_link_still_gets_its_stop_copies_before_the_port_closes(
+    harness: Harness, device_cls: Any
+) -> None:
+    """Declared lost (the device went mute, the cable may still be in): STOP is written all the
+    same, three copies, best effort; the answer is "not confirmed"."""
+
+    async def go() -> tuple[bool, list[Any]]:
+        device = device_cls(harness.profiles["pad"], Script(chatter=b"boot loader v2\r\n"))
+        await device.open()
+        link = Link(device)
+        await link.connect()
+        await link.start_session()
+        await link.wait_failed()
+        confirmed = await link.stop(StopReason.ERROR)
+        await link.close()
+        return confirmed, [r for r in device.received if isinstance(r.msg, Stop)]
+
+    confirmed, stops = harness.run(go)
+    assert not confirmed
+    assert len(stops) == 3 and len({r.seq for r in stops}) == 1
+    assert all(r.msg.reason == StopReason.ERROR for r in stops)
