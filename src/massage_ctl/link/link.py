@@ -32,27 +32,23 @@ from massage_ctl.errors import DisconnectedError, LinkError, MassageCtlError
 from massage_ctl.link.api import ChannelSetpoint, LinkStatus, SetpointFilter, StatusCallback
 from massage_ctl.link.handshake import Handshake, await_handshake
 from massage_ctl.link.outbox import Outbox, SetpointSlots, burst_for
+from massage_ctl.link.receiving import ReceivingSide
 from massage_ctl.link.requests import RequestDroppedError, check_ack, start_refused
 from massage_ctl.link.sender import FrameSender
-from massage_ctl.link.telemetry import STOPPED_WIRE_STATES, TelemetryDecoder, fault_bits_of
+from massage_ctl.link.telemetry import TelemetryDecoder, fault_bits_of
 from massage_ctl.protocol.codec import encode_frame
 from massage_ctl.protocol.enums import AckResult, StopReason
-from massage_ctl.protocol.errors import FrameError, VersionError
 from massage_ctl.protocol.messages import (
     Ack,
-    ChannelInfo,
     Clear,
-    DeviceInfo,
     Fault,
     Hello,
     Message,
     SessionEnd,
     SessionStart,
-    Status,
     Stop,
 )
 from massage_ctl.protocol.schema import PROTOCOL_VERSION, SCHEMA_HASH
-from massage_ctl.protocol.shortcuts import read_status
 from massage_ctl.protocol.stream import FrameDecoder
 from massage_ctl.transports.base import Transport
 
@@ -67,7 +63,7 @@ LOST_LINK_STOP_BOUND_S = 0.25
 FAULT_STATUS_WAIT_S = 0.3
 
 
-class Link:
+class Link(ReceivingSide):
     """The controller side of the wire protocol on one open transport. See the module docstring.
 
     ``ack_timeout_s`` and ``retries`` govern acknowledged frames (a retry repeats the sequence
@@ -334,93 +330,6 @@ class Link:
     def _confirmed_stopped(self, since: float) -> bool:
         st = self._status
         return st is not None and st.t >= since and st.state in _LATCHED_STATES
-
-    # -- tasks --------------------------------------------------------------------------------
-    async def _reader(self) -> None:
-        # A transport that can call us with what it receives (the in-process simulator) does
-        # so: no task wake-up per chunk. read() then only returns at the end of the stream.
-        set_receiver = getattr(self.transport, "set_receiver", None)
-        if set_receiver is not None:
-            set_receiver(self._received)
-        try:
-            while True:
-                try:
-                    data = await self.transport.read()
-                except MassageCtlError as err:
-                    self._fail(err)
-                    return
-                self._received(data)
-        finally:
-            if set_receiver is not None:
-                set_receiver(None)
-
-    def _received(self, data: bytes) -> None:
-        """Decode and act on received bytes: every complete frame in them, in order."""
-        try:
-            self._decode(data)
-        except Exception as err:
-            # A bug here (e.g. in a status subscriber) must end the link loudly, never leave
-            # it half alive; and it must not be thrown into the transport that called us.
-            self._fail(LinkError(f"{self.transport.description}: receiving failed: {err!r}"))
-
-    def _decode(self, data: bytes) -> None:
-        # Only a valid STATUS proves the device alive (PROTOCOL.md §7.6): it sets _last_rx in
-        # _status_received; noise, bad frames and ACKs do not.
-        now = asyncio.get_running_loop().time()
-        # STATUS (10 Hz, most of what arrives) comes as its fields, without Frame and Status
-        # objects in between; everything else as a Frame (docs/LINK.md, "Telemetry").
-        for item in self._decoder.feed_with(data, read_status):
-            if isinstance(item, tuple):
-                _seq, state, fault_bits, last_seq, values = item
-                self._status_received(state, fault_bits, last_seq, values, now)
-                continue
-            if isinstance(item, FrameError):
-                self.bad_frames += 1
-                if isinstance(item, VersionError) and self._profile is None:
-                    self._fail(LinkError(
-                        f"the device speaks protocol version {item.version}, "
-                        f"massage_ctl speaks {PROTOCOL_VERSION}",
-                        hint="update the firmware or massage_ctl so both match",
-                    ))
-                continue
-            self._dispatch(item.message, now)
-
-    def _status_received(
-        self, state: int, fault_bits: int, last_seq: int, values: tuple[int, ...], now: float
-    ) -> None:
-        if self._telemetry is None:
-            return
-        self._last_rx = now
-        self._status = status = self._telemetry.decode_fields(
-            state, fault_bits, last_seq, values, now
-        )
-        if self._out.stop_flag and state in STOPPED_WIRE_STATES:
-            self._out.stop_flag = False
-        self._status_event.set()
-        for cb in tuple(self._subs):  # a callback may unsubscribe
-            cb(status)
-
-    def _dispatch(self, msg: Message, now: float) -> None:
-        if isinstance(msg, Status):
-            self._status_received(msg.state, msg.fault_bits, msg.last_seq, msg.values, now)
-        elif isinstance(msg, Ack):
-            entry = self._pending.get(msg.acked_seq)
-            if entry is not None and not entry[1].done():
-                entry[1].set_result(msg)
-        elif isinstance(msg, DeviceInfo | ChannelInfo):
-            self._handshake.add(msg)
-        elif isinstance(msg, Fault):
-            self.last_fault = msg
-
-    def _went_silent(self, now: float) -> bool:
-        """True (and the link failed) when the device sent nothing for ``silence_s``."""
-        if self._profile is not None and now - self._last_rx > self.silence_s:
-            self._fail(DisconnectedError(
-                f"{self.transport.description}: the device stopped answering "
-                f"({self.silence_s:g} s without a valid status report)"
-            ))
-            return True
-        return False
 
     # -- helpers ------------------------------------------------------------------------------
     def _check_alive(self) -> None:
