@@ -248,3 +248,37 @@ def _short_for(profile: DeviceProfile) -> Timeline:
     from massage_ctl.program import load_program
 
     return compile_program(load_program("quick-10-minute"), profile, STANDARD, minutes=1)
+
+
+def test_a_refused_compile_leaves_the_simulated_device_idle_not_stopped(virtual: Any) -> None:
+    """E.g. a device declaring too few frames/s for the program: the handshake happened, no
+    session was ever started, so no STOP may latch the idle device."""
+    from massage_ctl.errors import CompileError
+
+    def refuse(profile: DeviceProfile) -> Timeline:
+        raise CompileError(f"the {profile.id} device accepts too few frames/s")
+
+    async def go() -> tuple[str, str]:
+        device = SimDevice("pad")
+        kept = _KeptOn(device)
+
+        async def connect() -> LinkConnection:
+            transport = SimTransport("pad", device_factory=lambda: kept)  # type: ignore[arg-type,return-value]
+            await transport.open()
+            return await connect_link(transport)
+
+        session = Session("sim://pad", refuse, STANDARD,
+                          connect=lambda: asyncio.ensure_future(connect()))
+        try:
+            await session.run()
+            error = ""
+        except CompileError as err:
+            error = str(err)
+        await asyncio.sleep(1.0)
+        state = device.core.state_name
+        await device.close()
+        return error, state
+
+    error, state = virtual(go)
+    assert "too few frames/s" in error
+    assert state == "idle"
