@@ -86,8 +86,13 @@ def press(
     pattern: Pattern = "steady",
     rate_hz: float = 0.0,
     prefer_cells: bool = False,
+    fitted: bool = False,
 ) -> int:
-    """Press ``point`` at ``level`` starting at ``t``; returns when the release is done."""
+    """Press ``point`` at ``level`` starting at ``t``; returns when the release is done.
+
+    ``fitted``: ramps and hold were already made safe by the caller (:mod:`.presses` plans the
+    whole phase with them), so they are played as given.
+    """
     on_roller, channels = press_channels(ctx, point, prefer_cells)
     if not channels:
         return t
@@ -99,7 +104,8 @@ def press(
         t = pos.set(t, ctx.s.map.roller_position(point.zone), 0)
     ramp = max(ramp, max(ctx.rise_ms(c, level) for c in channels))
     release = max(release, max(ctx.rise_ms(c, level) for c in channels))
-    level, hold = limit_hold(ctx, level, ramp, hold, release)
+    if not fitted:
+        level, hold = limit_hold(ctx, level, ramp, hold, release)
     end = t
     for ch in channels:
         tr = ctx.track(ch)
