@@ -21,7 +21,7 @@ from massage_ctl.cli.options import Target, add_target_options, compile_for_targ
 from massage_ctl.cli.program_info import area_summary, describe_phase, program_length
 from massage_ctl.cli.timeline_output import warning_lines
 from massage_ctl.errors import MassageCtlError
-from massage_ctl.program import Program, load_program
+from massage_ctl.program import Program, find_program_file, load_program
 from massage_ctl.timeline import Timeline
 
 #: Width of the SVG chart in terminal columns (independent of the user's terminal).
@@ -98,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
     """Describe, compile and chart; exit status 0."""
     program = load_program(args.program)
     target = resolve_target(args)
-    timeline = compile_for_target(program, target)
+    timeline = compile_for_target(program, target, str(find_program_file(args.program)))
     console = Console(highlight=False)
     console.print(program_details(program))
     console.print()

@@ -101,13 +101,15 @@ def compile_program(
     intensity: float = 1.0,
     minutes: float | None = None,
     exclude: Iterable[str] = (),
+    source: str | None = None,
 ) -> Timeline:
     """Compile ``program`` for ``device`` under ``safety``.
 
     ``intensity`` scales every intensity channel (0.1–1.0); ``minutes`` fits the whole session
     to that length; ``exclude`` names zones that must not be touched. Raises
     :class:`CompileError` for hard-rule violations and impossible requests; softer overreach
-    is clamped and reported in ``Timeline.warnings``.
+    is clamped and reported in ``Timeline.warnings``. ``source`` (the program's file) is
+    named in errors about the program as a whole.
     """
     excluded = _check_options(intensity, minutes, exclude)
     check_hard_rules(program, safety)
@@ -187,9 +189,44 @@ def compile_program(
         warnings=tuple(session.warnings),
         intensity=intensity,
     )
-    verify_timeline(timeline, {tid: tr.rate_per_ms * 1000 for tid, tr in tracks.items()},
-                    frame_budget(device))
+    _check_released(timeline, session, source)
+    verify_timeline(
+        timeline,
+        {tid: tr.rate_per_ms * 1000 for tid, tr in tracks.items()},
+        frame_budget(device),
+        max_duration_ms=_limit_ms(safety),
+        heat_max_c=safety.heat_max_c,
+    )
     return timeline
+
+
+def _limit_ms(safety: SafetyProfile) -> int:
+    return math.floor(safety.max_session_min * 60_000)
+
+
+def _check_released(timeline: Timeline, session: Session, source: str | None) -> None:
+    """Refuse a timeline that plays nothing, or that the fit could not bring under the limit."""
+    what = f"{source} (program {session.program.id!r})" if source else (
+        f"program {session.program.id!r}"
+    )
+    device = session.device.id
+    kinds = {c.id: c.kind for c in timeline.channels}
+    if not any(c.value > 0 and kinds[c.channel] != "position" for c in timeline.commands):
+        raise CompileError(
+            f"{what}: nothing of it plays on the {device} device (every phase was skipped: "
+            "no channel for its zones or technique, or too short to act)",
+            hint="see the warnings of `massage-ctl show` for each phase; choose a device "
+            "with those channels, or a program written for this one",
+        )
+    limit = _limit_ms(session.safety)
+    if timeline.duration_ms > limit:
+        raise CompileError(
+            f"{what}: on the {device} device it would last "
+            f"{timeline.duration_ms / 60000:.1f} min, over the {session.safety.id!r} limit of "
+            f"{session.safety.max_session_min:g} min, and cannot be fitted (its phases are "
+            "too many or too short for the device's ramps)",
+            hint="use fewer, longer phases, or --minutes to give each phase more time",
+        )
 
 
 def _command_count(tracks: Iterable[Track]) -> int:

@@ -8,7 +8,8 @@ limit) so the presses fill the phase exactly: no press is cut and no dead time i
 end. When no whole number of rounds fits within that range (typically because the safety
 profile cut the hold), more and shorter presses are preferred over rests stretched into dead
 time. A phase fitted shorter than its written rounds drops whole rounds (whole left/right
-pairs) and the warnings say how many; a phase shorter than one round gets one compressed round.
+pairs) and the warnings say how many; a phase too short for one round presses as many points
+as fit (at least one).
 """
 
 from __future__ import annotations
@@ -93,10 +94,9 @@ def fit_presses(
     per_press = span // (rounds * n_points)
     flex = per_press - fixed
     if flex < 0:
-        # Shorter than one press even with no hold and no rest: compress the ramps too (the
-        # tracks still lengthen a ramp that would break the ramp limit).
-        f = per_press / max(fixed, 1)
-        return rounds, PressShape(int(ramp * f), 0, int(release * f), 0)
+        # Shorter than one press even with no hold and no rest: the ramps are already the
+        # shortest the channels allow, so keep them whole; the caller plays fewer presses.
+        return rounds, PressShape(ramp, 0, release, 0)
     # Share the flexible time between hold and rest in the written proportion, then move what
     # the hold may not take (safety hold limit, stretch range) into the rest.
     written = hold + rest
@@ -144,6 +144,11 @@ def press_sequence(
             f"{written_hold / 1000:.0f} s"
         )
     count = rounds * len(points)
+    if count * shape.total > span:
+        # Not even one round fits: as many whole presses as the phase holds (at least one),
+        # never overlapping presses on one channel.
+        count = max(1, span // max(shape.total, 1))
+        ctx.warn(f"too short for a press on every point: {count} of {len(points)} pressed")
     for n, point in enumerate(press_order(points, alternate, count)):
         # Each press starts in its own slot, so a late start (roller travel, a frame gap)
         # never accumulates into a lost press at the end.
