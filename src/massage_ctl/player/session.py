@@ -197,7 +197,8 @@ class Session:
             result.timeline = timeline
             caps = timeline_caps(timeline)
             player = Player(conn.link, timeline, Guard(profile, self._safety, caps),
-                            intensity=self._intensity)
+                            intensity=self._intensity,
+                            max_session_ms=self._safety.max_session_min * 60_000)
             self._relayed = player
             self._relay_events()
             if self._early is not None:  # stopped while connecting: never start
@@ -258,6 +259,8 @@ class Session:
 
 
 def _final_message(player: Player) -> str:
+    if player.message:  # the player said why it ended (e.g. the session-length limit)
+        return player.message
     return {
         "completed": "program completed",
         "stop": "STOP sent — device stopped",
