@@ -34,22 +34,25 @@ def pick_pattern(spec: ChannelSpec, *prefs: Pattern) -> Pattern:
 def press_channels(
     ctx: PhaseCtx, point: Point, prefer_cells: bool = False
 ) -> tuple[bool, list[ChannelSpec]]:
-    """(uses the roller?, channels) that press ``point``: sided cell > roller > cells > motor."""
+    """(uses the roller?, channels) that press ``point``: sided cell > roller > cells > motor.
+
+    A point with a side uses only that side's cell or motor where the device has one.
+    """
     m = ctx.s.map
     cells = m.pressure.get(point.zone, [])
     if point.side:
-        sided = [c for c in cells if c.side == point.side]
-        if sided:
+        sided, lost = m.for_point(cells, point)
+        if cells and not lost:
             return False, sided
     if prefer_cells and cells:
-        return False, cells
+        return False, ctx.sided(cells, point)
     if m.roller is not None and point.zone in m.roller.zones:
         if point.side:
-            ctx.warn(f"no {point.side}-side channel at {point.zone}; pressing its middle")
+            ctx.sided([m.roller.intensity], point)  # one roller: says the sides are lost
         return True, [m.roller.intensity]
     if cells:
-        return False, cells
-    return False, m.vibration.get(point.zone, [])
+        return False, ctx.sided(cells, point)
+    return False, ctx.sided(m.vibration.get(point.zone, []), point)
 
 
 def limit_hold(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from massage_ctl.compiler.context import PhaseCtx
 from massage_ctl.devices import ChannelSpec
 from massage_ctl.program.phases import HeatPhase
-from massage_ctl.zones import ZONES
+from massage_ctl.zones import ZONES, Point
 
 
 def heat_channels(ctx: PhaseCtx, zones: list[str]) -> list[ChannelSpec]:
@@ -34,7 +34,8 @@ def heat_channels(ctx: PhaseCtx, zones: list[str]) -> list[ChannelSpec]:
                 continue
             ctx.warn(f"no heat at {base}; warming {near[0]} instead")
             found = heat[near[0]]
-        out.extend(c for c in found if c not in out)
+        point = Point.parse(z)
+        out.extend(c for c in ctx.sided(found, Point(base, point.side)) if c not in out)
     return out
 
 
