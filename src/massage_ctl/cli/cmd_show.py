@@ -16,7 +16,7 @@ from rich.console import Console, Group, RenderableType
 from rich.rule import Rule
 from rich.text import Text
 
-from massage_ctl.cli.chart import phase_lines, render_chart
+from massage_ctl.cli.chart import heat_lines, phase_lines, render_chart
 from massage_ctl.cli.options import Target, add_target_options, compile_for_target, resolve_target
 from massage_ctl.cli.program_info import area_summary, describe_phase, program_length
 from massage_ctl.cli.timeline_output import warning_lines
@@ -76,6 +76,10 @@ def chart_section(timeline: Timeline, target: Target, width: int) -> RenderableT
     if timeline.phases:
         parts.append(Text("\nPhases as compiled:", style="bold"))
         parts.extend(Text(line) for line in phase_lines(timeline))
+    heat = list(heat_lines(timeline))
+    if heat:
+        parts.append(Text("\nHeat (expected pad temperature):", style="bold"))
+        parts.extend(Text(f"  {line}") for line in heat)
     parts.append(Text())
     parts.append(warning_lines(timeline))
     return Group(*parts)
