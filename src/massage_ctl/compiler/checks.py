@@ -119,7 +119,12 @@ def longest_hold_ms(commands: Sequence[Command], threshold: float, end_ms: int) 
     for i, (cmd, v0) in enumerate(zip(commands, starts, strict=True)):
         seg_end = commands[i + 1].t_ms if i + 1 < len(commands) else end_ms
         ramp_end = cmd.t_ms + cmd.ramp_ms
-        pieces = [(cmd.t_ms, v0, min(ramp_end, seg_end), cmd.value)]
+        cut = min(ramp_end, seg_end)
+        # A ramp cut short by the next command ends where it got to, not at its target.
+        v_cut = cmd.value if cmd.ramp_ms <= 0 or cut >= ramp_end else (
+            v0 + (cmd.value - v0) * (cut - cmd.t_ms) / cmd.ramp_ms
+        )
+        pieces = [(cmd.t_ms, v0, cut, v_cut)]
         if ramp_end < seg_end:
             pieces.append((ramp_end, cmd.value, seg_end, cmd.value))
         for ta, va, tb, vb in pieces:

@@ -213,8 +213,9 @@ def _check_released(timeline: Timeline, session: Session, source: str | None) ->
     kinds = {c.id: c.kind for c in timeline.channels}
     if not any(c.value > 0 and kinds[c.channel] != "position" for c in timeline.commands):
         raise CompileError(
-            f"{what}: nothing of it plays on the {device} device (every phase was skipped: "
-            "no channel for its zones or technique, or too short to act)",
+            f"{what}: nothing of it plays on the {device} device (every phase was skipped — "
+            "no channel for its zones or technique, or too short to act — or asks for "
+            "intensity 0)",
             hint="see the warnings of `massage-ctl show` for each phase; choose a device "
             "with those channels, or a program written for this one",
         )
