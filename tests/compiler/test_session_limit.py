@@ -137,3 +137,25 @@ def test_release_gate_rejects_heat_above_the_ceiling_even_if_the_cap_says_otherw
     )
     found = problems(hot, ramps, 40, heat_max_c=41.0)
     assert any("above the ceiling" in p for p in found)
+
+
+def test_phases_that_overrun_their_slots_are_refitted_under_the_limit() -> None:
+    """Found by hypothesis: fitted to exactly 20 min on the pad, the expanded phases ran past
+    their slots and the timeline came out over the gentle limit (cf. 1,200,047 ms on the bed)."""
+    prog = Program.model_validate({
+        "id": "random", "name": "Random", "description": "generated",
+        "phases": [
+            {"duration": "3m18s", "zones": ["neck", "shoulders"], "intensity": 1.0,
+             "tempo": "slow", "hold": "5s", "technique": "neuromuscular"},
+            {"repeats": 1, "zones": ["shoulders"], "intensity": 0.0, "tempo": "slow",
+             "technique": "myofascial"},
+            {"duration": "1m25s", "zones": ["neck", "shoulders"], "intensity": 0.0,
+             "tempo": "slow", "technique": "gentle", "stroke_span": 1},
+            {"duration": "2m23s", "zones": ["neck", "hips", "thighs"], "intensity": 1.0,
+             "tempo": "slow", "technique": "compression", "sequential": False},
+            {"repeats": 1, "zones": ["neck", "shoulders"], "intensity": 0.0, "tempo": "fast",
+             "technique": "relaxation"},
+        ],
+    })
+    tl = compile_program(prog, DEVICES["pad"], GENTLE, minutes=20)
+    assert tl.duration_ms <= 20 * 60_000

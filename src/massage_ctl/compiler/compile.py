@@ -31,6 +31,8 @@ from massage_ctl.timeline import ChannelInfo, Command, PhaseSpan, Timeline
 from massage_ctl.zones import ZONES
 
 INTENSITY_RANGE = (0.1, 1.0)
+#: Plans tried when the expanded phases overran the session limit (each one shorter).
+FIT_ATTEMPTS = 3
 
 
 def frame_budget(device: DeviceProfile) -> int:
@@ -113,6 +115,37 @@ def compile_program(
     """
     excluded = _check_options(intensity, minutes, exclude)
     check_hard_rules(program, safety)
+    limit = _limit_ms(safety)
+    shorten = 0
+    for _attempt in range(FIT_ATTEMPTS):
+        timeline, session = _build(program, device, safety, intensity, minutes, excluded, shorten)
+        over = timeline.duration_ms - limit
+        if over <= 0:
+            break
+        # Ramps and frame gaps let the last phases run a little past their slots: plan again,
+        # shorter by the overrun (and a second of margin).
+        shorten += over + 1_000
+    _check_released(timeline, session, source)
+    verify_timeline(
+        timeline,
+        {tid: tr.rate_per_ms * 1000 for tid, tr in session.tracks.items()},
+        frame_budget(device),
+        max_duration_ms=limit,
+        heat_max_c=safety.heat_max_c,
+    )
+    return timeline
+
+
+def _build(
+    program: Program,
+    device: DeviceProfile,
+    safety: SafetyProfile,
+    intensity: float,
+    minutes: float | None,
+    excluded: frozenset[str],
+    shorten_ms: int,
+) -> tuple[Timeline, Session]:
+    """Plan and expand once (``shorten_ms``: see :func:`make_plan`)."""
     gap = channel_gap_ms(device)
     tracks: dict[str, Track] = {}
     infos: list[ChannelInfo] = []
@@ -135,7 +168,7 @@ def compile_program(
     )
     _check_zones(session)
     park_ms = _park_ms(session)
-    plan = make_plan(program, safety, minutes, park_ms)
+    plan = make_plan(program, safety, minutes, park_ms, shorten_ms)
     session.warnings.extend(plan.warnings)
 
     spans: list[PhaseSpan] = []
@@ -189,15 +222,7 @@ def compile_program(
         warnings=tuple(session.warnings),
         intensity=intensity,
     )
-    _check_released(timeline, session, source)
-    verify_timeline(
-        timeline,
-        {tid: tr.rate_per_ms * 1000 for tid, tr in tracks.items()},
-        frame_budget(device),
-        max_duration_ms=_limit_ms(safety),
-        heat_max_c=safety.heat_max_c,
-    )
-    return timeline
+    return timeline, session
 
 
 def _limit_ms(safety: SafetyProfile) -> int:

@@ -92,9 +92,17 @@ def fill(naturals: list[int], body: int, floor: int) -> list[int]:
 
 
 def make_plan(
-    program: Program, safety: SafetyProfile, minutes: float | None, park_ms: int
+    program: Program,
+    safety: SafetyProfile,
+    minutes: float | None,
+    park_ms: int,
+    shorten_ms: int = 0,
 ) -> Plan:
-    """Decide warm-up/cool-down and every phase's length (see module docstring)."""
+    """Decide warm-up/cool-down and every phase's length (see module docstring).
+
+    ``shorten_ms``: fit the session that much shorter than it would be; the compiler asks for
+    it when the expanded phases ran past their slots and over the session limit.
+    """
     warnings: list[str] = []
     natural = [p.natural_ms() for p in program.phases]
     idx = [i for i, p in enumerate(program.phases) if not _background(p)]
@@ -131,6 +139,9 @@ def make_plan(
             f"{safety.max_session_min:g} min: fitted down to it"
         )
         target = limit
+    if shorten_ms:
+        total = target if target is not None else body_natural + warm + cool + park_ms
+        target = total - shorten_ms
     lengths = list(natural)
     scale = 1.0
     if target is None:
