@@ -90,11 +90,14 @@ def press(
     rate_hz: float = 0.0,
     prefer_cells: bool = False,
     fitted: bool = False,
+    move_from_ms: int | None = None,
 ) -> int:
     """Press ``point`` at ``level`` starting at ``t``; returns when the release is done.
 
     ``fitted``: ramps and hold were already made safe by the caller (:mod:`.presses` plans the
-    whole phase with them), so they are played as given.
+    whole phase with them), so they are played as given. ``move_from_ms``: the roller may start
+    travelling to the point from then (the previous press is released), so the travel happens
+    during the rest instead of delaying the press.
     """
     on_roller, channels = press_channels(ctx, point, prefer_cells)
     if not channels:
@@ -104,7 +107,8 @@ def press(
         assert roller is not None
         pos = ctx.track(roller.position)
         # Move with the intensity at zero (it already is after a release), then press.
-        t = pos.set(t, ctx.s.map.roller_position(point.zone), 0)
+        depart = t if move_from_ms is None else min(t, max(move_from_ms, pos.last_t + pos.gap_ms))
+        t = max(t, pos.set(depart, ctx.s.map.roller_position(point.zone), 0))
     ramp = max(ramp, max(ctx.rise_ms(c, level) for c in channels))
     release = max(release, max(ctx.rise_ms(c, level) for c in channels))
     if not fitted:
@@ -203,14 +207,22 @@ def _roller_stroke(
     if t >= stop:
         return t
     t = inten.set(t, level, inten.rise_ms(level), pattern, rate_hz)
-    while t + step_ms <= stop:
+    steps = (stop - t) // step_ms
+    if steps <= 0:
+        return inten.set(t, 0.0, release)
+    # Whole steps that end exactly at ``stop``: stretch each a little rather than leave the
+    # roller idle (a dead gap) at the end of the phase.
+    unit = (stop - t) / steps
+    start = t
+    for k in range(steps):
+        t = start + round(k * unit)
+        width = start + round((k + 1) * unit) - t
         i, forward = next(order)
-        pos.set(t, points[i], step_ms)
+        pos.set(t, points[i], width)
         lvl = level if forward else level * RETURN_LEVEL
         if abs(inten.target - lvl) > 1e-9:
-            inten.set(t, lvl, step_ms, pattern, rate_hz)
-        t += step_ms
-    return inten.set(t, 0.0, release)
+            inten.set(t, lvl, width, pattern, rate_hz)
+    return inten.set(stop, 0.0, release)
 
 
 def _wave_stroke(
@@ -230,21 +242,30 @@ def _wave_stroke(
     gap = max(ctx.s.tracks[c.id].gap_ms for row in rows for c in row)
     step_ms = max(step_ms, gap)
     order = ping_pong(len(rows), direction)
-    prev = -1
-    peak = t + step_ms
-    last_end = t
-    while peak + step_ms <= end:
+    # Plan the peaks in units of one step first: slot k peaks at t + k steps.
+    plan: list[tuple[int, int]] = []
+    prev, slot = -1, 1
+    while True:
         i, _forward = next(order)
         if i == prev:
-            peak += step_ms  # same zone twice: let it fall before rising again
-            if peak + step_ms > end:
-                break
+            slot += 1  # same zone twice: let it fall before rising again
+        if (slot + 1) * step_ms > end - t:
+            break
+        plan.append((i, slot))
+        prev, slot = i, slot + 1
+    if not plan:
+        return t
+    # Stretch the steps so the last fall ends at the phase's end: no dead time left over.
+    unit = (end - t) / (plan[-1][1] + 1)
+    last_end = t
+    for i, slot in plan:
+        rise_at = t + round((slot - 1) * unit)
+        peak = t + round(slot * unit)
         for ch in rows[i]:
             tr = ctx.track(ch)
             pat = pick_pattern(ch, *patterns)
             # Linear cross-fade: this zone rises while the previous one falls.
-            tr.set(peak - step_ms, level, step_ms, pat, rate_hz)
-            last_end = max(last_end, tr.set(peak, 0.0, step_ms))
-        prev = i
-        peak += step_ms
+            tr.set(rise_at, level, peak - rise_at, pat, rate_hz)
+            fall_end = t + round((slot + 1) * unit)
+            last_end = max(last_end, tr.set(peak, 0.0, fall_end - peak))
     return last_end

@@ -120,20 +120,23 @@ def press_sequence(
     rate_hz: float = 0.0,
     prefer_cells: bool = False,
     written_ms: int | None = None,
+    together: bool = False,
 ) -> None:
     """Fill the phase with whole rounds of presses (ramp, hold, release, rest); see module.
 
     ``written_ms`` is the phase's length as the program wrote it: when fitting leaves fewer
-    rounds than that length holds, the warnings say how many were dropped.
+    rounds than that length holds, the warnings say how many were dropped. ``together``: every
+    point is pressed at once in each press (compression with all cells together).
     """
     span = ctx.end_ms - ctx.start_ms
+    n_slots = 1 if together else len(points)
     written = 0
     if written_ms is not None:
-        written = max(1, round(written_ms / ((ramp + hold + release + rest) * len(points))))
+        written = max(1, round(written_ms / ((ramp + hold + release + rest) * n_slots)))
     written_hold = hold
     level, ramp, hold, release = _shape(ctx, points, level, ramp, hold, release, prefer_cells)
     max_hold = hold if level > ctx.s.safety.hold_threshold else 10**9
-    rounds, shape = fit_presses(span, len(points), ramp, hold, release, rest, max_hold)
+    rounds, shape = fit_presses(span, n_slots, ramp, hold, release, rest, max_hold)
     if rounds < written:
         what = "left/right pairs" if len({p.side for p in points}) > 1 else "rounds of presses"
         ctx.warn(f"{rounds} of {written} {what} fit the phase's {span / 60000:.1f} min; "
@@ -143,17 +146,25 @@ def press_sequence(
             f"presses shortened to fit: hold {shape.hold / 1000:.0f} s instead of "
             f"{written_hold / 1000:.0f} s"
         )
-    count = rounds * len(points)
+    count = rounds * n_slots
     if count * shape.total > span:
         # Not even one round fits: as many whole presses as the phase holds (at least one),
         # never overlapping presses on one channel.
         count = max(1, span // max(shape.total, 1))
-        ctx.warn(f"too short for a press on every point: {count} of {len(points)} pressed")
+        if not together:
+            ctx.warn(f"too short for a press on every point: {count} of {len(points)} pressed")
+    if together:
+        for n in range(count):
+            for point in points:
+                press(ctx, point, level, ctx.start_ms + n * shape.total, shape.ramp, shape.hold,
+                      shape.release, pattern, rate_hz, prefer_cells, fitted=True)
+        return
     for n, point in enumerate(press_order(points, alternate, count)):
         # Each press starts in its own slot, so a late start (roller travel, a frame gap)
         # never accumulates into a lost press at the end.
         t = ctx.start_ms + n * shape.total
+        released = max(ctx.start_ms, t - shape.rest)  # the previous press is off from here
         press(
             ctx, point, level, t, shape.ramp, shape.hold, shape.release, pattern, rate_hz,
-            prefer_cells, fitted=True,
+            prefer_cells, fitted=True, move_from_ms=released,
         )
