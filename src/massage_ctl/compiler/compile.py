@@ -286,7 +286,12 @@ def _park_ms(session: Session) -> int:
 def _park(session: Session, t: int) -> int:
     """Everything to zero (roller home, heat off) from ``t``; returns when all is done."""
     end = t
-    for tr in session.tracks.values():
+    tracks = list(session.tracks.values())
+    # Forces first; the roller travels home only once nothing presses (a press that started
+    # late, after its travel, may still be releasing when the phases end).
+    for tr in sorted(tracks, key=lambda tr: tr.spec.kind == "position"):
+        if tr.spec.kind == "position":
+            t = max([t] + [o.end_ms() for o in tracks if o.spec.kind != "position"])
         if tr.commands and (tr.target > 0 or tr.pattern != "steady"):
             end = max(end, tr.set(max(t, tr.last_t + tr.gap_ms), 0.0))
     return end

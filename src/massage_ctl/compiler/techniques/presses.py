@@ -52,16 +52,18 @@ def press_order(points: list[Point], alternate: bool, count: int) -> list[Point]
 def _shape(
     ctx: PhaseCtx, points: list[Point], level: float, ramp: int, hold: int, release: int,
     prefer_cells: bool,
-) -> tuple[float, int, int, int]:
-    """(level, ramp, hold, release) every point can play: ramps the channels can make, and
-    the hold the safety profile allows (computed once, so fitting plans with the real hold)."""
+) -> tuple[float, int, int, int, int]:
+    """(level, ramp, hold, release, shortest ramp) every point can play: ramps the channels
+    can make, the hold the safety profile allows (computed once, so fitting plans with the real
+    hold), and the shortest ramp the ramp limit allows (for phases shorter than one press)."""
+    fastest = 0
     for p in points:
         _roller, chans = press_channels(ctx, p, prefer_cells)
         for c in chans:
-            ramp = max(ramp, ctx.rise_ms(c, level))
-            release = max(release, ctx.rise_ms(c, level))
+            fastest = max(fastest, ctx.rise_ms(c, level))
+    ramp, release = max(ramp, fastest), max(release, fastest)
     level, hold = limit_hold(ctx, level, ramp, hold, release)
-    return level, ramp, hold, release
+    return level, ramp, hold, release, fastest
 
 
 def fit_presses(
@@ -134,7 +136,9 @@ def press_sequence(
     if written_ms is not None:
         written = max(1, round(written_ms / ((ramp + hold + release + rest) * n_slots)))
     written_hold = hold
-    level, ramp, hold, release = _shape(ctx, points, level, ramp, hold, release, prefer_cells)
+    level, ramp, hold, release, fastest = _shape(
+        ctx, points, level, ramp, hold, release, prefer_cells
+    )
     max_hold = hold if level > ctx.s.safety.hold_threshold else 10**9
     rounds, shape = fit_presses(span, n_slots, ramp, hold, release, rest, max_hold)
     if rounds < written:
@@ -148,10 +152,13 @@ def press_sequence(
         )
     count = rounds * n_slots
     if count * shape.total > span:
-        # Not even one round fits: as many whole presses as the phase holds (at least one),
-        # never overlapping presses on one channel.
-        count = max(1, span // max(shape.total, 1))
-        if not together:
+        # Not even one round fits: quicker ramps (never beyond the ramp limit), and as many
+        # whole presses as the phase then holds (at least one), never overlapping on a channel.
+        f = span / max(count * shape.total, 1)
+        quick = max(fastest, int(shape.ramp * f)), max(fastest, int(shape.release * f))
+        shape = PressShape(quick[0], 0, quick[1], 0)
+        count = min(count, max(1, span // max(shape.total, 1)))
+        if not together and count < len(points):
             ctx.warn(f"too short for a press on every point: {count} of {len(points)} pressed")
     if together:
         for n in range(count):
