@@ -180,3 +180,26 @@ def test_fit_presses_fills_the_span_exactly(
     else:  # shorter than one press: whole ramps, the caller plays fewer presses
         assert (shape.ramp, shape.release) == (ramp, release)
     assert shape.rest <= FIT_RANGE[1] * rest + 1 or shape.hold >= hold
+
+
+def test_the_roller_goes_home_only_after_every_press_is_released() -> None:
+    """A press delayed by the roller's travel was still pressing when the park drove it home,
+    and a 1 s holding phase played 5 s written ramps and ran 9 s past its slot."""
+    prog = Program.model_validate({
+        "id": "short", "name": "Short", "description": "d",
+        "phases": [
+            {"technique": "acupressure", "zones": ["lower-back"], "intensity": 0.3,
+             "ramp": "1.5s", "hold": "0.5s", "release": "1.5s", "rest": "0.5s", "repeats": 1},
+            {"technique": "relaxation", "mode": "holding", "zones": ["hips"], "intensity": 0.2,
+             "duration": "1s"},
+        ],
+    })
+    chair = DEVICES["chair"]
+    tl = compile_program(prog, chair, STANDARD)
+    park = list(tl.commands_for("roller.position"))[-1]
+    assert park.value == 0
+    for spec in chair.channels:
+        if spec.kind not in ("position", "heat"):
+            assert value_at(list(tl.commands_for(spec.id)), park.t_ms) == 0, spec.id
+    hips = list(tl.commands_for("air.hips.left"))
+    assert hips[-1].t_ms + hips[-1].ramp_ms <= 4_000 + 1_000 + 2 * 1_000  # slot + ramps
