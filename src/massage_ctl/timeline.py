@@ -1,11 +1,12 @@
 """The compiled timeline: what the compiler produces and the player plays.
 
 A :class:`Command` means: starting at ``t_ms``, move the channel linearly from its current value
-to ``value`` over ``ramp_ms`` (DESIGN §3). ``value`` is the envelope; ``pattern``/``rate_hz`` name
-the device-run rhythm. Values are 0..1, except ``heat`` channels, in °C (0 = off).
+to ``value`` over ``ramp_ms`` (docs/ARCHITECTURE.md). ``value`` is the envelope;
+``pattern``/``rate_hz`` name the device-run rhythm. Values are 0..1, except ``heat`` channels:
+the heater's target temperature in °C (0 = off), see the heat model at the end of this module.
 
 These are plain frozen dataclasses (hot path); :meth:`Timeline.to_json_dict` gives the exact
-``compile --json`` format of DESIGN §3.
+``compile --json`` format (docs/ARCHITECTURE.md).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ class Command:
     rate_hz: float = 0.0
 
     def to_json_dict(self) -> dict[str, Any]:
-        """The command as in DESIGN §3 (pattern/rate only when not steady)."""
+        """The command as ``compile --json`` prints it (pattern/rate only when not steady)."""
         d: dict[str, Any] = {
             "t_ms": self.t_ms,
             "channel": self.channel,
@@ -102,7 +103,7 @@ class Timeline:
         return None
 
     def to_json_dict(self) -> dict[str, Any]:
-        """Exactly the ``compile --json`` object of DESIGN §3."""
+        """Exactly the ``compile --json`` object (docs/ARCHITECTURE.md)."""
         return {
             "program": self.program,
             "device": self.device,

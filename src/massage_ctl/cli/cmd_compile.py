@@ -1,7 +1,8 @@
 """``massage-ctl compile PROGRAM`` — compile for a device and safety profile, print the timeline.
 
-``--json`` prints exactly the DESIGN §3 object, ``--csv`` one command per row; by default a
-readable summary. Compiling never connects to a device (``sim://chair`` only names a profile).
+``--json`` prints exactly the object of docs/ARCHITECTURE.md, ``--csv`` one command per row;
+by default a readable summary. Compiling never connects to a device (``sim://chair`` only
+names a profile).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("program", metavar="PROGRAM", help="built-in program id or .toml file")
     add_target_options(parser)
     fmt = parser.add_mutually_exclusive_group()
-    fmt.add_argument("--json", action="store_true", help="print the timeline as JSON (DESIGN §3)")
+    fmt.add_argument("--json", action="store_true", help="print the timeline as JSON")
     fmt.add_argument("--csv", action="store_true", help="print one command per row as CSV")
     parser.set_defaults(func=run)
 
