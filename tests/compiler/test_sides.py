@@ -47,8 +47,9 @@ def program(*phases: dict[str, object]) -> Program:
     )
 
 
+# Intensity 0.3 starts and ends gently: no warm-up / cool-down strokes over both motors.
 TRIGGER = {"technique": "trigger-point", "zones": ["upper-back.left", "upper-back.right"],
-           "intensity": 0.5, "ramp": "10s", "hold": "30s", "release": "10s", "rest": "10s",
+           "intensity": 0.3, "ramp": "10s", "hold": "30s", "release": "10s", "rest": "10s",
            "repeats": 2}
 
 

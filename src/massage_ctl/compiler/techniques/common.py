@@ -203,11 +203,12 @@ def _roller_stroke(
     first, _ = next(order)
     t = pos.set(t, points[first], 0)  # travel to the start with the roller off
     release = inten.rise_ms(level)
-    stop = end - release - step_ms
+    stop = end - release
     if t >= stop:
         return t
     t = inten.set(t, level, inten.rise_ms(level), pattern, rate_hz)
-    steps = (stop - t) // step_ms
+    # A window shorter than one step still gets one (shorter) step rather than nothing.
+    steps = max(1, (stop - t) // step_ms) if stop - t >= pos.gap_ms else 0
     if steps <= 0:
         return inten.set(t, 0.0, release)
     # Whole steps that end exactly at ``stop``: stretch each a little rather than leave the
@@ -242,6 +243,8 @@ def _wave_stroke(
     gap = max(ctx.s.tracks[c.id].gap_ms for row in rows for c in row)
     step_ms = max(step_ms, gap)
     order = ping_pong(len(rows), direction)
+    if end - t < 2 * step_ms and end - t >= 2 * gap:
+        step_ms = (end - t) // 2  # a short window still gets one (quicker) stroke
     # Plan the peaks in units of one step first: slot k peaks at t + k steps.
     plan: list[tuple[int, int]] = []
     prev, slot = -1, 1
