@@ -1,0 +1,292 @@
+"""The guard's rules as a user meets them (docs/SAFETY.md, layer 2).
+
+Each test states something a person on the device would notice if it broke: a garbage value
+sent as full strength, the "softer" key doing nothing, a program's own cap ignored, a slow
+fade-in played fast, a ramp judged from where the channel is *not*.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from massage_ctl.devices import load_device_profile
+from massage_ctl.link.api import ChannelSetpoint
+from massage_ctl.player.guard import MAX_SCALE, REPORT_AGE_S, Guard, timeline_caps
+from massage_ctl.safety import GENTLE, STANDARD, SafetyProfile
+from massage_ctl.timeline import ChannelInfo, Timeline
+
+CHAIR = load_device_profile("chair")
+PAD = load_device_profile("pad")
+INTENSITY = [c for c in CHAIR.channels if c.kind in ("vibration", "pressure", "roller")]
+LONG_MS = 600_000  # a ramp so slow that the ramp limit never shortens the value
+
+
+def _cap(channel: str, safety: SafetyProfile) -> float:
+    spec = CHAIR.channel(channel)
+    if spec.kind == "heat":
+        return min(spec.hard_max, safety.heat_max_c)
+    if spec.kind == "position":
+        return spec.hard_max
+    return min(spec.hard_max, safety.max_intensity)
+
+
+# -- garbage in: nothing ------------------------------------------------------------------------
+@settings(max_examples=60, deadline=None)
+@given(
+    channel=st.sampled_from([c.id for c in CHAIR.channels]),
+    safety=st.sampled_from([STANDARD, GENTLE]),
+    bad=st.sampled_from([math.nan, math.inf, -math.inf]),
+    scale=st.floats(0.1, MAX_SCALE),
+)
+def test_a_nan_or_infinite_setpoint_is_sent_as_zero_never_as_the_cap(
+    channel: str, safety: SafetyProfile, bad: float, scale: float
+) -> None:
+    guard = Guard(CHAIR, safety)
+    out = guard.apply(ChannelSetpoint(channel, bad, LONG_MS), 0.0, scale)
+    assert out.value == 0.0
+    assert any("invalid value" in w for w in guard.warnings)
+
+
+@pytest.mark.parametrize("scale", [math.nan, -1.0, -math.inf])
+def test_a_broken_live_intensity_turns_intensity_off(scale: float) -> None:
+    guard = Guard(PAD, STANDARD)
+    assert guard.apply(ChannelSetpoint("vib.hips", 0.5, LONG_MS), 0.0, scale).value == 0.0
+
+
+# -- the live intensity (+/-) -----------------------------------------------------------------
+@settings(max_examples=60, deadline=None)
+@given(
+    channel=st.sampled_from([c.id for c in INTENSITY]),
+    value=st.floats(0.0, 0.8),
+    scale=st.floats(0.1, 1.0),
+)
+def test_pressing_softer_lowers_what_the_device_is_sent(
+    channel: str, value: float, scale: float
+) -> None:
+    guard = Guard(CHAIR, STANDARD)
+    out = guard.apply(ChannelSetpoint(channel, value, LONG_MS), 0.0, scale)
+    assert out.value == pytest.approx(min(value * scale, _cap(channel, STANDARD)), abs=1e-9)
+
+
+def test_the_softer_key_halves_a_pad_motor_and_the_harder_key_brings_it_back() -> None:
+    guard = Guard(PAD, STANDARD)
+    assert guard.apply(ChannelSetpoint("vib.hips", 0.6, LONG_MS), 0.0, 0.5).value == (
+        pytest.approx(0.3)
+    )
+    assert guard.apply(ChannelSetpoint("vib.hips", 0.3, LONG_MS), 1000.0, 2.0).value == (
+        pytest.approx(0.6)
+    )
+
+
+def test_live_intensity_at_most_undoes_the_lowest_compiled_intensity() -> None:
+    # A timeline compiled at --intensity 0.1 played at 1.0 is a factor of 10, never more.
+    guard = Guard(PAD, STANDARD)
+    out = guard.apply(ChannelSetpoint("vib.hips", 0.05, LONG_MS), 0.0, 20.0)
+    assert out.value == pytest.approx(0.05 * MAX_SCALE) == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize(("channel", "value"), [("heat.lower-back", 36.0),
+                                                ("roller.position", 0.7)])
+def test_the_live_intensity_leaves_heat_and_roller_position_alone(
+    channel: str, value: float
+) -> None:
+    # Softer means less pressure, not a colder pad or a roller somewhere else on the back.
+    for scale in (0.3, 1.0, 2.0):
+        guard = Guard(CHAIR, STANDARD)
+        assert guard.apply(ChannelSetpoint(channel, value, LONG_MS), 0.0, scale).value == (
+            pytest.approx(value)
+        )
+
+
+# -- caps ---------------------------------------------------------------------------------------
+def test_the_programs_own_cap_holds_even_when_the_profile_allows_more() -> None:
+    # A program written with [limits] max_intensity = 0.65 plays at 0.65, not standard's 0.8.
+    timeline = Timeline(
+        program="p", device="pad", safety="standard", duration_ms=1000,
+        channels=(ChannelInfo("vib.hips", "hips", "vibration", 0.65),), commands=(),
+        phases=(), intensity=1.0,
+    )
+    guard = Guard(PAD, STANDARD, timeline_caps(timeline))
+    assert guard.apply(ChannelSetpoint("vib.hips", 0.8, LONG_MS), 0.0).value == (
+        pytest.approx(0.65)
+    )
+    assert guard.apply(ChannelSetpoint("vib.hips", 0.8, LONG_MS), 1.0, 3.0).value == (
+        pytest.approx(0.65)
+    )
+
+
+def test_a_program_compiled_softer_may_be_turned_back_up_only_to_its_own_cap() -> None:
+    # Compiled at --intensity 0.5 the timeline lists cap 0.325 for a program cap of 0.65; turned
+    # up to 1.0 live, the channel may reach 0.65 — and not the profile's 0.8.
+    timeline = Timeline(
+        program="p", device="chair", safety="standard", duration_ms=1000,
+        channels=(
+            ChannelInfo("seat.vibration", "hips", "vibration", 0.325),
+            ChannelInfo("heat.lower-back", "lower-back", "heat", 39.0),
+            ChannelInfo("roller.position", "upper-back", "position", 0.9),
+        ),
+        commands=(), phases=(), intensity=0.5,
+    )
+    caps = timeline_caps(timeline)
+    assert caps["seat.vibration"] == pytest.approx(0.65)
+    assert caps["heat.lower-back"] == pytest.approx(39.0)  # °C are not scaled
+    assert caps["roller.position"] == pytest.approx(0.9)  # a place on the back is not either
+    guard = Guard(CHAIR, STANDARD, caps)
+    assert guard.apply(ChannelSetpoint("seat.vibration", 0.4, LONG_MS), 0.0, 2.0).value == (
+        pytest.approx(0.65)
+    )
+    assert guard.apply(ChannelSetpoint("heat.lower-back", 41.0, LONG_MS), 0.0).value == (
+        pytest.approx(39.0)
+    )
+
+
+@pytest.mark.parametrize(("safety", "cap"), [(STANDARD, 0.80), (GENTLE, 0.35)])
+def test_every_intensity_channel_is_capped_at_the_profiles_max_intensity(
+    safety: SafetyProfile, cap: float
+) -> None:
+    guard = Guard(CHAIR, safety)
+    for spec in INTENSITY:
+        assert guard.apply(ChannelSetpoint(spec.id, 1.0, LONG_MS), 0.0).value == (
+            pytest.approx(cap)
+        ), spec.id
+
+
+def test_a_negative_setpoint_is_sent_as_zero() -> None:
+    guard = Guard(PAD, STANDARD)
+    assert guard.apply(ChannelSetpoint("vib.hips", -0.4, LONG_MS), 0.0).value == 0.0
+
+
+# -- ramps --------------------------------------------------------------------------------------
+def test_a_programs_slow_fade_in_is_played_slowly() -> None:
+    # A 20 s fade-in must not become the 2 s the ramp limit would allow.
+    guard = Guard(PAD, STANDARD)
+    out = guard.apply(ChannelSetpoint("vib.hips", 0.4, 20_000), 0.0)
+    assert out.value == pytest.approx(0.4)
+    assert out.ramp_ms == 20_000
+
+
+@pytest.mark.parametrize(("safety", "per_s"), [(STANDARD, 0.20), (GENTLE, 0.05)])
+def test_a_jump_is_slowed_to_the_profiles_ramp_rate(safety: SafetyProfile, per_s: float) -> None:
+    guard = Guard(PAD, safety)
+    out = guard.apply(ChannelSetpoint("vib.hips", 0.3, 0), 0.0)
+    assert out.ramp_ms == pytest.approx(0.3 / per_s * 1000, abs=1)
+
+
+def test_a_pause_after_a_delayed_frame_ramps_from_where_the_channel_may_be_by_then() -> None:
+    # The rise to 0.8 lands up to 100 ms late, and so may the zero sent at 1 s: by then the motor
+    # may be at 0.22 (1.1 s into the rise), and the zero must not drop it faster than 0.2/s.
+    guard = Guard(PAD, STANDARD)
+    guard.delivery_slack_ms = 100.0
+    guard.apply(ChannelSetpoint("vib.hips", 0.8, 4000), 0.0)
+    out = guard.apply(ChannelSetpoint("vib.hips", 0.0, 0), 1000.0)
+    assert out.ramp_ms >= 1100
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    safety=st.sampled_from([STANDARD, GENTLE]),
+    slack_ms=st.floats(0.0, 200.0),
+    steps=st.lists(
+        st.tuples(
+            st.floats(0.0, 5000.0),  # ms since the previous setpoint was built
+            st.floats(0.0, 1.0),  # value
+            st.integers(0, 10_000),  # requested ramp
+            st.floats(0.0, 1.0),  # how much of the slack this frame waits (fraction)
+        ),
+        min_size=1, max_size=25,
+    ),
+)
+def test_no_delivery_delay_makes_a_change_faster_than_the_ramp_limit(
+    safety: SafetyProfile, slack_ms: float, steps: list[tuple[float, float, int, float]]
+) -> None:
+    """An independent device: each frame lands up to the slack after it was built (in order),
+    and moves the motor linearly from wherever it is then. No landing makes a change too fast."""
+    guard = Guard(PAD, safety)
+    guard.delivery_slack_ms = slack_ms
+    rate = min(PAD.channel("vib.hips").max_ramp_per_s, safety.max_ramp_per_s)
+    t = 0.0
+    landed = -math.inf
+    start, t0, target, ramp = 0.0, 0.0, 0.0, 0.0  # the device's current ramp
+    for dt, value, ramp_ms, wait in steps:
+        t += dt
+        out = guard.apply(ChannelSetpoint("vib.hips", value, ramp_ms), t)
+        arrival = max(landed, t + wait * slack_ms)  # frames never overtake one another
+        now = start if arrival < t0 else (
+            target if ramp <= 0 or arrival >= t0 + ramp
+            else start + (target - start) * (arrival - t0) / ramp
+        )
+        assert abs(out.value - now) <= rate * out.ramp_ms / 1000.0 + 1e-6
+        start, t0, target, ramp, landed = now, arrival, out.value, float(out.ramp_ms), arrival
+
+
+def test_after_a_lost_frame_the_ramp_allows_for_how_far_the_device_may_have_moved() -> None:
+    # The guard believes the motor settled at 0.2, but the device reports 0.6 (a frame was lost
+    # and an older, higher command still runs). Half a second after that report, the motor may
+    # have climbed for the report's age plus that half second plus the delivery slack; a drop
+    # to zero must be slow enough from there.
+    guard = Guard(PAD, STANDARD)
+    guard.delivery_slack_ms = 100.0
+    guard.apply(ChannelSetpoint("vib.hips", 0.2, 1000), 0.0)
+    guard.observe({"vib.hips": 0.6}, 5000.0)
+    assert guard.disagrees("vib.hips", 5000.0)
+    out = guard.apply(ChannelSetpoint("vib.hips", 0.0, 0), 5500.0)
+    highest = 0.6 + 0.2 * (0.5 + REPORT_AGE_S + 0.1)
+    assert out.ramp_ms >= highest / 0.2 * 1000 - 1
+
+
+def test_a_report_where_the_guard_expects_the_channel_is_no_disagreement() -> None:
+    guard = Guard(PAD, STANDARD)
+    guard.apply(ChannelSetpoint("vib.hips", 0.4, 2000), 0.0)
+    guard.observe({"vib.hips": 0.4}, 3000.0)
+    assert not guard.disagrees("vib.hips", 3000.0)
+    guard.observe({"vib.hips": 0.0}, 3100.0)  # the motor never started: a lost frame
+    assert guard.disagrees("vib.hips", 3100.0)
+
+
+def test_after_a_stop_the_next_rise_starts_from_zero() -> None:
+    guard = Guard(PAD, STANDARD)
+    guard.apply(ChannelSetpoint("vib.hips", 0.8, 4000), 0.0)
+    guard.reset(10_000.0)  # STOP: everything is at zero now
+    out = guard.apply(ChannelSetpoint("vib.hips", 0.0, 0), 10_000.0)
+    assert out.ramp_ms == 0  # nothing to ramp down from
+    out = guard.apply(ChannelSetpoint("vib.hips", 0.4, 0), 10_000.0)
+    assert out.ramp_ms == 2000  # 0 → 0.4 at 0.2/s
+
+
+# -- rhythms ------------------------------------------------------------------------------------
+def test_gentle_slows_a_fast_pulse_to_two_hertz_and_keeps_a_slow_one() -> None:
+    guard = Guard(PAD, GENTLE)
+    fast = guard.apply(ChannelSetpoint("vib.hips", 0.2, LONG_MS, "pulse", 5.0), 0.0)
+    assert (fast.pattern, fast.rate_hz) == ("pulse", pytest.approx(2.0))
+    at_limit = guard.apply(ChannelSetpoint("vib.hips", 0.2, LONG_MS, "pulse", 2.0), 1.0)
+    assert (at_limit.pattern, at_limit.rate_hz) == ("pulse", pytest.approx(2.0))
+    slow = guard.apply(ChannelSetpoint("vib.hips", 0.2, LONG_MS, "pulse", 1.0), 2.0)
+    assert (slow.pattern, slow.rate_hz) == ("pulse", pytest.approx(1.0))
+
+
+def test_standard_lets_fast_pulses_and_tapping_through() -> None:
+    guard = Guard(CHAIR, STANDARD)
+    pulse = guard.apply(ChannelSetpoint("seat.vibration", 0.2, LONG_MS, "pulse", 5.0), 0.0)
+    assert (pulse.pattern, pulse.rate_hz) == ("pulse", pytest.approx(5.0))
+    tap = guard.apply(ChannelSetpoint("roller.knead", 0.2, LONG_MS, "tap", 3.0), 0.0)
+    assert (tap.pattern, tap.rate_hz) == ("tap", pytest.approx(3.0))
+
+
+def test_gentle_turns_tapping_into_steady_pressure() -> None:
+    guard = Guard(CHAIR, GENTLE)
+    tap = guard.apply(ChannelSetpoint("roller.knead", 0.2, LONG_MS, "tap", 3.0), 0.0)
+    assert (tap.pattern, tap.rate_hz) == ("steady", 0.0)
+
+
+def test_a_rhythm_outside_the_devices_range_is_brought_into_it() -> None:
+    guard = Guard(PAD, STANDARD)  # the pad pulses at 0.5–10 Hz
+    fast = guard.apply(ChannelSetpoint("vib.hips", 0.2, LONG_MS, "wave", 30.0), 0.0)
+    assert fast.rate_hz == pytest.approx(10.0)
+    slow = guard.apply(ChannelSetpoint("vib.hips", 0.2, LONG_MS, "wave", 0.1), 1.0)
+    assert slow.rate_hz == pytest.approx(0.5)
+    knead = guard.apply(ChannelSetpoint("vib.hips", 0.2, LONG_MS, "knead", 1.0), 2.0)
+    assert (knead.pattern, knead.rate_hz) == ("steady", 0.0)  # the pad cannot knead
