@@ -268,3 +268,30 @@ SessionMachine.TestCase.settings = settings(
 )
 TestSessionStateMachine = SessionMachine.TestCase
 
+
+
+def test_a_pause_right_after_the_harder_key_turns_the_rising_motor_first() -> None:
+    """Found by the machine (no example database): on the pad, 0.1 s after "harder" a pause.
+    The motor the key had set rising got its zero last, behind three others, and rose for
+    365 ms (the pad sends one setpoint frame per 100 ms). The rising one now goes first; only
+    a setpoint already waiting (hips) keeps its place ahead of it."""
+    m = SessionMachine()
+    try:
+        m.power_on(device="pad", safety=SAFETY[0], drop=0.0, seed=352)
+        m.start(0.3)
+        m.wait(0.3)
+        m.adjust(0.3, 1.1423533953764018)
+        m.wait(16.17525881489115)
+        m.disconnect()
+        m.start(0.3)
+        m.resume(2.4603119533622597)
+        m.wait(16.17525881489115)
+        m.adjust(0.3, 0.1)
+        m.pause(1.1540383753324153)
+        assert m.paused_at is not None and m.sim is not None
+        rec = m.sim.record
+        i = rec.channel_ids.index("vib.lower-back")
+        after = [s.values[i] for s in rec.samples if s.t_s >= m.paused_at + 0.2 + 0.02]
+        assert after and all(b <= a + EPS for a, b in itertools.pairwise(after)), after
+    finally:
+        m.teardown()
