@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-
 from massage_ctl.devices import load_device_profile
 from massage_ctl.link.api import ChannelSetpoint, SetpointFilter
 from massage_ctl.link.fake import FakeLink
