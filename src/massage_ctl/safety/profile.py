@@ -19,7 +19,9 @@ What the numbers cover (decisions recorded in docs/SAFETY.md):
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -117,7 +119,11 @@ GENTLE = SafetyProfile(
     max_session_min=20.0,
 )
 
-BUILTIN_SAFETY: dict[str, SafetyProfile] = {"standard": STANDARD, "gentle": GENTLE}
+#: Read-only: the built-in limits are the safety table itself, so nothing at run time (a plug-in,
+#: a test, a typo) can swap ``gentle`` for a looser profile. The profiles are frozen models too.
+BUILTIN_SAFETY: Mapping[str, SafetyProfile] = MappingProxyType(
+    {"standard": STANDARD, "gentle": GENTLE}
+)
 
 
 def load_safety_profile(name_or_path: str | Path) -> SafetyProfile:
