@@ -35,7 +35,7 @@ def _cap(channel: str, safety: SafetyProfile) -> float:
 
 
 # -- garbage in: nothing ------------------------------------------------------------------------
-@settings(max_examples=60, deadline=None)
+@settings(deadline=None)  # examples: the Hypothesis profile (tests/conftest.py)
 @given(
     channel=st.sampled_from([c.id for c in CHAIR.channels]),
     safety=st.sampled_from([STANDARD, GENTLE]),
@@ -58,7 +58,7 @@ def test_a_broken_live_intensity_turns_intensity_off(scale: float) -> None:
 
 
 # -- the live intensity (+/-) -----------------------------------------------------------------
-@settings(max_examples=60, deadline=None)
+@settings(deadline=None)  # examples: the Hypothesis profile (tests/conftest.py)
 @given(
     channel=st.sampled_from([c.id for c in INTENSITY]),
     value=st.floats(0.0, 0.8),
@@ -186,7 +186,7 @@ def test_a_pause_after_a_delayed_frame_ramps_from_where_the_channel_may_be_by_th
     assert out.ramp_ms >= 1100
 
 
-@settings(max_examples=80, deadline=None)
+@settings(deadline=None)  # examples: the Hypothesis profile (tests/conftest.py)
 @given(
     safety=st.sampled_from([STANDARD, GENTLE]),
     slack_ms=st.floats(0.0, 200.0),

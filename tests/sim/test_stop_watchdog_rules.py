@@ -64,7 +64,7 @@ def _new_session(d: Driver) -> AckResult:
 
 
 # -- watchdog ----------------------------------------------------------------------------------
-@settings(max_examples=40, deadline=None)
+@settings(deadline=None)  # examples: the Hypothesis profile (tests/conftest.py)
 @given(silence_s=st.floats(0.5, 30.0), watchdog_ms=st.sampled_from([250, 500, 1000, 2000]))
 def test_a_late_heartbeat_never_revives_a_device_whose_watchdog_should_have_fired(
     silence_s: float, watchdog_ms: int
