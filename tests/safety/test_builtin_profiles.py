@@ -4,10 +4,18 @@ tightened copy changes exactly what it was asked to (docs/SAFETY.md)."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from massage_ctl.errors import SafetyProfileError
-from massage_ctl.safety import BUILTIN_SAFETY, GENTLE, STANDARD, load_safety_profile
+from massage_ctl.safety import (
+    BUILTIN_SAFETY,
+    GENTLE,
+    STANDARD,
+    SafetyProfile,
+    load_safety_profile,
+)
 
 #: The safety table, field by field (README and docs/SAFETY.md).
 TABLE = {
@@ -85,3 +93,22 @@ def test_keeping_a_limit_as_it_is_counts_as_tightening() -> None:
     same = GENTLE.tightened({"max_intensity": 0.35, "max_stroke_zones": 2}, source="x.toml")
     assert same.max_intensity == 0.35 and same.max_stroke_zones == 2
     assert STANDARD.tightened({"max_stroke_zones": 4}, source="x.toml").max_stroke_zones == 4
+
+
+NUMBERS = ("max_intensity", "max_ramp_per_s", "percussion_pulse_hz", "hold_threshold",
+           "max_hold_s", "heat_max_c", "max_session_min")
+
+
+@settings(deadline=None)  # examples: the Hypothesis profile (tests/conftest.py)
+@given(field=st.sampled_from(NUMBERS), share=st.floats(0.001, 1.0),
+       base=st.sampled_from([STANDARD, GENTLE]))
+def test_any_tighter_positive_number_is_accepted(
+    field: str, share: float, base: SafetyProfile
+) -> None:
+    """\"May only tighten\" means every smaller positive number is a valid profile file."""
+    value = getattr(base, field) * share
+    assert getattr(base.tightened({field: value}, source="x.toml"), field) == value
+
+
+def test_heat_ceiling_zero_means_no_heat_and_is_accepted() -> None:
+    assert GENTLE.tightened({"heat_max_c": 0}, source="no-heat.toml").heat_max_c == 0.0
