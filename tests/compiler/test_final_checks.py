@@ -188,3 +188,25 @@ def test_the_longest_hold_is_measured_exactly() -> None:
     assert longest_hold_ms([Command(0, HIPS, 0.5, 0)], 0.25, 25_000) == 25_000
     # At the threshold is not above it.
     assert longest_hold_ms([Command(0, HIPS, 0.25, 0)], 0.25, 25_000) == 0
+
+
+def test_each_command_is_judged_from_the_value_the_channel_really_has() -> None:
+    from massage_ctl.compiler.checks import start_values
+
+    # 0 → 0.8 over 4 s, cut at 1 s (0.2); → 0.4 over 2 s, cut half-way (0.3); → 0.1 at once
+    # from 0.3; a ramp that ends exactly when the next command starts has reached its target.
+    cmds = [Command(0, HIPS, 0.8, 4000), Command(1000, HIPS, 0.4, 2000),
+            Command(2000, HIPS, 0.1, 0), Command(3000, HIPS, 0.5, 2000),
+            Command(5000, HIPS, 0.0, 2500)]
+    assert start_values(cmds) == pytest.approx([0.0, 0.2, 0.3, 0.1, 0.5])
+
+
+def test_a_budget_overrun_is_reported_once_and_the_error_names_at_most_three_problems() -> None:
+    burst = [Command(k, HIPS, 0.0, 0) for k in range(BUDGET + 3)]
+    found = _found(*burst)
+    assert found == [f"more than {BUDGET} commands in the second before {BUDGET} ms"]
+    broken = _hips(Command(0, HIPS, 0.9, 0), Command(10, "vib.hips", 0.95, 0))
+    assert len(problems(broken, RAMP, BUDGET)) >= 4
+    with pytest.raises(SafetyError) as info:
+        verify_timeline(broken, RAMP, BUDGET)
+    assert str(info.value).count(";") == 2  # three problems, then the user is spared the rest
