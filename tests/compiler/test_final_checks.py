@@ -186,6 +186,14 @@ def test_the_longest_hold_is_measured_exactly() -> None:
     assert longest_hold_ms(two, 0.25, 60_000) == 18_000
     # Still above the threshold when the timeline ends: counted to the end.
     assert longest_hold_ms([Command(0, HIPS, 0.5, 0)], 0.25, 25_000) == 25_000
+    # A slow release cut short by a new press before it got below the threshold: one hold.
+    regrip = [Command(0, HIPS, 0.5, 1000), Command(10_000, HIPS, 0.0, 10_000),
+              Command(12_000, HIPS, 0.5, 1000)]
+    assert longest_hold_ms(regrip, 0.25, 60_000) == 59_500
+    # Jumps (no ramp) cross the threshold at their own instant.
+    jumps = [Command(0, HIPS, 0.5, 0), Command(10_000, HIPS, 0.1, 0),
+             Command(12_000, HIPS, 0.5, 0), Command(30_000, HIPS, 0.0, 0)]
+    assert longest_hold_ms(jumps, 0.25, 60_000) == 18_000
     # At the threshold is not above it.
     assert longest_hold_ms([Command(0, HIPS, 0.25, 0)], 0.25, 25_000) == 0
 
