@@ -54,7 +54,7 @@ TARGETS: dict[str, Target] = {
             _SIM_TESTS,
             functions=(
                 "hello", "session_start", "session_end", "clear", "stop", "heartbeat",
-                "_start", "_end", "_clear", "_halt",
+                "_start", "_end", "_clear", "_halt", "fault_cause_present",
             ),
         ),
         Target(

@@ -185,3 +185,19 @@ def test_a_device_never_leaves_a_latch_by_itself(latch: str) -> None:
     assert d.core.state == state
     states = {s.state for s in d.core.record.samples if s.t_s > d.now - 60.0}
     assert "running" not in states and "idle" not in states
+
+
+# -- a new controller never inherits a session ---------------------------------------------------
+def test_a_hello_while_running_ends_that_session_like_session_end() -> None:
+    d = _running()
+    d.core.hello(d.now, d.next_seq())
+    assert d.core.state == DeviceState.IDLE
+    d.run(1.0)
+    assert all(v == 0.0 for v in d.force_values())
+    assert _new_session(d) == AckResult.OK  # and the new controller may start its own
+
+
+def test_clear_during_a_session_changes_nothing() -> None:
+    d = _running()
+    assert d.core.clear(d.now, d.next_seq()).result == AckResult.BAD_STATE
+    assert d.core.state == DeviceState.RUNNING
