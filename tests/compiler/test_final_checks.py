@@ -194,6 +194,12 @@ def test_the_longest_hold_is_measured_exactly() -> None:
     jumps = [Command(0, HIPS, 0.5, 0), Command(10_000, HIPS, 0.1, 0),
              Command(12_000, HIPS, 0.5, 0), Command(30_000, HIPS, 0.0, 0)]
     assert longest_hold_ms(jumps, 0.25, 60_000) == 18_000
+    # Later in a session (nothing starts at 0 ms): up from 20 s, crossing at 25 s, then down to
+    # exactly the threshold from 50 s (a hold ends there), from 70 s up again until the end.
+    late = [Command(20_000, HIPS, 0.5, 10_000), Command(50_000, HIPS, 0.25, 5000),
+            Command(70_000, HIPS, 0.45, 2000)]
+    assert longest_hold_ms(late, 0.25, 90_000) == 30_000  # 25 s → 55 s; then 70 s → 90 s
+    assert longest_hold_ms(late, 0.25, 120_000) == 50_000  # the last one, counted to the end
     # At the threshold is not above it.
     assert longest_hold_ms([Command(0, HIPS, 0.25, 0)], 0.25, 25_000) == 0
 
