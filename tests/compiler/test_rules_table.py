@@ -252,3 +252,12 @@ def test_session_standard_30_gentle_20_minutes(safety: SafetyProfile, limit_min:
     tl = _compile(_program(ROCKING.format(intensity=0.3, duration="5m")), safety, PAD,
                   minutes=45)
     assert limit_min * 60_000 - 60_000 <= tl.duration_ms <= limit_min * 60_000
+
+
+def test_a_profile_that_allows_tapping_but_not_deep_tissue_refuses_it_in_any_phase() -> None:
+    # A user's file: standard, but no deep tissue (a disc problem). Percussion stays allowed.
+    mine = STANDARD.tightened({"deep_tissue_allowed": False, "id": "no-deep"}, source="x.toml")
+    text = _program(ROCKING.format(intensity=0.2, duration="1m") + TAPOTEMENT + DEEP)
+    with pytest.raises(CompileError, match="deep-tissue is not allowed") as info:
+        _compile(text, mine)
+    assert "phase 3 (deep-tissue)" in str(info.value)

@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -59,13 +60,22 @@ class Outcome:
     how: str  # "failed", "timeout", "survived"
 
 
-def _command(target: Target, copy: Path) -> list[str]:
+def _make(copy: Path, goal: str) -> list[str]:
+    return ["make", "-s", "-C", str(copy / "firmware_protocol" / "c"), goal]
+
+
+def _pytest(target: Target) -> list[str]:
+    return [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *target.tests]
+
+
+def _judge(target: Target, copy: Path, timeout_s: float) -> tuple[int | None, str]:
+    """Run the target's tests: for C the core's own (``make test``), then any Python tests
+    that drive the core (tests/interop)."""
     if target.language == "c":
-        return ["make", "-s", "-C", str(copy / "firmware_protocol" / "c"), "test"]
-    return [
-        sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
-        "-p", "no:randomly", *target.tests,
-    ]
+        code, out = _run(_make(copy, "test"), copy, timeout_s)
+        if code != 0 or not target.tests:
+            return code, out
+    return _run(_pytest(target), copy, timeout_s)
 
 
 def _env(copy: Path) -> dict[str, str]:
@@ -92,9 +102,8 @@ def run_target(target: Target, copy: Path, limit: int | None, verbose: bool) -> 
     """Run every mutant of ``target`` against its tests in ``copy``."""
     path = copy / target.path
     original = path.read_text(encoding="utf-8")
-    cmd = _command(target, copy)
     t0 = time.monotonic()
-    code, out = _run(cmd, copy, 900)
+    code, out = _judge(target, copy, 900)
     baseline_s = time.monotonic() - t0
     if code != 0:
         raise SystemExit(f"{target.name}: the tests fail without any mutant:\n{out}")
@@ -109,12 +118,12 @@ def run_target(target: Target, copy: Path, limit: int | None, verbose: bool) -> 
             path.write_text(m.apply(original), encoding="utf-8")
             if target.language == "c":
                 # A C mutant that does not build (-Werror) is no mutant: not counted.
-                built, _ = _run([*cmd[:-1], "build/mp_tests"], copy, timeout_s)
+                built, _ = _run(_make(copy, "build/mp_tests"), copy, timeout_s)
                 if built != 0:
                     if verbose:
                         print(f"  [{i}/{len(mutants)}] no build {m.describe(target.path)}")
                     continue
-            code, _ = _run(cmd, copy, timeout_s)
+            code, _ = _judge(target, copy, timeout_s)
             how = "timeout" if code is None else ("failed" if code != 0 else "survived")
             outcomes.append(Outcome(m, how != "survived", how))
             if verbose or how == "survived":
@@ -152,12 +161,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.list:
         for t in TARGETS.values():
             where = f" (functions: {', '.join(t.functions)})" if t.functions else ""
-            print(f"{t.name:12} {t.path}{where}\n{'':12} tests: {' '.join(t.tests) or 'make test'}")
+            tests = ("make test " if t.language == "c" else "") + " ".join(t.tests)
+            print(f"{t.name:12} {t.path}{where}\n{'':12} tests: {tests}")
         return 0
     unknown = [n for n in args.targets if n not in TARGETS]
     if unknown:
         parser.error(f"unknown target(s) {', '.join(unknown)}; choose from {', '.join(TARGETS)}")
     names = args.targets or list(TARGETS)
+    # A SIGTERM (someone ends a long run) still restores the file and removes the copy.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     results: dict[str, list[Outcome]] = {}
     with tempfile.TemporaryDirectory(prefix="massage-mutation-") as tmp:
         copy = Path(tmp) / "repo"

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Target:
-    """One file to mutate (only ``functions`` in it, when given) and its tests."""
+    """One file to mutate (only ``functions`` in it, when given) and its tests (for C, the
+    Python tests run after ``make test``)."""
 
     name: str
     path: str
@@ -28,6 +29,8 @@ _GUARD_TESTS = (
     "tests/player/test_guard_rules.py",
 )
 _SIM_TESTS = ("tests/sim/test_latches.py", "tests/sim/test_stop_watchdog_rules.py")
+#: Besides ``make test`` (the core's own C tests, always run first for a C target).
+_C_TESTS = ("tests/interop/test_c_stop_watchdog_rules.py",)
 
 TARGETS: dict[str, Target] = {
     t.name: t
@@ -66,7 +69,7 @@ TARGETS: dict[str, Target] = {
         Target(
             "c-session",
             "firmware_protocol/c/src/mp_session.c",
-            (),
+            _C_TESTS,
             functions=(
                 "mp_session_stop_now", "mp_session_link_lost", "execute", "handle_command",
                 "handle_hello", "mp_session_handle",
@@ -76,7 +79,7 @@ TARGETS: dict[str, Target] = {
         Target(
             "c-device",
             "firmware_protocol/c/src/mp_device.c",
-            (),
+            _C_TESTS,
             functions=("mp_device_tick", "mp_device_stop"),
             language="c",
         ),
