@@ -98,7 +98,9 @@ def _run(cmd: list[str], copy: Path, timeout_s: float) -> tuple[int | None, str]
     return done.returncode, done.stdout[-2000:] + done.stderr[-2000:]
 
 
-def run_target(target: Target, copy: Path, limit: int | None, verbose: bool) -> list[Outcome]:
+def run_target(
+    target: Target, copy: Path, limit: int | None, verbose: bool, lines: set[int] | None = None
+) -> list[Outcome]:
     """Run every mutant of ``target`` against its tests in ``copy``."""
     path = copy / target.path
     original = path.read_text(encoding="utf-8")
@@ -107,8 +109,10 @@ def run_target(target: Target, copy: Path, limit: int | None, verbose: bool) -> 
     baseline_s = time.monotonic() - t0
     if code != 0:
         raise SystemExit(f"{target.name}: the tests fail without any mutant:\n{out}")
-    timeout_s = max(30.0, 4 * baseline_s)
+    timeout_s = max(30.0, 3 * baseline_s)
     mutants = mutants_of(original, target)
+    if lines is not None:
+        mutants = [m for m in mutants if m.line in lines]
     if limit is not None:
         mutants = mutants[:limit]
     print(f"{target.name}: {len(mutants)} mutants, baseline {baseline_s:.1f} s", flush=True)
@@ -156,6 +160,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="show the targets and exit")
     parser.add_argument("--limit", type=int, help="only the first N mutants of each target")
     parser.add_argument("--report", type=Path, help="also write the summary (Markdown) here")
+    parser.add_argument(
+        "--lines", help="only mutants on these lines (e.g. 48,50: re-judge survivors)"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="print every mutant")
     args = parser.parse_args(argv)
     if args.list:
@@ -175,7 +182,8 @@ def main(argv: list[str] | None = None) -> int:
         copy = Path(tmp) / "repo"
         shutil.copytree(ROOT, copy, ignore=_COPY_IGNORE, symlinks=True)
         for name in names:
-            results[name] = run_target(TARGETS[name], copy, args.limit, args.verbose)
+            lines = {int(n) for n in args.lines.split(",")} if args.lines else None
+            results[name] = run_target(TARGETS[name], copy, args.limit, args.verbose, lines)
     summary = _report(results)
     print(summary)
     if args.report:

@@ -290,3 +290,14 @@ def test_a_rhythm_outside_the_devices_range_is_brought_into_it() -> None:
     assert slow.rate_hz == pytest.approx(0.5)
     knead = guard.apply(ChannelSetpoint("vib.hips", 0.2, LONG_MS, "knead", 1.0), 2.0)
     assert (knead.pattern, knead.rate_hz) == ("steady", 0.0)  # the pad cannot knead
+
+
+def test_a_settled_motor_reported_a_tenth_off_is_noticed() -> None:
+    # Telemetry resolves far better than 10 % of full scale; a settled pad motor (0.2/s under
+    # standard) reported 0.1 below its command has missed a frame, and the player must re-send.
+    guard = Guard(PAD, STANDARD)
+    guard.apply(ChannelSetpoint("vib.hips", 0.5, 2500), 0.0)
+    guard.observe({"vib.hips": 0.4}, 10_000.0)
+    assert guard.disagrees("vib.hips", 10_000.0)
+    guard.observe({"vib.hips": 0.45}, 10_100.0)  # 5 %: within a report's age and the air lag
+    assert not guard.disagrees("vib.hips", 10_100.0)
