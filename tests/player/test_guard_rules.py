@@ -301,3 +301,26 @@ def test_a_settled_motor_reported_a_tenth_off_is_noticed() -> None:
     assert guard.disagrees("vib.hips", 10_000.0)
     guard.observe({"vib.hips": 0.45}, 10_100.0)  # 5 %: within a report's age and the air lag
     assert not guard.disagrees("vib.hips", 10_100.0)
+
+
+def _slowed(guard: Guard) -> bool:
+    return any("ramp slowed" in w for w in guard.warnings)
+
+
+def test_a_ramp_slowed_by_a_moment_is_not_worth_a_warning_but_a_noticeable_one_is() -> None:
+    # The user reads these warnings during a session: a quarter second is dispatch noise.
+    quiet = Guard(PAD, STANDARD)
+    quiet.apply(ChannelSetpoint("vib.hips", 0.05, 0), 0.0)  # needs 250 ms at 0.2/s
+    assert not _slowed(quiet)
+    loud = Guard(PAD, STANDARD)
+    loud.apply(ChannelSetpoint("vib.hips", 0.0502, 0), 0.0)  # needs 251 ms
+    assert _slowed(loud)
+
+
+def test_a_long_ramp_is_reported_once_slowed_by_more_than_a_quarter() -> None:
+    quiet = Guard(PAD, STANDARD)
+    quiet.apply(ChannelSetpoint("vib.hips", 0.48, 2000), 0.0)  # needs 2400 ms: +20 %
+    assert not _slowed(quiet)
+    loud = Guard(PAD, STANDARD)
+    loud.apply(ChannelSetpoint("vib.hips", 0.52, 2000), 0.0)  # needs 2600 ms: +30 %
+    assert _slowed(loud)
