@@ -50,6 +50,9 @@ def _stuck_fault() -> Driver:
     d.set("vib.hips", 0.1)
     d.run(2.0)
     assert d.core.state == DeviceState.FAULT
+    # Heartbeats flowed all along: whatever else fell due (the injected fault), the watchdog
+    # did not fire.
+    assert d.core.record.events_of("watchdog-fired") == []
     return d
 
 
