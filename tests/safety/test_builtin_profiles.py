@@ -112,3 +112,16 @@ def test_any_tighter_positive_number_is_accepted(
 
 def test_heat_ceiling_zero_means_no_heat_and_is_accepted() -> None:
     assert GENTLE.tightened({"heat_max_c": 0}, source="no-heat.toml").heat_max_c == 0.0
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("max_intensity", 1.01), ("max_ramp_per_s", 1.5), ("hold_threshold", 1.2),
+     ("heat_max_c", 45.5), ("percussion_pulse_hz", float("inf")),
+     ("percussion_pulse_hz", float("nan")), ("max_intensity", 0.0), ("max_hold_s", 0.0)],
+)
+def test_a_profile_built_in_code_cannot_hold_an_impossible_limit(field: str, value: float) -> None:
+    # Not only files: a profile made in code (a plug-in, a test) is held to the same ranges —
+    # full scale at most, heat at most 45 °C, finite numbers.
+    with pytest.raises(ValidationError, match=field):
+        SafetyProfile.model_validate({"id": "x", "name": "x", field: value})
