@@ -324,3 +324,32 @@ def test_a_long_ramp_is_reported_once_slowed_by_more_than_a_quarter() -> None:
     loud = Guard(PAD, STANDARD)
     loud.apply(ChannelSetpoint("vib.hips", 0.52, 2000), 0.0)  # needs 2600 ms: +30 %
     assert _slowed(loud)
+
+
+def test_a_broken_report_is_ignored_not_taken_for_a_lost_frame() -> None:
+    guard = Guard(PAD, STANDARD)
+    guard.apply(ChannelSetpoint("vib.hips", 0.4, 2000), 0.0)
+    guard.observe({"vib.hips": math.nan, "air.neck": 0.5}, 5000.0)  # garbage, and no such motor
+    assert not guard.disagrees("vib.hips", 5000.0)
+
+
+def test_a_report_is_judged_as_up_to_a_quarter_second_old() -> None:
+    # Rising at 0.2/s, the motor is at 0.4 at 2 s and was at 0.35 at 1.75 s; a report of 0.30
+    # arriving at 2 s is within a report's age and the telemetry tolerance of the latter.
+    guard = Guard(PAD, STANDARD)
+    guard.apply(ChannelSetpoint("vib.hips", 0.8, 4000), 0.0)
+    guard.observe({"vib.hips": 0.30}, 2000.0)
+    assert not guard.disagrees("vib.hips", 2000.0)
+    guard.observe({"vib.hips": 0.25}, 2100.0)  # but not far behind that
+    assert guard.disagrees("vib.hips", 2100.0)
+
+
+def test_a_heat_pad_is_judged_in_degrees() -> None:
+    # Heat lags (0.1 °C/s on the chair): a pad reported 1 °C under its setting has not missed a
+    # frame; 3 °C under has.
+    guard = Guard(CHAIR, STANDARD)
+    guard.apply(ChannelSetpoint("heat.lower-back", 40.0, 400_000), 0.0)
+    guard.observe({"heat.lower-back": 39.0}, 500_000.0)
+    assert not guard.disagrees("heat.lower-back", 500_000.0)
+    guard.observe({"heat.lower-back": 37.0}, 500_100.0)
+    assert guard.disagrees("heat.lower-back", 500_100.0)
