@@ -200,6 +200,11 @@ def test_the_longest_hold_is_measured_exactly() -> None:
             Command(70_000, HIPS, 0.45, 2000)]
     assert longest_hold_ms(late, 0.25, 90_000) == 30_000  # 25 s → 55 s; then 70 s → 90 s
     assert longest_hold_ms(late, 0.25, 120_000) == 50_000  # the last one, counted to the end
+    # A rise from 0.1 towards 0.6 over 10 s cut at 4 s (at 0.3), held, then dropped at 14 s:
+    # above from 3 s (where it passed 0.25) to 14 s.
+    cut_rise = [Command(0, HIPS, 0.1, 0), Command(1000, HIPS, 0.6, 10_000),
+                Command(5000, HIPS, 0.3, 0), Command(15_000, HIPS, 0.0, 0)]
+    assert longest_hold_ms(cut_rise, 0.25, 60_000) == 11_000
     # At the threshold is not above it.
     assert longest_hold_ms([Command(0, HIPS, 0.25, 0)], 0.25, 25_000) == 0
 
