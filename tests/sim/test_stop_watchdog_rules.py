@@ -204,3 +204,17 @@ def test_clear_during_a_session_changes_nothing() -> None:
     d = _running()
     assert d.core.clear(d.now, d.next_seq()).result == AckResult.BAD_STATE
     assert d.core.state == DeviceState.RUNNING
+
+
+def test_the_watchdog_never_fires_before_its_period() -> None:
+    # 400 ms of silence (the period is 500 ms) during which something else falls due inside the
+    # device (an injected stuck channel, on a motor at rest): the session goes on.
+    d = Driver("pad", FaultPlan(stuck=(StuckChannel("vib.upper-back", 3.3),)))
+    d.start(500)
+    d.set("vib.hips", 0.5)
+    d.run(3.0)
+    d.now = 3.4
+    d.core.heartbeat(d.now, d.next_seq())
+    d.core.sample(d.now)
+    assert d.core.state == DeviceState.RUNNING
+    assert d.core.record.events_of("watchdog-fired") == []
