@@ -374,3 +374,28 @@ def test_a_heat_pad_is_judged_in_degrees() -> None:
     assert not guard.disagrees("heat.lower-back", 500_000.0)
     guard.observe({"heat.lower-back": 37.0}, 500_100.0)
     assert guard.disagrees("heat.lower-back", 500_100.0)
+
+
+def test_after_a_lost_rise_the_next_rise_starts_from_where_the_device_says_it_is() -> None:
+    # The guard sent 0.4, but the device reports 0.0: the frame was lost. A rise to 0.8 must be
+    # slow enough from 0 (4 s at 0.2/s), not from where the lost frame would have taken it.
+    guard = Guard(PAD, STANDARD)
+    guard.apply(ChannelSetpoint("vib.hips", 0.4, 2000), 0.0)
+    guard.observe({"vib.hips": 0.0}, 10_000.0)
+    out = guard.apply(ChannelSetpoint("vib.hips", 0.8, 0), 10_000.0)
+    assert out.ramp_ms == pytest.approx(4000, abs=1)
+
+
+def test_a_change_too_large_for_an_hour_long_ramp_goes_only_as_far_as_an_hour_allows() -> None:
+    # A heat pad that may change 0.005 °C/s needs over two hours from 0 to 38 °C: the guard
+    # sends the longest ramp it allows (1 h) towards 18 °C, and says so.
+    slow = CHAIR.model_copy(update={"channels": tuple(
+        c.model_copy(update={"max_ramp_per_s": 0.005}) if c.kind == "heat" else c
+        for c in CHAIR.channels
+    )})
+    guard = Guard(slow, GENTLE)
+    out = guard.apply(ChannelSetpoint("heat.lower-back", 38.0, 0), 0.0)
+    assert (out.value, out.ramp_ms) == (pytest.approx(18.0), 3_600_000)
+    assert any("change too large" in w for w in guard.warnings)
+    down = guard.apply(ChannelSetpoint("heat.lower-back", 0.0, 0), 3_600_000.0)
+    assert down.ramp_ms == 3_600_000 and down.value == pytest.approx(0.0)
