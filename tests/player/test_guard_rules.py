@@ -399,3 +399,9 @@ def test_a_change_too_large_for_an_hour_long_ramp_goes_only_as_far_as_an_hour_al
     assert any("change too large" in w for w in guard.warnings)
     down = guard.apply(ChannelSetpoint("heat.lower-back", 0.0, 0), 3_600_000.0)
     assert down.ramp_ms == 3_600_000 and down.value == pytest.approx(0.0)
+
+
+def test_a_broken_rhythm_rate_becomes_the_slowest_the_device_has() -> None:
+    guard = Guard(PAD, STANDARD)  # the pad pulses at 0.5–10 Hz
+    out = guard.apply(ChannelSetpoint("vib.hips", 0.2, LONG_MS, "pulse", math.nan), 0.0)
+    assert (out.pattern, out.rate_hz) == ("pulse", pytest.approx(0.5))
