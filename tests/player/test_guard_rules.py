@@ -405,3 +405,36 @@ def test_a_broken_rhythm_rate_becomes_the_slowest_the_device_has() -> None:
     guard = Guard(PAD, STANDARD)  # the pad pulses at 0.5–10 Hz
     out = guard.apply(ChannelSetpoint("vib.hips", 0.2, LONG_MS, "pulse", math.nan), 0.0)
     assert (out.pattern, out.rate_hz) == ("pulse", pytest.approx(0.5))
+
+
+def test_a_pulse_at_exactly_two_hertz_passes_gentle_without_a_word() -> None:
+    guard = Guard(PAD, GENTLE)
+    out = guard.apply(ChannelSetpoint("vib.hips", 0.2, LONG_MS, "pulse", 2.0), 0.0)
+    assert (out.pattern, out.rate_hz) == ("pulse", pytest.approx(2.0))
+    assert guard.warnings == []
+
+
+@pytest.mark.parametrize(
+    ("slowest_hz", "expected"), [(2.0, ("pulse", 2.0)), (3.0, ("steady", 0.0))]
+)
+def test_under_gentle_a_device_that_cannot_pulse_slowly_enough_runs_steady(
+    slowest_hz: float, expected: tuple[str, float]
+) -> None:
+    # A motor whose slowest pulse is 2 Hz may still pulse at 2 Hz; one that cannot go below
+    # 3 Hz runs steady (no rhythm at all) rather than percussively.
+    pad = PAD.model_copy(update={"channels": tuple(
+        c.model_copy(update={"rate_hz": (slowest_hz, 10.0)}) for c in PAD.channels
+    )})
+    guard = Guard(pad, GENTLE)
+    out = guard.apply(ChannelSetpoint("vib.hips", 0.2, LONG_MS, "pulse", 5.0), 0.0)
+    assert (out.pattern, out.rate_hz) == (expected[0], pytest.approx(expected[1]))
+
+
+def test_a_repeated_warning_is_shown_once_with_how_often_it_happened() -> None:
+    guard = Guard(PAD, GENTLE)
+    for t in range(3):
+        guard.apply(ChannelSetpoint("vib.hips", 0.9, LONG_MS), t * 1000.0)
+    guard.apply(ChannelSetpoint("vib.mid-back", 0.9, LONG_MS), 5000.0)
+    assert guard.warnings == [
+        "vib.hips: 0.9 clamped to the cap 0.35 (3×)", "vib.mid-back: 0.9 clamped to the cap 0.35"
+    ]
