@@ -399,6 +399,11 @@ def test_a_change_too_large_for_an_hour_long_ramp_goes_only_as_far_as_an_hour_al
     assert any("change too large" in w for w in guard.warnings)
     down = guard.apply(ChannelSetpoint("heat.lower-back", 0.0, 0), 3_600_000.0)
     assert down.ramp_ms == 3_600_000 and down.value == pytest.approx(0.0)
+    # Down from 18.5 °C needs 3700 s: an hour takes it to 0.5 °C — down, never up.
+    guard.apply(ChannelSetpoint("heat.lower-back", 18.5, 0), 7_200_000.0)
+    guard.apply(ChannelSetpoint("heat.lower-back", 18.5, 0), 10_800_000.0)
+    cool = guard.apply(ChannelSetpoint("heat.lower-back", 0.0, 0), 14_400_000.0)
+    assert (cool.value, cool.ramp_ms) == (pytest.approx(0.5), 3_600_000)
 
 
 def test_a_broken_rhythm_rate_becomes_the_slowest_the_device_has() -> None:
