@@ -30,7 +30,10 @@ from massage_ctl.errors import SafetyProfileError
 
 
 class SafetyProfile(BaseModel):
-    """The limits of one safety profile. Defaults are DESIGN §4's ``standard`` column."""
+    """The limits of one safety profile.
+
+    Defaults are the ``standard`` column of the safety table (docs/SAFETY.md, README).
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
