@@ -35,7 +35,7 @@ steps = st.lists(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150 * settings.default.max_examples // 100, deadline=None)  # profile-scaled
 @given(
     device=st.sampled_from(sorted(PROFILES)),
     safety=st.sampled_from([STANDARD, GENTLE]),

@@ -112,7 +112,12 @@ def verify_timeline(
 
 
 def longest_hold_ms(commands: Sequence[Command], threshold: float, end_ms: int) -> int:
-    """Longest time the channel stays continuously above ``threshold`` (exact, piecewise)."""
+    """Longest time the channel stays continuously above ``threshold`` (exact, piecewise).
+
+    A ramp cut short by the next command ends where the channel got to (not at its target),
+    and a jump (``ramp_ms`` 0) crosses the threshold at its own instant: the yardstick of the
+    hold limit must not lose a hold to either.
+    """
     longest = 0
     above_since: float | None = None
     starts = start_values(commands)
@@ -120,25 +125,25 @@ def longest_hold_ms(commands: Sequence[Command], threshold: float, end_ms: int) 
         seg_end = commands[i + 1].t_ms if i + 1 < len(commands) else end_ms
         ramp_end = cmd.t_ms + cmd.ramp_ms
         cut = min(ramp_end, seg_end)
-        # A ramp cut short by the next command ends where it got to, not at its target.
-        v_cut = cmd.value if cmd.ramp_ms <= 0 or cut >= ramp_end else (
-            v0 + (cmd.value - v0) * (cut - cmd.t_ms) / cmd.ramp_ms
-        )
+        if cmd.ramp_ms <= 0 or cut >= ramp_end:
+            v_cut = cmd.value
+        else:
+            v_cut = v0 + (cmd.value - v0) * (cut - cmd.t_ms) / cmd.ramp_ms
         pieces = [(cmd.t_ms, v0, cut, v_cut)]
-        if ramp_end < seg_end:
-            pieces.append((ramp_end, cmd.value, seg_end, cmd.value))
+        if cut < seg_end:
+            pieces.append((cut, v_cut, seg_end, v_cut))
         for ta, va, tb, vb in pieces:
-            if tb <= ta:
+            if tb < ta:
                 continue
             if va > threshold and vb > threshold:
                 above_since = ta if above_since is None else above_since
-            elif va > threshold >= vb:  # falls through the threshold
-                cross = ta + (tb - ta) * (va - threshold) / (va - vb)
+            elif va > threshold >= vb:  # falls through the threshold (at once for a jump)
+                cross = ta + (tb - ta) * (va - threshold) / (va - vb) if tb > ta else ta
                 start = ta if above_since is None else above_since
                 longest = max(longest, int(cross - start))
                 above_since = None
             elif vb > threshold >= va:  # rises through the threshold
-                above_since = ta + (tb - ta) * (threshold - va) / (vb - va)
+                above_since = ta + (tb - ta) * (threshold - va) / (vb - va) if tb > ta else ta
     if above_since is not None:
         longest = max(longest, int(end_ms - above_since))
     return longest

@@ -201,9 +201,20 @@ class Player:
                 self._send(ChannelSetpoint(ch, 0.0, 0))
 
     def _zero_all(self) -> None:
-        for ch in self._by_channel:
-            if self._link.profile.channel(ch).kind != "position":  # where the roller is ≠ pressure
-                self._send(ChannelSetpoint(ch, 0.0, 0))
+        # Each zero is a frame of its own, and the frame budget lets only so many out per slot
+        # (the pad: one every 100 ms). So the channels still rising go first, the highest target
+        # first, and the ones already heading for zero last: a pause is felt at once where the
+        # device was still pressing harder (docs/SAFETY.md, layer 2).
+        guard, profile = self._guard, self._link.profile
+        now_ms = asyncio.get_running_loop().time() * 1000.0
+        force = [ch for ch in self._by_channel if profile.channel(ch).kind != "position"]
+
+        def urgency(ch: str) -> tuple[bool, float]:
+            target = guard.target_of(ch)
+            return target <= guard.value_at(ch, now_ms), -target
+
+        for ch in sorted(force, key=urgency):  # where the roller is ≠ pressure: left alone
+            self._send(ChannelSetpoint(ch, 0.0, 0))
 
     # -- controls -----------------------------------------------------------------------------
     def pause(self) -> None:
@@ -311,17 +322,20 @@ class Player:
     def _heal_paused(
         self, seen: dict[str, float], last_seen: dict[str, float], now_ms: float
     ) -> None:
-        """Paused: every output should be falling to zero. One still rising, or holding above
-        zero, missed its zero (a lost frame): send the zero again (a held one at most every
-        RESEND_INTERVAL_MS — re-sending a zero is always safe, the guard sets its ramp)."""
-        profile, resent_at = self._link.profile, self._resent_at
+        """Paused: every output should be falling to zero. One still rising missed its zero (a
+        lost frame): send the zero again at once. One holding above zero, or falling slower than
+        its zero allows (it was fading on an earlier, slower command), missed it too: send it
+        again at most every RESEND_INTERVAL_MS — re-sending a zero is always safe, the guard
+        sets its ramp."""
+        profile, resent_at, disagrees = self._link.profile, self._resent_at, self._guard.disagrees
         for ch in self._by_channel:
             value, before = seen.get(ch), last_seen.get(ch)
             if value is None or before is None or profile.channel(ch).kind == "position":
                 continue
             rising = value > before + HELD_EPS
             held = value > HELD_EPS and value >= before - HELD_EPS
-            if rising or (held and now_ms - resent_at.get(ch, -math.inf) >= RESEND_INTERVAL_MS):
+            missed = held or (value > HELD_EPS and disagrees(ch, now_ms))
+            if rising or (missed and now_ms - resent_at.get(ch, -math.inf) >= RESEND_INTERVAL_MS):
                 resent_at[ch] = now_ms
                 self._send(ChannelSetpoint(ch, 0.0, 0))
 

@@ -19,7 +19,9 @@ What the numbers cover (decisions recorded in docs/SAFETY.md):
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -30,7 +32,10 @@ from massage_ctl.toml_lines import TomlReadError, line_of, parse_toml, read_toml
 
 
 class SafetyProfile(BaseModel):
-    """The limits of one safety profile. Defaults are the ``standard`` column of docs/SAFETY.md."""
+    """The limits of one safety profile.
+
+    Defaults are the ``standard`` column of the safety table (docs/SAFETY.md, README).
+    """
 
     # strict: a file's "0.3" or true is not a number (TOML has real numbers and booleans).
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
@@ -157,7 +162,11 @@ GENTLE = SafetyProfile(
     max_session_min=20.0,
 )
 
-BUILTIN_SAFETY: dict[str, SafetyProfile] = {"standard": STANDARD, "gentle": GENTLE}
+#: Read-only: the built-in limits are the safety table itself, so nothing at run time (a plug-in,
+#: a test, a typo) can swap ``gentle`` for a looser profile. The profiles are frozen models too.
+BUILTIN_SAFETY: Mapping[str, SafetyProfile] = MappingProxyType(
+    {"standard": STANDARD, "gentle": GENTLE}
+)
 
 
 # --- profile files ------------------------------------------------------------------------------
