@@ -30,13 +30,15 @@ def c_host_builds(require_tools: Callable[..., None]) -> Path:
 
 
 @pytest.fixture
-def start_c_host(c_host_builds: Path) -> Iterator[Callable[[str, str], str]]:
-    """Start ``massage-device-host[-broken-KIND]`` with a profile; returns its serial URL."""
+def start_c_host(c_host_builds: Path) -> Iterator[Callable[..., str]]:
+    """Start ``massage-device-host[-broken-KIND]`` with a profile (and ``trace=PATH``, its
+    JSON-Lines trace: a sample every 50 ms); returns its serial URL."""
     started: list[subprocess.Popen[str]] = []
 
-    def start(binary: str, profile: str) -> str:
+    def start(binary: str, profile: str, trace: Path | None = None) -> str:
+        extra = ["--trace", str(trace)] if trace is not None else []
         proc = subprocess.Popen(
-            [str(c_host_builds / binary), "--profile", profile],
+            [str(c_host_builds / binary), "--profile", profile, *extra],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
         started.append(proc)

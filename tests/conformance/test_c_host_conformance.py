@@ -5,7 +5,13 @@ the rule it breaks."""
 
 from __future__ import annotations
 
+import json
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -33,3 +39,41 @@ def test_a_broken_c_build_fails_the_checks_of_its_rule_and_only_those(
 ) -> None:
     report = run_conformance(start_c_host(binary, "chair"))
     assert {r.id for r in report.results if r.verdict is Verdict.FAIL} == BROKEN_BUILDS[binary]
+
+
+@pytest.mark.parametrize(("sig", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_an_interrupted_run_leaves_the_device_stopped(
+    sig: signal.Signals, status: int, start_c_host: Callable[..., str], tmp_path: Path
+) -> None:
+    trace = tmp_path / "device.jsonl"
+    url = start_c_host("massage-device-host", "chair", trace)
+    run = subprocess.Popen(
+        [sys.executable, "-m", "massage_ctl", "conformance", "--device", url, "--section", "5.10"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    # §5.10 holds a session RUNNING for seconds (the cadence check): interrupt it there.
+    deadline = time.monotonic() + 30
+    while _device_state(trace) != "running":
+        assert time.monotonic() < deadline, "the suite never started a session"
+        time.sleep(0.05)
+    run.send_signal(sig)
+    _, err = run.communicate(timeout=30)
+    assert run.returncode == status, err
+    assert "Traceback" not in err
+    time.sleep(0.2)  # two trace samples
+    assert _device_state(trace) == "stopped"
+
+
+def _device_state(trace: Path) -> str | None:
+    """The device's state in its latest trace sample (the device's own record)."""
+    if not trace.exists():
+        return None
+    states = []
+    for line in trace.read_text().splitlines():
+        try:
+            sample = json.loads(line)
+        except json.JSONDecodeError:
+            continue  # the line being written right now
+        if "channels" in sample:
+            states.append(sample["state"])
+    return states[-1] if states else None

@@ -58,9 +58,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.set_defaults(func=run)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM: ends the run like Ctrl-C (the runner still sends STOP), exit status 143."""
+
+
 def _on_sigterm(signum: int, frame: FrameType | None) -> None:
-    # Ends the run like Ctrl-C: the runner's cleanup still sends STOP before exiting.
-    raise KeyboardInterrupt
+    raise Terminated
 
 
 def run(args: argparse.Namespace) -> int:
@@ -81,6 +84,9 @@ def run(args: argparse.Namespace) -> int:
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         report = run_conformance(args.device, args.section, progress=progress)
+    except Terminated:
+        print("massage-ctl: terminated; the device was sent STOP", file=sys.stderr)
+        return 143
     finally:
         signal.signal(signal.SIGTERM, previous)
     print(render_json(report) if args.json else render_text(report, verbose=args.verbose))
