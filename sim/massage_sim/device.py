@@ -22,7 +22,7 @@ from typing import TextIO
 from massage_ctl.devices import DeviceProfile, load_device_profile
 from massage_ctl.errors import MassageCtlError
 from massage_ctl.protocol.codec import encode_frame
-from massage_ctl.protocol.enums import AckResult, DeviceState, FaultCode
+from massage_ctl.protocol.enums import DeviceState, FaultCode
 from massage_ctl.protocol.errors import FrameError
 from massage_ctl.protocol.handshake import handshake_messages_for
 from massage_ctl.protocol.messages import (
@@ -227,20 +227,19 @@ class SimDevice:
         return SetpointRequest(channel, target, ramp_ms, name, chz_to_hz(rate_chz))
 
     def _hello(self, now: float, seq: int, msg: Hello) -> None:
-        if msg.protocol_version != PROTOCOL_VERSION or msg.schema_hash != SCHEMA_HASH:
-            self.core.advance(now)
-            self.core.event("hello-mismatch", f"v{msg.protocol_version} {msg.schema_hash:08x}")
-            self._ack(seq, msg, Reply(AckResult.VERSION_MISMATCH))
-            return
-        reply = self.core.hello(now, seq)
+        # Every HELLO is processed and answered in full, a repeated one too (PROTOCOL §5.1);
+        # a mismatched one gets DEVICE_INFO, so the controller can name both versions/hashes.
+        matching = msg.protocol_version == PROTOCOL_VERSION and msg.schema_hash == SCHEMA_HASH
+        reply = self.core.hello(now, seq, matching=matching)
         info, channels = handshake_messages_for(self.profile, firmware_version=FIRMWARE_VERSION)
-        for m in (info, *channels):
+        for m in (info, *channels) if matching else (info,):
             self._send(m)
         self._ack(seq, msg, reply)
 
     # ----------------------------------------------------------------------------- frames out
-    def _ack(self, seq: int, msg: Message, reply: Reply) -> None:
-        self._send(Ack(seq, msg.TYPE, reply.result, reply.detail))
+    def _ack(self, seq: int, msg: Message, reply: Reply | None) -> None:
+        if reply is not None:  # None: a stale command, ignored without an answer
+            self._send(Ack(seq, msg.TYPE, reply.result, reply.detail))
 
     def _send_status(self, values: tuple[float, ...] | None = None) -> None:
         """Send STATUS; ``values`` are the channels' actual values when the caller has them."""

@@ -12,12 +12,16 @@ States (``massage_ctl.protocol.enums.DeviceState``, names as in the trace)::
     IDLE ──SESSION_START (after HELLO)──▶ RUNNING ──SESSION_END──▶ IDLE (outputs ramp to zero)
     any ──STOP / HEARTBEAT(stop)──▶ STOPPED      outputs zero at once; CLEAR ─▶ IDLE
     RUNNING ──no valid frame for watchdog_ms──▶ LINK_LOST   ramp to zero ≤ 1 s, heat off
+        LINK_LOST ──HELLO, then CLEAR──▶ IDLE   (CLEAR without a HELLO since: BAD_STATE)
     any ──over-temperature / stuck channel──▶ FAULT          outputs zero at once
+        FAULT ──CLEAR once the cause is gone──▶ IDLE   (cause still there: LATCHED)
     any ──device reset──▶ IDLE (outputs zero, handshake needed)
 
-Nothing ever goes back to RUNNING without a SESSION_START, and SESSION_START needs a HELLO
-since the last reset or lost link: the device never restarts by itself. STOP in FAULT keeps the
-FAULT state (everything is already off, and the fault is the more useful thing to show).
+HELLO clears no latch (firmware_protocol/PROTOCOL.md §6): a new session is always HELLO →
+CLEAR → SESSION_START. Nothing ever goes back to RUNNING without a SESSION_START, and
+SESSION_START needs a HELLO since the last reset or lost link: the device never restarts by
+itself. STOP in FAULT keeps the FAULT state (everything is already off, and the fault is the
+more useful thing to show).
 """
 
 from __future__ import annotations
@@ -75,38 +79,47 @@ class DeviceCore(TimedDevice):
     """State machine and physics of one simulated device (see module docstring)."""
 
     # ------------------------------------------------------------------------------ commands
-    def hello(self, now_s: float, seq: int) -> Reply:
-        """A handshake: re-arms SESSION_START; clears LINK_LOST (not STOP or FAULT)."""
+    def hello(self, now_s: float, seq: int, *, matching: bool = True) -> Reply:
+        """A handshake (never de-duplicated): forgets every remembered command, so a new
+        controller numbering from 1 again is not taken for retries of the old one's frames;
+        re-arms SESSION_START when ``matching`` (same version and schema hash), revokes it
+        when not. Ends a RUNNING session like SESSION_END; clears no latch (PROTOCOL.md §5.1)."""
         self._frame(now_s, seq)
-        self.handshaken = True
         self._replies.clear()
         self._channel_seq.clear()
-        if self.state == DeviceState.LINK_LOST:
-            self.fault_bits &= ~FaultBits.WATCHDOG
-            self._set_state(DeviceState.IDLE)
-        self.event("handshake", f"seq {seq}")
-        return Reply(AckResult.OK)
+        self._newest_cmd_seq = None
+        if self.state == DeviceState.RUNNING:
+            self._end()
+        self.handshaken = matching
+        self.event("handshake" if matching else "hello-mismatch", f"seq {seq}")
+        return Reply(AckResult.OK if matching else AckResult.VERSION_MISMATCH)
 
-    def session_start(self, now_s: float, seq: int, watchdog_ms: int) -> Reply:
+    def session_start(self, now_s: float, seq: int, watchdog_ms: int) -> Reply | None:
         """IDLE → RUNNING with the watchdog period clamped to 250–2000 ms (ACK detail)."""
         self._frame(now_s, seq)
         return self._once(seq, "start", lambda: self._start(watchdog_ms))
 
-    def session_end(self, now_s: float, seq: int) -> Reply:
+    def session_end(self, now_s: float, seq: int) -> Reply | None:
         """RUNNING → IDLE; outputs ramp to zero (≤ 1 s), heat off."""
         self._frame(now_s, seq)
         return self._once(seq, "end", self._end)
 
-    def clear(self, now_s: float, seq: int) -> Reply:
-        """Clear a STOPPED / FAULT / LINK_LOST latch → IDLE (BUSY while a fault persists)."""
+    def clear(self, now_s: float, seq: int) -> Reply | None:
+        """Clear a latch → IDLE: STOPPED always; FAULT once its cause is gone (else LATCHED);
+        LINK_LOST once a HELLO came after the watchdog fired (else BAD_STATE). IDLE: OK;
+        RUNNING: BAD_STATE."""
         self._frame(now_s, seq)
         return self._once(seq, "clear", self._clear)
 
     def stop(self, now_s: float, seq: int, reason: str = "") -> Reply:
-        """STOP: acted on at receipt in any state; outputs zero at once, heat off, latched."""
+        """STOP: acted on at receipt in any state and whatever its sequence number (never
+        de-duplicated: a repeated copy is acted on again and answered again); outputs zero at
+        once, heat off, latched. Commands older than it are ignored from now on."""
         self.advance(now_s)
         self._last_frame_s = now_s
         self.last_seq = seq
+        if self._newest_cmd_seq is None or seq_newer(seq, self._newest_cmd_seq):
+            self._newest_cmd_seq = seq
         self._halt(DeviceState.STOPPED, "stop-received", f"seq {seq} {reason}".strip())
         return Reply(AckResult.OK)
 
@@ -157,12 +170,19 @@ class DeviceCore(TimedDevice):
         self._last_frame_s = now_s
         self.last_seq = seq
 
-    def _once(self, seq: int, kind: str, action: Callable[[], Reply]) -> Reply:
-        """Run a state-changing command once per sequence number; a retry gets the same ACK."""
+    def _once(self, seq: int, kind: str, action: Callable[[], Reply]) -> Reply | None:
+        """Run a state-changing command once per sequence number; a retry gets the same ACK.
+        A command older than the newest one executed since the last HELLO is a late copy:
+        ignored, not answered (None) -- it could otherwise undo a newer STOP (PROTOCOL §7.3)."""
         key = (seq, kind)
         if key in self._replies:
             self.event("duplicate", f"{kind} seq {seq}")
             return self._replies[key]
+        newest = self._newest_cmd_seq
+        if newest is not None and seq_newer(newest, seq):
+            self.event("stale", f"{kind} seq {seq}")
+            return None
+        self._newest_cmd_seq = seq
         reply = action()
         self._replies[key] = reply
         while len(self._replies) > _DEDUP_DEPTH:
@@ -196,16 +216,24 @@ class DeviceCore(TimedDevice):
         return Reply(AckResult.OK)
 
     def _clear(self) -> Reply:
-        cause_persists = not all(c.has_cooled() for c in self.channels) or any(
-            c.mismatch_since_s is not None for c in self.channels
-        )
-        if cause_persists and self.fault_bits & ~FaultBits.WATCHDOG:
-            return Reply(AckResult.BUSY)
+        if self.state == DeviceState.RUNNING:
+            return Reply(AckResult.BAD_STATE)
+        if self.state == DeviceState.LINK_LOST and not self.handshaken:
+            return Reply(AckResult.BAD_STATE)  # only a new handshake clears a lost link
+        if self.state == DeviceState.FAULT and self.fault_cause_present():
+            return Reply(AckResult.LATCHED)
         if self.state in (DeviceState.STOPPED, DeviceState.FAULT, DeviceState.LINK_LOST):
             self.fault_bits = FaultBits(0)
             self._set_state(DeviceState.IDLE)
             self.event("clear")
         return Reply(AckResult.OK)
+
+    def fault_cause_present(self) -> bool:
+        """True while what raised a fault is still there: a heater not yet cooled below its
+        trip point, or a channel that still does not follow its drive."""
+        return not all(c.has_cooled() for c in self.channels) or any(
+            c.mismatch_since_s is not None for c in self.channels
+        )
 
     def _halt(self, state: DeviceState, event: str, detail: str = "") -> None:
         self._wake_all()

@@ -97,6 +97,8 @@ class TimedDevice:
         #: What the device remembers of recent commands (see DeviceCore); a reset forgets it.
         self._replies: OrderedDict[tuple[int, str], Reply] = OrderedDict()
         self._channel_seq: dict[int, int] = {}
+        #: Sequence number of the newest state-changing command since the last HELLO/reset.
+        self._newest_cmd_seq: int | None = None
         plan = faults or FaultPlan()
         timed = [(start_s + s.at_s, "stuck", s.channel) for s in plan.stuck]
         for at_s, kind in ((plan.overtemp_at_s, "overtemp"), (plan.reset_at_s, "reset")):
@@ -284,6 +286,7 @@ class TimedDevice:
         self.last_seq = 0
         self._replies.clear()
         self._channel_seq.clear()
+        self._newest_cmd_seq = None
         self.event("reset")
         self._set_state(DeviceState.IDLE)
 

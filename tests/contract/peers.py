@@ -125,28 +125,48 @@ def _record_events(record: Record) -> list[DeviceEvent]:
     return [DeviceEvent(e.t_s, e.kind, e.detail) for e in record.events]
 
 
+class _PoweredOn:
+    """One :class:`SimDevice` behind every transport of a peer: closing a transport (a
+    controller process ending) does not power the device off — as with a real device."""
+
+    def __init__(self, device: SimDevice) -> None:
+        self.device = device
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.device, name)
+
+    async def close(self) -> None:
+        return None
+
+
 class InProcessSimPeer(Peer):
-    """``sim://PROFILE``: the simulator in the test's loop, reached through the codec."""
+    """``sim://PROFILE``: the simulator in the test's loop, reached through the codec. Every
+    :meth:`open_transport` reaches the same device, which stays on until the scenario ends."""
 
     real_time = False
 
-    def __init__(self, profile_id: str) -> None:
+    def __init__(self, profile_id: str, faults: str | None = None) -> None:
         self.name = "sim-inprocess"
         self.profile_id = profile_id
-        self._transport: SimTransport | None = None
+        self.faults = faults
+        self._device: SimDevice | None = None
 
     async def open_transport(self) -> Transport:
-        transport = open_transport(f"sim://{self.profile_id}")
-        assert isinstance(transport, SimTransport)
+        if self._device is None:
+            self._device = SimDevice(self.profile_id, faults=self.faults)
+        kept = _PoweredOn(self._device)
+        transport = SimTransport(self.profile_id, device_factory=lambda: kept)  # type: ignore[arg-type,return-value]
         await transport.open()
-        self._transport = transport
         return transport
 
+    @property
+    def device(self) -> SimDevice:
+        """The simulated device (after the first :meth:`open_transport`)."""
+        assert self._device is not None, "open_transport() first"
+        return self._device
+
     def _record(self) -> Record:
-        assert self._transport is not None, "open_transport() first"
-        device = self._transport.device
-        assert isinstance(device, SimDevice)
-        return device.record
+        return self.device.record
 
     def samples(self) -> list[DeviceSample]:
         return _record_samples(self._record())
@@ -155,8 +175,8 @@ class InProcessSimPeer(Peer):
         return _record_events(self._record())
 
     async def aclose(self) -> None:
-        if self._transport is not None:
-            await self._transport.close()  # also powers the simulated device off
+        if self._device is not None:
+            await self._device.close()  # powers the simulated device off
 
 
 class BlePeer(Peer):

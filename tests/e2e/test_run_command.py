@@ -48,7 +48,7 @@ def test_ctrl_c_stops_the_device_and_records_the_session(tmp_path: Path) -> None
         rest, err = run.communicate(timeout=20)
         out = first + rest
         assert run.returncode == 130, err
-        assert "STOP sent — device stopped" in out
+        assert "STOP sent — device confirmed all off" in out
         time.sleep(0.3)  # a few more status ticks into the trace
     finally:
         sim.terminate()

@@ -21,6 +21,7 @@ from massage_ctl.protocol import (
     PROTOCOL_VERSION,
     SCHEMA_HASH,
     Ack,
+    Clear,
     FrameDecoder,
     FrameError,
     Heartbeat,
@@ -162,8 +163,10 @@ class CDevice:
         return self.wait_ack(self.send(Hello(PROTOCOL_VERSION, SCHEMA_HASH)))
 
     def start_session(self, watchdog_ms: int = 500) -> Ack:
-        """HELLO, then SESSION_START; returns the SESSION_START ACK."""
+        """What the controller sends for every start (PROTOCOL.md §6.1): HELLO, CLEAR, then
+        SESSION_START; returns the SESSION_START ACK."""
         self.hello()
+        self.wait_ack(self.send(Clear()))
         return self.wait_ack(self.send(SessionStart(watchdog_ms)))
 
     def trace(self) -> list[dict[str, Any]]:

@@ -44,6 +44,10 @@ class Script:
     silent: bool = False  # never answer at all
     drop_channel_infos: int = 0  # lose this many CHANNEL_INFO frames of the handshake
     status_period_s: float = 0.1
+    hello_result: AckResult = AckResult.OK  # what HELLO is acknowledged with
+    hello_acked: bool = True  # False: the channel table comes, the HELLO's ACK never does
+    channel_0: dict[str, Any] = field(default_factory=dict)  # CHANNEL_INFO 0 fields replaced
+    chatter: bytes | None = None  # sent instead of every STATUS (noise; the device seems alive)
 
 
 @dataclass
@@ -79,6 +83,9 @@ class ScriptedDevice(Transport):
         self._out.put_nowait(encode_frame(msg, self._seq))
 
     def status(self) -> None:
+        if self.script.chatter is not None:
+            self._out.put_nowait(self.script.chatter)
+            return
         self.send(Status(self.state, FaultBits(0), 0, tuple(self.values)))
 
     def hang_up(self) -> None:
@@ -116,12 +123,18 @@ class ScriptedDevice(Transport):
             info, channels = handshake_messages_for(self.profile)
             if self.script.schema_hash is not None:
                 info = dataclasses.replace(info, schema_hash=self.script.schema_hash)
+            if self.script.channel_0:
+                channels = (dataclasses.replace(channels[0], **self.script.channel_0),
+                            *channels[1:])
             for m in (info, *channels):
                 if m is not info and self.script.drop_channel_infos > 0:
                     self.script.drop_channel_infos -= 1  # lost on the way
                     continue
                 self.send(m)
-            self._ack(frame)
+            if self.script.hello_result != AckResult.OK:
+                self.send(Ack(frame.seq, frame.message.TYPE, self.script.hello_result, 0))
+            elif self.script.hello_acked:
+                self._ack(frame)
         elif isinstance(msg, SessionStart):
             self.state = DeviceState.RUNNING
             self._ack(frame, detail=msg.watchdog_ms)

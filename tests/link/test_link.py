@@ -74,7 +74,7 @@ def test_lost_acks_are_retried_with_the_same_sequence_number(
         device = device_cls(harness.profiles["pad"])
         link = await connected(device)
         device.script.drop_acks = 2
-        assert await link.start_session() == 500
+        assert await link.start_session(clear=False) == 500
         await link.close()
         return [r.seq for r in device.received if isinstance(r.msg, SessionStart)]
 
@@ -82,12 +82,29 @@ def test_lost_acks_are_retried_with_the_same_sequence_number(
     assert len(seqs) == 3 and len(set(seqs)) == 1
 
 
+def test_every_start_is_clear_then_session_start_even_before_any_status(
+    harness: Any, device_cls: Any
+) -> None:
+    """Issue 11: right after the handshake no STATUS has arrived; the start must not depend on
+    one to free the last session's latch (PROTOCOL.md §6.1)."""
+
+    async def go() -> list[str]:
+        device = device_cls(harness.profiles["pad"])
+        link = await connected(device)
+        assert link.status is None
+        await link.start_session()
+        await link.close()
+        return [r.msg.NAME for r in device.received if r.msg.NAME != "HEARTBEAT"]
+
+    assert harness.run(go) == ["HELLO", "CLEAR", "SESSION_START"]
+
+
 def test_gives_up_after_the_retries(harness: Any, device_cls: Any) -> None:
     async def go() -> None:
         device = device_cls(harness.profiles["pad"])
         link = await connected(device)
         device.script.drop_acks = 100
-        await link.start_session()
+        await link.start_session(clear=False)
 
     with pytest.raises(LinkError, match="no acknowledgement for SESSION_START after 4 tries"):
         harness.run(go)

@@ -13,6 +13,7 @@ from massage_ctl.link.requests import RequestDroppedError
 from massage_ctl.player import ProgressEvent, Session
 from massage_ctl.player.session import LinkConnection
 from massage_ctl.program import load_program
+from massage_ctl.protocol.enums import StopReason
 from massage_ctl.safety import STANDARD
 from massage_ctl.timeline import Timeline
 
@@ -72,11 +73,11 @@ class _SlowStartLink(FakeLink):
             raise RequestDroppedError("SESSION_START")
         return await super().start_session()
 
-    async def stop(self) -> bool:
+    async def stop(self, reason: StopReason = StopReason.USER) -> bool:
         if not self.gate.is_set():
             self.stopped_while_starting = True
             self.gate.set()
-        return await super().stop()
+        return await super().stop(reason)
 
 
 def _start_session(

@@ -21,9 +21,12 @@ class Driver:
         return self.seq
 
     def start(self, watchdog_ms: int = 500) -> None:
+        """What the controller sends for every new session: HELLO → CLEAR → SESSION_START."""
         assert self.core.hello(self.now, self.next_seq()).result == AckResult.OK
+        cleared = self.core.clear(self.now, self.next_seq())
+        assert cleared is not None and cleared.result == AckResult.OK, cleared
         reply = self.core.session_start(self.now, self.next_seq(), watchdog_ms)
-        assert reply.result == AckResult.OK, reply
+        assert reply is not None and reply.result == AckResult.OK, reply
 
     def command(self, kind: str, ch: int = 0, frac: float = 0.0, ramp_ms: int = 0) -> None:
         """One scripted controller action: ``set`` (channel index ``ch`` modulo the channel

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from massage_ctl.protocol.enums import AckResult, DeviceState, FaultBits
-from massage_sim.device_core import SetpointRequest
+from massage_sim.device_core import Reply, SetpointRequest
 from massage_sim.faults import FaultPlan, StuckChannel
 
 from .helpers import Driver
@@ -43,14 +43,57 @@ def test_watchdog_ramps_everything_to_zero_within_one_second_and_latches() -> No
     assert d.value("air.neck") == 0.0
 
 
-def test_link_lost_needs_a_new_handshake_before_a_session_start() -> None:
+def _result(reply: Reply | None) -> AckResult | None:
+    return None if reply is None else reply.result
+
+
+def test_link_lost_needs_a_new_handshake_then_clear_before_a_session_start() -> None:
     d = _running_chair()
     d.run(1.0, heartbeat=False)
-    assert d.core.session_start(d.now, d.next_seq(), 500).result == AckResult.LATCHED
-    assert d.core.clear(d.now, d.next_seq()).result == AckResult.OK
-    assert d.core.session_start(d.now, d.next_seq(), 500).result == AckResult.BAD_STATE
+    assert _result(d.core.session_start(d.now, d.next_seq(), 500)) == AckResult.LATCHED
+    # Only a new handshake clears a lost link: CLEAR without one is refused ...
+    assert _result(d.core.clear(d.now, d.next_seq())) == AckResult.BAD_STATE
+    assert d.core.state == DeviceState.LINK_LOST
+    # ... and HELLO itself clears no latch.
+    assert _result(d.core.hello(d.now, d.next_seq())) == AckResult.OK
+    assert d.core.state == DeviceState.LINK_LOST
+    assert _result(d.core.clear(d.now, d.next_seq())) == AckResult.OK
+    assert d.core.state == DeviceState.IDLE
+    assert not d.core.fault_bits
+    assert _result(d.core.session_start(d.now, d.next_seq(), 500)) == AckResult.OK
+
+
+def test_hello_clears_no_latch_and_session_end_never_frees_a_stop() -> None:
+    d = _running_chair()
+    d.core.stop(d.now, d.next_seq())
+    assert _result(d.core.session_end(d.now, d.next_seq())) == AckResult.LATCHED
+    d.core.hello(d.now, d.next_seq())
+    assert d.core.state == DeviceState.STOPPED
+    d.run(10.0)  # and never by itself
+    assert d.core.state == DeviceState.STOPPED
+
+
+def test_a_new_controller_numbering_from_one_is_not_taken_for_retries() -> None:
+    """The bug of issue 11: the second controller's CLEAR/SESSION_START (seq 2, 3) must not be
+    answered with the first controller's remembered ACKs for its own seq 2, 3."""
+    d = Driver("pad")
+    d.start()  # seq 1 HELLO, 2 CLEAR, 3 SESSION_START
+    d.core.stop(d.now, d.next_seq())
+    d.seq = 0  # a new process
     d.start()
     assert d.core.state == DeviceState.RUNNING
+
+
+def test_stop_is_acted_on_again_at_a_repeated_sequence_number() -> None:
+    d = Driver("pad")
+    d.start()
+    d.core.stop(d.now, 7)
+    d.start()
+    d.set("vib.hips", 0.5)
+    d.run(1.0)
+    assert _result(d.core.stop(d.now, 7)) == AckResult.OK  # same seq as the earlier STOP
+    assert d.core.state == DeviceState.STOPPED
+    assert d.value("vib.hips") == 0.0
 
 
 def test_watchdog_period_is_clamped_to_250_2000_ms() -> None:
@@ -67,16 +110,20 @@ def test_stop_zeroes_outputs_at_once_and_latches_until_clear_and_start() -> None
     d.core.stop(d.now, 9999)  # out of sequence on purpose
     assert all(v == 0.0 for v in d.force_values())
     assert d.core.state == DeviceState.STOPPED
+    # Commands older than that STOP are late copies: ignored, unanswered (PROTOCOL §7.3).
+    assert d.core.clear(d.now, d.next_seq()) is None
+    assert d.core.state == DeviceState.STOPPED
+    d.seq = 9999
     d.set("air.neck", 0.5)
     d.run(2.0)
     assert d.value("air.neck") == 0.0
-    assert d.core.session_start(d.now, d.next_seq(), 500).result == AckResult.LATCHED
-    assert d.core.clear(d.now, d.next_seq()).result == AckResult.OK
+    assert _result(d.core.session_start(d.now, d.next_seq(), 500)) == AckResult.LATCHED
+    assert _result(d.core.clear(d.now, d.next_seq())) == AckResult.OK
     assert d.core.state == DeviceState.IDLE
     d.set("air.neck", 0.5)  # cleared but no session: still ignored
     d.run(2.0)
     assert d.value("air.neck") == 0.0
-    assert d.core.session_start(d.now, d.next_seq(), 500).result == AckResult.OK
+    assert _result(d.core.session_start(d.now, d.next_seq(), 500)) == AckResult.OK
     d.set("seat.vibration", 0.5)
     d.run(1.0)
     assert d.value("seat.vibration") == pytest.approx(0.5)
@@ -165,7 +212,8 @@ def test_stuck_channel_is_detected_as_a_fault() -> None:
     assert d.core.state == DeviceState.FAULT
     assert d.core.fault_bits & FaultBits.STUCK_CHANNEL
     assert d.value("vib.upper-back") == 0.0  # everything else is cut
-    assert d.core.clear(d.now, d.next_seq()).result == AckResult.BUSY
+    assert _result(d.core.clear(d.now, d.next_seq())) == AckResult.LATCHED
+    assert d.core.state == DeviceState.FAULT
 
 
 def test_injected_reset_goes_idle_with_outputs_zero_and_needs_a_handshake() -> None:
@@ -176,7 +224,7 @@ def test_injected_reset_goes_idle_with_outputs_zero_and_needs_a_handshake() -> N
     assert d.core.state == DeviceState.IDLE
     assert d.value("vib.mid-back") == 0.0
     assert len(d.core.record.events_of("reset")) == 1
-    assert d.core.session_start(d.now, d.next_seq(), 500).result == AckResult.BAD_STATE
+    assert _result(d.core.session_start(d.now, d.next_seq(), 500)) == AckResult.BAD_STATE
     d.start()
     assert d.core.state == DeviceState.RUNNING
 

@@ -21,6 +21,7 @@ from massage_ctl.protocol.messages import (
     SetpointEntry,
     Stop,
 )
+from massage_ctl.protocol.schema import SCHEMA_HASH
 from massage_ctl.protocol.units import raw_to_value, value_to_raw
 from massage_sim import SimDevice
 
@@ -55,7 +56,12 @@ def test_wrong_schema_hash_is_refused() -> None:
         client.send(Hello(1, 0xDEADBEEF))
         await asyncio.sleep(0.05)
         assert client.of_type(Ack)[-1].result == AckResult.VERSION_MISMATCH
-        assert not client.of_type(DeviceInfo)
+        # DEVICE_INFO, so the controller can name both hashes (PROTOCOL §9); no channel table.
+        assert [i.schema_hash for i in client.of_type(DeviceInfo)] == [SCHEMA_HASH]
+        assert not client.of_type(ChannelInfo)
+        client.send(SessionStart(500))
+        await asyncio.sleep(0.05)
+        assert client.of_type(Ack)[-1].result == AckResult.BAD_STATE
         await device.close()
 
     run_virtual(main)

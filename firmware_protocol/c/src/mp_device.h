@@ -14,8 +14,9 @@
  * with stop_requested) is acted on at once in any state: every output to zero, heat off,
  * STOPPED latched until CLEAR and a new SESSION_START. The watchdog: in RUNNING, no valid frame
  * for the negotiated period (clamped to 250..2000 ms) fades every output to zero within
- * MP_LINK_LOST_FADE_MS, heat off at once, and latches LINK_LOST; only a new HELLO (-> IDLE)
- * and SESSION_START run again. A hardware fault reported with mp_device_raise_fault() stops
+ * MP_LINK_LOST_FADE_MS, heat off at once, and latches LINK_LOST; only a new HELLO, then CLEAR
+ * (-> IDLE) and SESSION_START run again. HELLO itself clears no latch; every HELLO forgets
+ * the remembered commands (a new controller numbers from 1 again). A hardware fault reported with mp_device_raise_fault() stops
  * like STOP and latches FAULT until its cause is gone and the controller sends CLEAR.
  *
  * Position channels (a roller's place along the spine) are the one exception to "to zero":
@@ -41,7 +42,7 @@ extern "C" {
 #define MP_WATCHDOG_MAX_MS 2000u
 #define MP_WATCHDOG_DEFAULT_MS 500u
 #define MP_STATUS_PERIOD_MS 100u   /* STATUS at 10 Hz */
-#define MP_LINK_LOST_FADE_MS 500u  /* DESIGN §5: zero within 1 s of the watchdog firing */
+#define MP_LINK_LOST_FADE_MS 500u  /* PROTOCOL.md §7.1: zero within 1 s of the watchdog firing */
 #define MP_SESSION_END_MAX_MS 1000u /* SESSION_END fade: ramp limits, but at most 1 s */
 
 /*

@@ -246,15 +246,20 @@ static uint8_t execute(mp_device_t *dev, const mp_message_t *msg, uint16_t *deta
         }
         return old == MP_STATE_IDLE ? MP_ACK_OK : MP_ACK_LATCHED;
     case MP_MSG_CLEAR:
-        if (old == MP_STATE_RUNNING || old == MP_STATE_LINK_LOST) {
-            return MP_ACK_BAD_STATE; /* only a new HELLO clears a lost link */
+        if (old == MP_STATE_RUNNING) {
+            return MP_ACK_BAD_STATE;
+        }
+        if (old == MP_STATE_LINK_LOST && !dev->handshake_ok) {
+            /* Only a new handshake clears a lost link: a HELLO since the watchdog fired
+             * (which reset handshake_ok), then this CLEAR (PROTOCOL.md §5.9). */
+            return MP_ACK_BAD_STATE;
         }
         if (old == MP_STATE_FAULT && dev->fault_active != 0u) {
             return MP_ACK_LATCHED; /* the cause is still there */
         }
-        if (old == MP_STATE_STOPPED || old == MP_STATE_FAULT) {
+        if (old == MP_STATE_STOPPED || old == MP_STATE_FAULT || old == MP_STATE_LINK_LOST) {
             dev->state = MP_STATE_IDLE;
-            dev->fault_bits = dev->fault_active;
+            dev->fault_bits = dev->fault_active; /* WATCHDOG and gone causes are cleared */
         }
         return MP_ACK_OK;
     default:
@@ -308,10 +313,9 @@ static void handle_hello(mp_device_t *dev, uint16_t seq, const mp_msg_hello_t *m
         /* A new controller never inherits a running session: end it like SESSION_END. */
         fade_to_zero(dev, MP_SESSION_END_MAX_MS, 1);
         dev->state = MP_STATE_IDLE;
-    } else if (old == MP_STATE_LINK_LOST) {
-        dev->state = MP_STATE_IDLE; /* outputs keep fading to zero */
-        dev->fault_bits = dev->fault_active;
     }
+    /* HELLO clears no latch (STOPPED, FAULT, LINK_LOST): the controller's CLEAR does, and
+     * only after this HELLO for LINK_LOST (PROTOCOL.md §6). */
     /* DEVICE_INFO goes out either way, so a mismatched controller can say what it met. */
     mp_session_send_handshake(dev, match);
     dev->handshake_ok = match;

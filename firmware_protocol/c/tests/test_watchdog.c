@@ -94,8 +94,14 @@ static void link_lost_needs_new_handshake_and_start(void)
     CHECK_EQ_INT(fake_last(&f, MP_MSG_ACK)->u.ack.result, MP_ACK_BAD_STATE);
     CHECK_EQ_INT(mp_device_state(&dev), MP_STATE_LINK_LOST);
     send(msg_hello(), 0u);
-    CHECK_EQ_INT(mp_device_state(&dev), MP_STATE_IDLE);
+    /* HELLO clears no latch (PROTOCOL.md §6): the CLEAR after it does. */
+    CHECK_EQ_INT(mp_device_state(&dev), MP_STATE_LINK_LOST);
     send(msg_start(500u), 1u);
+    CHECK_EQ_INT(fake_last(&f, MP_MSG_ACK)->u.ack.result, MP_ACK_LATCHED);
+    send(msg_clear(), 2u);
+    CHECK_EQ_INT(fake_last(&f, MP_MSG_ACK)->u.ack.result, MP_ACK_OK);
+    CHECK_EQ_INT(mp_device_state(&dev), MP_STATE_IDLE);
+    send(msg_start(500u), 3u);
     CHECK_EQ_INT(mp_device_state(&dev), MP_STATE_RUNNING);
     CHECK_EQ_INT(fake_last(&f, MP_MSG_STATUS)->u.status.fault_bits, 0);
 }

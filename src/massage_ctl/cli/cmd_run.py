@@ -2,9 +2,12 @@
 
 The session runs on its own thread (:class:`~massage_ctl.player.SessionRunner`); this thread
 only draws and listens for Ctrl-C. Ctrl-C sends STOP at once and says so; SIGTERM and a lost
-terminal (SIGHUP) stop the device too. The session is recorded in the history whatever happens.
+terminal (SIGHUP) stop the device too. A session the device started is recorded in the history
+whatever happens; a start the device refused is not a session (not recorded, no pain question).
 
-Exit status: 0 completed, 1 fault or error, 130 interrupted (Ctrl-C, SIGTERM, SIGHUP).
+Exit status (docs/SAFETY.md, "Exit paths"): 0 completed and the device confirmed all off;
+1 fault, error, refused start, or the device did not confirm it is off; 130 Ctrl-C;
+143 SIGTERM; 129 SIGHUP (128 + the signal's number, as a shell reports it).
 """
 
 from __future__ import annotations
@@ -32,6 +35,11 @@ if TYPE_CHECKING:
 
 DEFAULT_DEVICE = "sim://chair"
 EXIT_OK, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 130
+#: Confirmed off: said only when a STATUS from the device showed it.
+CONFIRMED_OFF = "device confirmed all off"
+NOT_CONFIRMED = (
+    "device NOT confirmed stopped — check the device, and unplug it if it still runs"
+)
 #: The live view redraws at most 4×/s, and only when something changed: a progress bar needs no
 #: more, and rich rendering was most of the controller's CPU at real time.
 DRAW_PERIOD_S = 0.25
@@ -46,7 +54,8 @@ def register(subparsers: Any) -> None:
         "run",
         help="play a program on a device",
         description="Play PROGRAM (a built-in id or a .toml file) on the device. Ctrl-C sends "
-        "STOP at once. Exit status: 0 completed, 1 fault/error, 130 interrupted.",
+        "STOP at once. Exit status: 0 completed and confirmed off, 1 fault/error/refused start/"
+        "not confirmed off, 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP.",
     )
     parser.add_argument("program", metavar="PROGRAM", help="built-in program id or .toml file")
     add_target_options(parser)
@@ -130,35 +139,39 @@ def run_command(args: argparse.Namespace) -> int:
         finally:
             # Also when that error comes: the live view hides the cursor until it is closed.
             view.close()
-        return _finish(args, result, interrupted or signalled.is_set(), recorder)
+        if signalled.signum is not None:
+            return _finish(args, result, 128 + signalled.signum, recorder)
+        return _finish(args, result, EXIT_INTERRUPTED if interrupted else None, recorder)
     finally:
         if store is not None:
             store.close()
 
 
 def _finish(
-    args: argparse.Namespace, result: SessionResult, interrupted: bool,
+    args: argparse.Namespace, result: SessionResult, interrupted: int | None,
     recorder: HistoryRecorder | None,
 ) -> int:
-    """Say how the session ended, ask for the pain rating, and give the exit status."""
-    if interrupted:
+    """Say how the session ended, ask for the pain rating, and give the exit status
+    (``interrupted``: the status of the Ctrl-C / signal that ended it, else None)."""
+    if interrupted is not None:
         if result.stop_confirmed:
-            print("STOP sent — device stopped")
+            print(f"STOP sent — {CONFIRMED_OFF}")
         else:
-            print("STOP sent — the device did not confirm; switch it off at the mains switch",
-                  file=sys.stderr)
+            print(f"STOP sent — {NOT_CONFIRMED}", file=sys.stderr)
     else:
-        print(_summary(result.outcome, result.message))
+        line = _summary(result.outcome, result.message, result.stop_confirmed)
+        print(line, file=sys.stdout if result.stop_confirmed else sys.stderr)
     for w in result.warnings:
         print(f"  guard: {w}", file=sys.stderr)
-    if recorder is not None:
+    if recorder is not None and result.started:
         _ask_pain_after(args, recorder)
         recorder.settle()  # a busy history: wait a bounded time, else keep it aside
         if recorder.error is not None:
             _warn_unrecorded(recorder.error)
-    if interrupted:
-        return EXIT_INTERRUPTED
-    return EXIT_OK if result.outcome == "completed" else EXIT_ERROR
+    if interrupted is not None:
+        return interrupted
+    ok = result.outcome == "completed" and result.stop_confirmed
+    return EXIT_OK if ok else EXIT_ERROR
 
 
 def _wait(runner: SessionRunner, view: RunView) -> bool:
@@ -175,19 +188,28 @@ def _wait(runner: SessionRunner, view: RunView) -> bool:
     return interrupted
 
 
+class _Signalled:
+    """Which signal (SIGTERM, SIGHUP) ended the session, if one did."""
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+
+
 class _signals_stop:  # a context manager, named for what it does
-    """SIGTERM and SIGHUP (lost terminal) stop the device; outcome ``interrupted``."""
+    """SIGTERM and SIGHUP (lost terminal) stop the device (STOP reason SHUTDOWN); outcome
+    ``interrupted``; the exit status is then 128 + the signal's number."""
 
     def __init__(self, runner: SessionRunner) -> None:
         self.runner = runner
-        self.fired = threading.Event()
+        self.fired = _Signalled()
         self._old: dict[int, Any] = {}
 
     def _handler(self, signum: int, frame: FrameType | None) -> None:
-        self.fired.set()
+        if self.fired.signum is None:
+            self.fired.signum = signum
         self.runner.stop("interrupted")
 
-    def __enter__(self) -> threading.Event:
+    def __enter__(self) -> _Signalled:
         for name in ("SIGTERM", "SIGHUP"):
             sig = getattr(signal, name, None)
             if sig is not None:
@@ -199,10 +221,12 @@ class _signals_stop:  # a context manager, named for what it does
             signal.signal(sig, old)
 
 
-def _summary(outcome: str, message: str) -> str:
+def _summary(outcome: str, message: str, confirmed: bool) -> str:
+    """The last line: how it ended, and what is known of the device (only its own word)."""
+    off = CONFIRMED_OFF if confirmed else NOT_CONFIRMED
     if outcome == "completed":
-        return "Session completed — device stopped."
-    return f"Session ended ({outcome}): {message}".rstrip(": ")
+        return f"Session completed — {off}."
+    return f"Session ended ({outcome}): {message}".rstrip(": ") + f" — {off}."
 
 
 def _ask_pain_after(args: argparse.Namespace, recorder: HistoryRecorder) -> None:

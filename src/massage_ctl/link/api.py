@@ -14,6 +14,7 @@ from typing import Protocol
 
 from massage_ctl.devices import DeviceProfile
 from massage_ctl.errors import MassageCtlError
+from massage_ctl.protocol.enums import StopReason
 from massage_ctl.timeline import Pattern
 
 
@@ -102,17 +103,24 @@ class ControlLink(Protocol):
         """Queue a setpoint; the newest per channel wins (no backlog). Never blocks."""
         ...
 
+    @property
+    def start_sent(self) -> bool:
+        """True once SESSION_START was sent on this link: from then on the session ends with
+        SESSION_END or STOP; before, a refused start leaves an idle device alone."""
+        ...
+
     async def start_session(self) -> int:
-        """Start (or, after a latched stop, clear and restart) a session; acknowledged.
-        Returns the watchdog period the device uses (ms)."""
+        """Start a session: CLEAR (frees the last session's latch; refused while a fault is
+        present), then SESSION_START; acknowledged. Returns the watchdog period (ms)."""
         ...
 
     async def end_session(self) -> None:
         """End the session politely (device goes idle); acknowledged."""
         ...
 
-    async def stop(self) -> bool:
-        """STOP now; True once the device confirmed the stopped state, False on the bound."""
+    async def stop(self, reason: StopReason = StopReason.USER) -> bool:
+        """STOP now (``reason`` for the device's log); True once the device confirmed the
+        stopped state, False on the bound."""
         ...
 
     async def wait_failed(self) -> MassageCtlError:

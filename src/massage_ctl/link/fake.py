@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from massage_ctl.devices import DeviceProfile
 from massage_ctl.errors import DisconnectedError, LinkError, MassageCtlError
 from massage_ctl.link.api import ChannelSetpoint, LinkStatus, SetpointFilter, StatusCallback
+from massage_ctl.protocol.enums import StopReason
 
 
 @dataclass(slots=True)
@@ -39,6 +40,8 @@ class FakeLink:
         self._period = status_period_s
         self.sent: list[tuple[float, ChannelSetpoint]] = []
         self.stops = 0
+        self.stop_reasons: list[StopReason] = []
+        self.start_sent = False
         self.starts = 0
         self.state = "idle"
         self.faults: tuple[str, ...] = ()
@@ -93,6 +96,7 @@ class FakeLink:
     async def start_session(self) -> int:
         """Go to ``running`` and start telemetry; returns the watchdog period (500 ms)."""
         self._check()
+        self.start_sent = True
         self.starts += 1
         self.state = "running"
         self.faults = ()
@@ -107,9 +111,10 @@ class FakeLink:
         self.state = "idle"
         self._zero()
 
-    async def stop(self) -> bool:
+    async def stop(self, reason: StopReason = StopReason.USER) -> bool:
         """STOP: zero everything, latch ``stopped``; True (confirmed) unless the link is dead."""
         self.stops += 1
+        self.stop_reasons.append(reason)
         if self._failure is not None:
             return False
         self._zero()

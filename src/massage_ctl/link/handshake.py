@@ -13,8 +13,10 @@ from typing import Any
 
 from massage_ctl.devices import DeviceProfile
 from massage_ctl.errors import LinkError, MassageCtlError
-from massage_ctl.protocol.handshake import device_profile_from_handshake
+from massage_ctl.link.requests import VersionMismatchError
+from massage_ctl.protocol.handshake import check_device_info, device_profile_from_handshake
 from massage_ctl.protocol.messages import Ack, ChannelInfo, DeviceInfo
+from massage_ctl.protocol.schema import PROTOCOL_VERSION, SCHEMA_HASH
 
 
 class Handshake:
@@ -37,6 +39,11 @@ class Handshake:
     def done(self) -> bool:
         """True once DEVICE_INFO and every channel it announced have arrived."""
         return self.info is not None and len(self.channels) >= self.info.channel_count
+
+    def check_versions(self) -> None:
+        """LinkError naming both sides when DEVICE_INFO shows another version or schema."""
+        if self.info is not None:
+            check_device_info(self.info)
 
     def profile(self) -> DeviceProfile:
         """The device profile (checks protocol version and schema hash: LinkError if not ours)."""
@@ -73,8 +80,10 @@ async def await_handshake(
         async with asyncio.timeout(timeout_s):
             while not hs.done:
                 if hello.done():
+                    err = hello.exception()
+                    if isinstance(err, VersionMismatchError):
+                        raise _mismatch(hs, description)
                     if hs.info is None:
-                        err = hello.exception()
                         raise (no_answer if err is None or "no acknowledgement" in str(err)
                                else err)
                     # Acknowledged; the channel table is still coming — or part of it was
@@ -92,7 +101,32 @@ async def await_handshake(
                 err = failure()
                 if err is not None:
                     raise err
+            # The description is complete; it is only valid with the HELLO's own ACK = OK
+            # (PROTOCOL.md §5.1): a device that describes itself but refuses or never
+            # acknowledges the HELLO would refuse the session too, or is not listening.
+            hs.check_versions()
+            await _wait_any(loop, failed, hello)
+            err = failure()
+            if err is not None:
+                raise err
+            err = hello.exception()
+            if isinstance(err, VersionMismatchError):
+                raise _mismatch(hs, description)
+            if err is not None:
+                raise LinkError(
+                    f"{description}: device {hs.info.name if hs.info else '?'!r} sent its "
+                    f"channel table but never acknowledged the handshake ({err})",
+                    hint="the device is not ready for a session: switch it off and on, "
+                    "then try again",
+                ) from err
     except TimeoutError:
+        if hs.done:
+            raise LinkError(
+                f"{description}: device {hs.info.name if hs.info else '?'!r} sent its channel "
+                f"table but never acknowledged the handshake within {timeout_s:g} s",
+                hint="the device is not ready for a session: switch it off and on, then try "
+                "again",
+            ) from None
         raise no_answer from None
     finally:
         if not hello.done():
@@ -100,6 +134,24 @@ async def await_handshake(
         elif not hello.cancelled():
             hello.exception()  # seen (it ended as we gave up): no "never retrieved" noise
     return hs.profile()
+
+
+def _mismatch(hs: Handshake, description: str) -> LinkError:
+    """The device answered HELLO with VERSION_MISMATCH: name the device and both sides."""
+    info = hs.info
+    if info is None:
+        return LinkError(
+            f"{description}: the device refused massage_ctl's protocol version "
+            f"{PROTOCOL_VERSION} / schema {SCHEMA_HASH:08x} and did not say its own",
+            hint="update the firmware or massage_ctl so both use the same protocol",
+        )
+    return LinkError(
+        f"{description}: device {info.name!r} speaks protocol version {info.protocol_version} "
+        f"with schema {info.schema_hash:08x}; massage_ctl speaks version {PROTOCOL_VERSION} "
+        f"with schema {SCHEMA_HASH:08x}, and the device refused the handshake",
+        hint="update the firmware or massage_ctl so both are built from the same "
+        "messages.toml",
+    )
 
 
 async def _wait_any(

@@ -32,39 +32,44 @@ from massage_ctl.errors import DisconnectedError, LinkError, MassageCtlError
 from massage_ctl.link.api import ChannelSetpoint, LinkStatus, SetpointFilter, StatusCallback
 from massage_ctl.link.handshake import Handshake, await_handshake
 from massage_ctl.link.outbox import Outbox, SetpointSlots, burst_for
-from massage_ctl.link.requests import RequestDroppedError, check_ack
+from massage_ctl.link.receiving import ReceivingSide
+from massage_ctl.link.requests import RequestDroppedError, check_ack, start_refused
 from massage_ctl.link.sender import FrameSender
-from massage_ctl.link.telemetry import STOPPED_WIRE_STATES, TelemetryDecoder
+from massage_ctl.link.telemetry import TelemetryDecoder, fault_bits_of
 from massage_ctl.protocol.codec import encode_frame
-from massage_ctl.protocol.enums import StopReason
-from massage_ctl.protocol.errors import FrameError, VersionError
+from massage_ctl.protocol.enums import AckResult, StopReason
 from massage_ctl.protocol.messages import (
     Ack,
-    ChannelInfo,
     Clear,
-    DeviceInfo,
     Fault,
     Hello,
     Message,
     SessionEnd,
     SessionStart,
-    Status,
     Stop,
 )
 from massage_ctl.protocol.schema import PROTOCOL_VERSION, SCHEMA_HASH
-from massage_ctl.protocol.shortcuts import read_status
 from massage_ctl.protocol.stream import FrameDecoder
 from massage_ctl.transports.base import Transport
 
 _LATCHED_STATES = ("stopped", "fault", "link-lost")
+#: The link is lost after this many of the asked watchdog periods without a valid STATUS
+#: (docs/LINK.md, "Silence"): by then the device's own watchdog has long fired.
+SILENCE_WATCHDOG_FACTOR = 2
+#: A STOP on a link already declared lost: copies sent, and how long writing them may take.
+LOST_LINK_STOP_COPIES = 3
+LOST_LINK_STOP_BOUND_S = 0.25
+#: How long a refused start waits for a STATUS saying which fault is present.
+FAULT_STATUS_WAIT_S = 0.3
 
 
-class Link:
+class Link(ReceivingSide):
     """The controller side of the wire protocol on one open transport. See the module docstring.
 
     ``ack_timeout_s`` and ``retries`` govern acknowledged frames (a retry repeats the sequence
     number); ``stop_bound_s`` bounds how long :meth:`stop` waits for confirmation;
-    ``silence_s``: no frame from the device for this long while connected = link lost.
+    ``silence_s``: no valid STATUS from the device for this long while connected = link lost
+    (default twice the transport's watchdog period: 1 s serial, 2 s BLE; PROTOCOL.md §7.6).
     """
 
     def __init__(
@@ -74,13 +79,14 @@ class Link:
         ack_timeout_s: float = 0.3,
         retries: int = 3,
         stop_bound_s: float = 1.0,
-        silence_s: float = 1.5,
+        silence_s: float | None = None,
     ) -> None:
         self.transport = transport
         self.ack_timeout_s = ack_timeout_s
         self.retries = retries
         self.stop_bound_s = stop_bound_s
-        self.silence_s = silence_s
+        default_silence_s = SILENCE_WATCHDOG_FACTOR * transport.watchdog_ms / 1000
+        self.silence_s = silence_s if silence_s is not None else default_silence_s
         self._profile: DeviceProfile | None = None
         self._telemetry: TelemetryDecoder | None = None
         self._status: LinkStatus | None = None
@@ -99,6 +105,7 @@ class Link:
         self._sender = FrameSender(transport, self._out, fail=self._fail,
                                    went_silent=self._went_silent)
         self.bad_frames = 0
+        self.start_sent = False  # a SESSION_START went out: the session must end with a STOP
         self.watchdog_ms: int | None = None
         self.last_fault: Fault | None = None
 
@@ -186,22 +193,29 @@ class Link:
         rate = profile.max_frame_rate_hz
         self._out.budget.configure(rate, burst_for(rate))
         self._out.next_hb = loop.time()
+        self._last_rx = loop.time()  # the silence timer starts with the session's link
         self._sender.kick()  # heartbeats start now
         return profile
 
     # -- acknowledged requests ----------------------------------------------------------------
     async def start_session(self, *, clear: bool = True) -> int:
-        """Start a session (after CLEAR of a latched STOP/fault when ``clear``); returns the
-        watchdog period the device really uses. This is the only way outputs come back after
-        a stop: it is an explicit new start. A STOP sent while this waits cancels it
-        (:class:`~massage_ctl.link.requests.RequestDroppedError`)."""
+        """Start a session: CLEAR (unconditionally when ``clear``: it frees the latch the last
+        session left, and is a no-op OK on an idle device), then SESSION_START (PROTOCOL.md
+        §6.1); returns the watchdog period the device really uses. This is the only way outputs
+        come back after a stop: it is an explicit new start. A STOP sent while this waits
+        cancels it (:class:`~massage_ctl.link.requests.RequestDroppedError`); a fault whose
+        cause is still present refuses it (:class:`~massage_ctl.link.requests.StartRefusedError`
+        saying which fault and what to do)."""
         gen = self._stop_gen
-        state = self._status.state if self._status else None
-        if clear and state in _LATCHED_STATES:
-            await self._request(Clear())
+        if clear:
+            ack = await self._request(Clear(), check=False)
+            if ack.result == AckResult.LATCHED:
+                raise start_refused(self.transport.description, await self._fault_bits())
+            check_ack(Clear(), ack)
         if gen != self._stop_gen:
             raise RequestDroppedError(SessionStart.NAME)
         self._out.stop_flag = False
+        self.start_sent = True
         ack = await self._request(SessionStart(self.transport.watchdog_ms))
         self.watchdog_ms = ack.detail or self.transport.watchdog_ms
         self._out.latched = False
@@ -214,9 +228,23 @@ class Link:
             self._out.slots.clear()
         await self._request(SessionEnd())
 
-    async def _request(self, msg: Message, *, retries: int | None = None) -> Ack:
+    async def _fault_bits(self) -> int:
+        """The fault bits of a STATUS received from now on (bounded wait), else the newest."""
+        loop = asyncio.get_running_loop()
+        since = loop.time()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(FAULT_STATUS_WAIT_S):
+                while self._status is None or self._status.t < since:
+                    self._status_event.clear()
+                    await self._status_event.wait()
+        return fault_bits_of(self._status.faults) if self._status else 0
+
+    async def _request(
+        self, msg: Message, *, retries: int | None = None, check: bool = True
+    ) -> Ack:
         """Send ``msg`` until acknowledged (same seq on every retry); LinkError when given up,
-        :class:`RequestDroppedError` when STOP is sent meanwhile (then it is never re-sent)."""
+        :class:`RequestDroppedError` when STOP is sent meanwhile (then it is never re-sent).
+        With ``check`` a refusal raises (:func:`check_ack`); without, the ACK is returned."""
         self._check_alive()
         gen = self._stop_gen
         seq = self._out.next_seq()
@@ -236,7 +264,7 @@ class Link:
                     ack = fut.result()  # raises what stop() / _fail() set
                     if gen != self._stop_gen:  # acked, but STOP was sent since: it wins
                         raise RequestDroppedError(msg.NAME)
-                    return check_ack(msg, ack)
+                    return check_ack(msg, ack) if check else ack
         finally:
             self._pending.pop(seq, None)
             if fut.done() and not fut.cancelled():
@@ -260,20 +288,29 @@ class Link:
         self._out.slots.put(setpoint)
         self._sender.kick()
 
-    async def stop(self) -> bool:
+    async def stop(self, reason: StopReason = StopReason.USER) -> bool:
         """STOP now: 3 copies of one STOP frame at once, every pending retry dropped, then the
         stop flag in every heartbeat until a STATUS shows the device stopped. True when
         confirmed, False after ``stop_bound_s`` or when the link is dead. Safe at any time,
-        from any state, repeatedly."""
+        from any state, repeatedly. ``reason`` tells the device's log why (USER: the STOP key;
+        SHUTDOWN: a signal; GUARD: a fault or over-cap output; ERROR: lost link, bug).
+
+        On a link already declared lost the copies are still written, best effort and bounded
+        in time (the device may only have gone mute); the answer is then False."""
         self._out.drop_all()
         self._stop_gen += 1
         self._drop_pending(RequestDroppedError)
-        if self._failure is not None or not self.transport.is_open:
+        if not self.transport.is_open:
+            return False
+        frame = encode_frame(Stop(reason), self._out.next_seq())
+        if self._failure is not None:
+            with contextlib.suppress(MassageCtlError, OSError, TimeoutError):
+                async with asyncio.timeout(LOST_LINK_STOP_BOUND_S):
+                    await self._sender.send_now(frame, copies=LOST_LINK_STOP_COPIES)
             return False
         loop = asyncio.get_running_loop()
         sent_at = loop.time()
         # PROTOCOL §7.2: three copies, the same seq; the device acts on the first it gets.
-        frame = encode_frame(Stop(StopReason.USER), self._out.next_seq())
         try:
             await self._sender.send_now(frame, copies=3)  # then the heartbeats carry the flag
         except MassageCtlError as err:
@@ -293,90 +330,6 @@ class Link:
     def _confirmed_stopped(self, since: float) -> bool:
         st = self._status
         return st is not None and st.t >= since and st.state in _LATCHED_STATES
-
-    # -- tasks --------------------------------------------------------------------------------
-    async def _reader(self) -> None:
-        # A transport that can call us with what it receives (the in-process simulator) does
-        # so: no task wake-up per chunk. read() then only returns at the end of the stream.
-        set_receiver = getattr(self.transport, "set_receiver", None)
-        if set_receiver is not None:
-            set_receiver(self._received)
-        try:
-            while True:
-                try:
-                    data = await self.transport.read()
-                except MassageCtlError as err:
-                    self._fail(err)
-                    return
-                self._received(data)
-        finally:
-            if set_receiver is not None:
-                set_receiver(None)
-
-    def _received(self, data: bytes) -> None:
-        """Decode and act on received bytes: every complete frame in them, in order."""
-        try:
-            self._decode(data)
-        except Exception as err:
-            # A bug here (e.g. in a status subscriber) must end the link loudly, never leave
-            # it half alive; and it must not be thrown into the transport that called us.
-            self._fail(LinkError(f"{self.transport.description}: receiving failed: {err!r}"))
-
-    def _decode(self, data: bytes) -> None:
-        now = self._last_rx = asyncio.get_running_loop().time()
-        # STATUS (10 Hz, most of what arrives) comes as its fields, without Frame and Status
-        # objects in between; everything else as a Frame (docs/LINK.md, "Telemetry").
-        for item in self._decoder.feed_with(data, read_status):
-            if isinstance(item, tuple):
-                _seq, state, fault_bits, last_seq, values = item
-                self._status_received(state, fault_bits, last_seq, values, now)
-                continue
-            if isinstance(item, FrameError):
-                self.bad_frames += 1
-                if isinstance(item, VersionError) and self._profile is None:
-                    self._fail(LinkError(
-                        f"the device speaks protocol version {item.version}, "
-                        f"massage_ctl speaks {PROTOCOL_VERSION}",
-                        hint="update the firmware or massage_ctl so both match",
-                    ))
-                continue
-            self._dispatch(item.message, now)
-
-    def _status_received(
-        self, state: int, fault_bits: int, last_seq: int, values: tuple[int, ...], now: float
-    ) -> None:
-        if self._telemetry is None:
-            return
-        self._status = status = self._telemetry.decode_fields(
-            state, fault_bits, last_seq, values, now
-        )
-        if self._out.stop_flag and state in STOPPED_WIRE_STATES:
-            self._out.stop_flag = False
-        self._status_event.set()
-        for cb in tuple(self._subs):  # a callback may unsubscribe
-            cb(status)
-
-    def _dispatch(self, msg: Message, now: float) -> None:
-        if isinstance(msg, Status):
-            self._status_received(msg.state, msg.fault_bits, msg.last_seq, msg.values, now)
-        elif isinstance(msg, Ack):
-            entry = self._pending.get(msg.acked_seq)
-            if entry is not None and not entry[1].done():
-                entry[1].set_result(msg)
-        elif isinstance(msg, DeviceInfo | ChannelInfo):
-            self._handshake.add(msg)
-        elif isinstance(msg, Fault):
-            self.last_fault = msg
-
-    def _went_silent(self, now: float) -> bool:
-        """True (and the link failed) when the device sent nothing for ``silence_s``."""
-        if self._profile is not None and now - self._last_rx > self.silence_s:
-            self._fail(DisconnectedError(
-                f"{self.transport.description}: the device stopped answering "
-                f"({self.silence_s:g} s without a frame)"
-            ))
-            return True
-        return False
 
     # -- helpers ------------------------------------------------------------------------------
     def _check_alive(self) -> None:

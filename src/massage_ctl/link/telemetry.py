@@ -37,6 +37,15 @@ def fault_names(bits: int) -> tuple[str, ...]:
     return tuple(names)
 
 
+def fault_bits_of(names: tuple[str, ...]) -> int:
+    """The wire fault bits for names :func:`fault_names` gave (unknown names count nothing)."""
+    bits = 0
+    for name in names:
+        member = FaultBits.__members__.get(name.upper())
+        bits |= member.value if member is not None else 0
+    return bits
+
+
 def state_name(state: int) -> str:
     """The user-facing name of a wire device state (``state N`` for an unknown one)."""
     return STATE_NAMES.get(int(state)) or f"state {int(state)}"

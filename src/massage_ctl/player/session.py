@@ -1,10 +1,22 @@
-"""A session: connect, compile for the connected device, play, record, and always stop.
+"""A session: connect, compile for the connected device, play, record, and always end safely.
 
 :class:`Session` is the async core (one event loop); :class:`~massage_ctl.player.runner.
-SessionRunner` puts it on a thread. Whatever way :meth:`Session.run` ends — program end, STOP,
-a fault, a lost link, an exception, cancellation (Ctrl-C, SIGTERM, SIGHUP via the runner) —
-the ``finally`` block sends STOP (and waits for its confirmation, bounded) and hands the
-outcome to the recorder, so the history never keeps a session "running".
+SessionRunner` puts it on a thread. Whatever way :meth:`Session.run` ends once SESSION_START
+went out, the ``finally`` block brings the device to rest and hands the outcome to the
+recorder, so the history never keeps a session "running" (docs/SAFETY.md, "Exit paths"):
+
+* the program's own end: SESSION_END, then a STATUS must show every output at rest; if it
+  does not, STOP (reason ERROR);
+* any other end: STOP with its reason — USER (STOP key, Ctrl-C), SHUTDOWN (SIGTERM, SIGHUP),
+  GUARD (a device fault, an output reported above the session's cap), ERROR (lost link, a
+  controller error) — and its confirmation, bounded.
+
+:attr:`SessionResult.stop_confirmed` is True only when a STATUS from the device showed it off.
+A start that never reached the device (refused, failed, stopped before SESSION_START) is not a
+session: nothing is recorded, :attr:`SessionResult.started` is False, and a refusal propagates
+as the error that says why. STOP is sent once SESSION_START went out or the device reported
+RUNNING, or when the user (STOP key, Ctrl-C, a signal) asks; a refused handshake or start
+never latches a STOP on an idle device.
 """
 
 from __future__ import annotations
@@ -17,11 +29,13 @@ from typing import TYPE_CHECKING, Protocol
 
 from massage_ctl.devices import DeviceProfile
 from massage_ctl.errors import DisconnectedError, MassageCtlError
-from massage_ctl.link.api import ControlLink
+from massage_ctl.link.api import ControlLink, LinkStatus
 from massage_ctl.link.requests import RequestDroppedError
 from massage_ctl.player.events import EventCallback, PlayerState, ProgressEvent
 from massage_ctl.player.guard import Guard, timeline_caps
+from massage_ctl.player.overcap import OverCapWatch
 from massage_ctl.player.player import Player
+from massage_ctl.protocol.enums import StopReason
 from massage_ctl.safety import SafetyProfile
 from massage_ctl.timeline import Timeline
 
@@ -47,7 +61,11 @@ class SessionResult:
 
     outcome: PlayerState
     message: str = ""
+    #: True only when a STATUS from the device showed every output off after the end.
     stop_confirmed: bool = False
+    #: True once the device acknowledged SESSION_START: only then is it a session (recorded,
+    #: followed by the pain question).
+    started: bool = False
     timeline: Timeline | None = None
     device: DeviceProfile | None = None
     warnings: list[str] = field(default_factory=list)
@@ -128,6 +146,7 @@ class Session:
         self._adjust_wanted = 0.0  # intensity change asked for before the player existed
         self._relayed: Player | None = None  # the player whose events reach our subscribers
         self._relaying = False
+        self._stop_reason = StopReason.USER  # why the final STOP is sent (if one is)
 
     def subscribe(self, callback: EventCallback) -> None:
         """Receive every :class:`ProgressEvent` (on the session's loop)."""
@@ -174,13 +193,21 @@ class Session:
 
     def stop(self, outcome: PlayerState = "stop") -> None:
         """STOP now: the STOP frames leave in this very loop iteration. ``outcome`` is what the
-        history records: ``stop`` (STOP key), ``stopped`` (ended early), ``interrupted``."""
+        history records: ``stop`` (STOP key), ``stopped`` (ended early), ``interrupted``
+        (SIGTERM / lost terminal: the STOP's reason is then SHUTDOWN)."""
         if self._early is None:
             self._early = outcome
+        reason = StopReason.SHUTDOWN if outcome == "interrupted" else StopReason.USER
+        self._send_stop(reason)
         if self._player:
             self._player.request_stop(outcome)
-        if self._link is not None and self._stop_task is None:
-            self._stop_task = asyncio.get_running_loop().create_task(self._link.stop())
+
+    def _send_stop(self, reason: StopReason) -> None:
+        """The STOP frames, now (once per session); the first reason given is the one sent."""
+        if self._stop_task is None:
+            self._stop_reason = reason
+            if self._link is not None:
+                self._stop_task = asyncio.get_running_loop().create_task(self._link.stop(reason))
 
     # -- running ------------------------------------------------------------------------------
     async def run(self) -> SessionResult:
@@ -188,32 +215,36 @@ class Session:
         driven); once playback began, every ending is a :class:`SessionResult`."""
         conn = await self._connect()
         self._link = conn.link
+        if self._early is not None:
+            self._send_stop(self._stop_reason)  # the user pressed STOP while connecting
         result = SessionResult("interrupted")
-        started = False
+        unwatch: Callable[[], None] | None = None
         try:
             profile = conn.link.profile
             result.device = profile
             timeline = self._build(profile)
             result.timeline = timeline
             caps = timeline_caps(timeline)
-            player = Player(conn.link, timeline, Guard(profile, self._safety, caps),
-                            intensity=self._intensity)
+            guard = Guard(profile, self._safety, caps)
+            player = Player(conn.link, timeline, guard, intensity=self._intensity)
             self._relayed = player
             self._relay_events()
             if self._early is not None:  # stopped while connecting: never start
                 result.outcome = self._early
                 return result
-            if self._recorder:
-                self._recorder.started(timeline, profile)
-            started = True
             if self._adjust_wanted:
                 player.adjust(self._adjust_wanted)
             if self._pause_wanted:
                 player.pause()
             self._player = player
             await conn.link.start_session()
+            # Acknowledged: now it is a session (recorded; a killed process leaves a record).
+            result.started = True
+            if self._recorder:
+                self._recorder.started(timeline, profile)
             if self._early is not None:
                 player.request_stop(self._early)
+            unwatch = self._watch_caps(conn.link, profile, guard, player)
             result.outcome = await player.play()
             result.message = _final_message(player)
             result.warnings = self._guard_warnings(player)
@@ -227,23 +258,61 @@ class Session:
             result.message = "STOP sent before the session started"
         except DisconnectedError as err:
             result.outcome, result.message = "disconnect", f"lost the connection: {err}"
-            if not started:
+            self._stop_reason = StopReason.ERROR
+            if not result.started:
                 raise
         except MassageCtlError as err:
             result.outcome, result.message = "fault", str(err)
-            if not started:
+            self._stop_reason = StopReason.ERROR
+            if not result.started:
                 raise
         finally:
-            result.stop_confirmed = await self._final_stop(conn.link)
-            if started and self._recorder:
+            if unwatch is not None:
+                unwatch()
+            result.stop_confirmed = await self._bring_to_rest(conn.link, result.outcome)
+            if result.started and self._recorder:
                 elapsed = int(self._player.position_ms()) if self._player else 0
                 self._recorder.finished(result.outcome, result.message, elapsed)
             await conn.close()
         return result
 
+    def _watch_caps(
+        self, link: ControlLink, profile: DeviceProfile, guard: Guard, player: Player
+    ) -> Callable[[], None]:
+        """End the session as a fault (STOP, reason GUARD) when the device reports an output
+        above the active cap for longer than one report (:mod:`~massage_ctl.player.overcap`)."""
+        watch = OverCapWatch(profile, {cid: lim.cap for cid, lim in guard.limits.items()})
+
+        def on_status(status: LinkStatus) -> None:
+            over = watch.check(status)
+            if over is not None and self._stop_task is None:
+                self._send_stop(StopReason.GUARD)
+                player.request_stop("fault", over.message())
+
+        return link.subscribe(on_status)
+
+    async def _bring_to_rest(self, link: ControlLink, outcome: PlayerState) -> bool:
+        """End on the device (see the module docstring); True when a STATUS showed it off."""
+        running = link.status is not None and link.status.state == "running"
+        if self._stop_task is None and not link.start_sent and not running:
+            # Never started (handshake or start refused, compile error): an idle device is
+            # left alone, no STOP latched on it. A STOP the user pressed was sent all the same.
+            return _at_rest(link.status, link.profile)
+        if self._stop_task is None and outcome == "completed" and link.failure is None:
+            with contextlib.suppress(MassageCtlError):
+                await link.end_session()
+                if await _confirm_rest(link):
+                    return True
+            self._stop_reason = StopReason.ERROR  # SESSION_END did not bring it to rest
+        if self._stop_task is None and outcome == "fault" and self._stop_reason == StopReason.USER:
+            self._stop_reason = StopReason.GUARD  # the device's own fault, seen by the player
+        if self._stop_task is None and outcome == "disconnect":
+            self._stop_reason = StopReason.ERROR
+        return await self._final_stop(link)
+
     async def _final_stop(self, link: ControlLink) -> bool:
         # Shielded: a second cancellation (impatient Ctrl-C) must not cut the STOP short.
-        task = self._stop_task or asyncio.ensure_future(link.stop())
+        task = self._stop_task or asyncio.ensure_future(link.stop(self._stop_reason))
         self._stop_task = task
         try:
             return await asyncio.shield(task)
@@ -255,6 +324,46 @@ class Session:
     @staticmethod
     def _guard_warnings(player: Player) -> list[str]:
         return list(player.guard_warnings)
+
+
+#: "At rest" after SESSION_END: every non-position output within this share of its range of
+#: zero (air cells empty with a lag; 0.5 % of full scale is not felt).
+REST_TOLERANCE_FRACTION = 0.005
+#: SESSION_END fades within 1 s (PROTOCOL.md §5.5); allow the lag of air cells and transit.
+REST_CONFIRM_BOUND_S = 3.0
+
+
+def _at_rest(status: LinkStatus | None, profile: DeviceProfile | None = None) -> bool:
+    """True when ``status`` shows the device not running with every output at rest."""
+    if status is None or status.state == "running":
+        return False
+    for channel, value in status.actual.items():
+        spec = profile.channel(channel) if profile is not None else None
+        if spec is not None and spec.kind == "position":
+            continue  # a roller's place, not a force
+        span = (spec.max - spec.min) if spec is not None else 1.0
+        if abs(value) > REST_TOLERANCE_FRACTION * span:
+            return False
+    return True
+
+
+async def _confirm_rest(link: ControlLink) -> bool:
+    """Wait (bounded) for a STATUS received from now on that shows the device at rest."""
+    loop = asyncio.get_running_loop()
+    since = loop.time()
+    done: asyncio.Future[bool] = loop.create_future()
+    profile = link.profile
+
+    def on_status(status: LinkStatus) -> None:
+        if not done.done() and status.t >= since and _at_rest(status, profile):
+            done.set_result(True)
+
+    unsubscribe = link.subscribe(on_status)
+    try:
+        await asyncio.wait((done,), timeout=REST_CONFIRM_BOUND_S)
+    finally:
+        unsubscribe()
+    return done.done()
 
 
 def _final_message(player: Player) -> str:

@@ -10,6 +10,7 @@ whose numbers have at most three decimals (limits) or two (rates). The profile's
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from pydantic import ValidationError
@@ -95,8 +96,33 @@ def check_device_info(info: DeviceInfo) -> None:
         )
 
 
-def channel_spec_from_info(ch: ChannelInfo) -> ChannelSpec:
-    """The :class:`ChannelSpec` a CHANNEL_INFO describes (pydantic-validated)."""
+def check_channel_ranges(ch: ChannelInfo, device: str = "the device") -> None:
+    """Raise :class:`LinkError` naming ``device`` and the channel when a CHANNEL_INFO's ranges
+    make no sense (PROTOCOL.md §5.3): an empty or negative range (range max ≤ min), a hard max
+    outside [min, range max], a ramp limit that is not positive and finite."""
+    lo, hi, hard = (from_milli(v) for v in (ch.min_milli, ch.range_max_milli, ch.hard_max_milli))
+    ramp = from_milli(ch.max_ramp_milli_per_s)
+    problem = None
+    if not all(math.isfinite(v) for v in (lo, hi, hard, ramp)):
+        problem = "a limit that is not a finite number"
+    elif hi <= lo:
+        problem = f"an empty range: range max {hi:g} is not above min {lo:g}"
+    elif not lo <= hard <= hi:
+        problem = f"a hard max {hard:g} outside its range {lo:g}..{hi:g}"
+    elif ramp <= 0:
+        problem = f"a ramp limit of {ramp:g} per second (it must be above 0)"
+    if problem is not None:
+        raise LinkError(
+            f"{device} announces channel {ch.index} ({ch.channel_id!r}) with {problem}",
+            hint="the device's channel table is wrong; fix the firmware's channel description "
+            "(firmware_protocol/PROTOCOL.md §5.3)",
+        )
+
+
+def channel_spec_from_info(ch: ChannelInfo, device: str = "the device") -> ChannelSpec:
+    """The :class:`ChannelSpec` a CHANNEL_INFO describes (ranges checked, pydantic-validated);
+    ``device`` names the device in errors."""
+    check_channel_ranges(ch, device)
     if ch.patterns & ~_ALL_PATTERNS_MASK:
         raise LinkError(f"channel {ch.channel_id!r} announces unknown patterns {ch.patterns:#x}")
     reach = None
@@ -124,7 +150,7 @@ def channel_spec_from_info(ch: ChannelInfo) -> ChannelSpec:
     except ValidationError as err:
         first = err.errors()[0]
         raise LinkError(
-            f"device channel {ch.index} ({ch.channel_id!r}) is invalid: {first['msg']}",
+            f"{device}: channel {ch.index} ({ch.channel_id!r}) is invalid: {first['msg']}",
             hint="the device's channel table is wrong; fix the firmware's channel description",
         ) from err
 
@@ -147,7 +173,10 @@ def device_profile_from_handshake(
             f"indexes {sorted(c.index for c in channels)}",
             hint="the handshake was cut short; reconnect",
         )
-    specs = tuple(channel_spec_from_info(by_index[i]) for i in range(info.channel_count))
+    device = f"device {info.name!r}"
+    specs = tuple(
+        channel_spec_from_info(by_index[i], device) for i in range(info.channel_count)
+    )
     try:
         return DeviceProfile(
             id=info.profile_id,
