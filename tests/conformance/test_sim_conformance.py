@@ -9,7 +9,14 @@ import pytest
 
 import massage_sim.device
 from massage_ctl.cli.main import main
-from massage_ctl.conformance import CheckResult, Verdict, run_conformance
+from massage_ctl.conformance import (
+    ALL_CHECKS,
+    TEST_LEVEL,
+    CheckResult,
+    Verdict,
+    run_conformance,
+    select_checks,
+)
 from massage_ctl.transports.sim import SimTransport
 from massage_sim.device_core import DeviceCore
 
@@ -78,3 +85,27 @@ def test_cli_bad_device_is_one_clear_message(capsys: pytest.CaptureFixture[str])
     assert main(["conformance", "--device", "serial:///dev/nonexistent-port"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("massage-ctl: error:") and "Traceback" not in err
+
+
+@pytest.mark.parametrize("profile", ["chair", "bed", "pad"])
+def test_a_whole_run_never_drives_an_output_above_the_test_level(profile: str) -> None:
+    """What the device really did (its own record): no output above 0.2 of its range — the
+    hard-max creep stays below 0.06 — heat never on, a roller's position never moved."""
+    transport = SimTransport(profile)
+    assert run_conformance(f"sim://{profile}", transport=transport).ok
+    device = transport.device
+    for channel in device.profile.channels:  # type: ignore[attr-defined]
+        peak = max(v for _, v in device.record.series(channel.id))  # type: ignore[attr-defined]
+        if channel.kind in ("heat", "position"):
+            assert peak == 0.0, channel.id
+        else:
+            assert peak <= TEST_LEVEL * channel.max + 1e-9, (channel.id, peak)
+
+
+def test_sections_select_their_checks() -> None:
+    assert {c.section for c in select_checks(["7"])} == {"7.1", "7.3", "7.5"}
+    assert {c.id for c in select_checks(["§5.8"])} == {
+        "§5.8 STOP at once",
+        "§5.8 STOP regardless of seq",
+    }
+    assert select_checks([]) == list(ALL_CHECKS)

@@ -74,6 +74,7 @@ async def bad_frames_ignored(ctx: Context, rec: Recorder) -> None:
     start = probe.mark()
     for what, data in bad_frames(seq):
         await probe.write(data, f"{what}, seq={seq}")
+        await asyncio.sleep(0.1)  # with the heartbeats: within a 20 frames/s device's rate
     await asyncio.sleep(0.5)  # five STATUS periods for the device to act, if it (wrongly) does
     acks = [
         r.frame.message

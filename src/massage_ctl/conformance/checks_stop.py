@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
+from massage_ctl.conformance.checks_session import END_SLACK_S
 from massage_ctl.conformance.context import ANSWER_S, Context, seq_at_or_after
 from massage_ctl.conformance.model import CheckFailed, CheckSpec, Recorder
 from massage_ctl.protocol import (
@@ -154,6 +155,37 @@ async def duplicates(ctx: Context, rec: Recorder) -> None:
     await _stays(ctx, DeviceState.RUNNING, 0.3)
 
 
+async def stale_clear_after_stop(ctx: Context, rec: Recorder) -> None:
+    await ctx.handshake()
+    probe = ctx.probe
+    clear_seq, _ = await ctx.command(Clear(), (AckResult.OK,), "CLEAR")
+    await ctx.command(SessionStart(ctx.watchdog_ms), (AckResult.OK,), "SESSION_START")
+    await ctx.drive(ctx.test_channel())
+    start = probe.mark()
+    await probe.stop_now()
+    await _stopped_at_once(ctx, start, "after STOP")
+    await probe.send(Clear(), clear_seq)  # the CLEAR from before the STOP, arriving late
+    await _stays(ctx, DeviceState.STOPPED, 0.3)
+
+
+async def hello_ends_session(ctx: Context, rec: Recorder) -> None:
+    await ctx.start_session()
+    await ctx.drive(ctx.test_channel())
+    probe = ctx.probe
+    start = probe.mark()
+    await probe.send(Hello(PROTOCOL_VERSION, SCHEMA_HASH))
+    t_sent = probe.now()
+    await ctx.wait_state(DeviceState.IDLE, start, "after HELLO in RUNNING")
+    got = await probe.wait_for(
+        lambda r: isinstance(r.frame.message, Status) and not ctx.moving(r.frame.message),
+        1.0 + END_SLACK_S,
+        start=start,
+    )
+    if got is None:
+        raise CheckFailed(f"outputs not all zero within {1.0 + END_SLACK_S} s of HELLO")
+    rec.saw(got.t, f"all outputs zero {got.t - t_sent:.3f} s after HELLO")
+
+
 async def burst(ctx: Context, rec: Recorder) -> None:
     await ctx.start_session()
     channel = ctx.test_channel()
@@ -244,6 +276,20 @@ CHECKS = (
         "A frame with the same seq and type is not applied again, the remembered ACK is "
         "sent again; a late copy of an old CLEAR can never undo a newer command.",
         duplicates,
+    ),
+    CheckSpec(
+        "§7.3 late CLEAR after STOP",
+        "7.3",
+        "The device ignores a CLEAR whose seq is older than the newest command (STOP "
+        "included): a late copy of an old CLEAR can never undo a newer STOP.",
+        stale_clear_after_stop,
+    ),
+    CheckSpec(
+        "§5.1 HELLO ends a running session",
+        "5.1",
+        "HELLO in RUNNING first ends the session exactly like SESSION_END (a new controller "
+        "never inherits a running session).",
+        hello_ends_session,
     ),
     CheckSpec(
         "§7.5 burst and STOP copies",

@@ -30,7 +30,7 @@ from massage_ctl.conformance.model import (
     Verdict,
 )
 from massage_ctl.conformance.probe import Probe
-from massage_ctl.errors import DisconnectedError, MassageCtlError
+from massage_ctl.errors import DisconnectedError, MassageCtlError, TransportError
 from massage_ctl.transports import open_transport
 from massage_ctl.transports.base import Transport
 from massage_ctl.transports.url import as_device_url
@@ -111,8 +111,10 @@ async def _run_one(ctx: Context, spec: CheckSpec) -> CheckResult:
         verdict, reason = Verdict.NOT_APPLICABLE, str(err)
     except TimeoutError:
         verdict, reason = Verdict.FAIL, f"the check did not finish within {CHECK_TIMEOUT_S:g} s"
-    except DisconnectedError as err:
+    except (DisconnectedError, TransportError) as err:
         verdict, reason = Verdict.FAIL, f"the link was lost: {err}"
+    except Exception as err:  # a bug in the suite: reported as such, the run (and STOP) go on
+        verdict, reason = Verdict.FAIL, f"the suite itself failed ({err!r}); please report this"
     return CheckResult(
         spec.id, spec.section, spec.spec, verdict, reason, tuple(rec.sent), tuple(rec.seen)
     )
