@@ -89,18 +89,10 @@ async def stop_from_idle(ctx: Context, rec: Recorder) -> None:
 
 
 async def _stays(ctx: Context, state: DeviceState, seconds: float) -> None:
-    start = ctx.probe.mark()
-    await asyncio.sleep(seconds)
-    states = {s.state for _, s in ctx.probe.statuses(start)}
-    ctx.probe.recorder.saw(
-        ctx.probe.now(), f"STATUS states over {seconds} s: {sorted(s.name for s in states)}"
-    )
-    if not states:
-        raise CheckFailed(f"no STATUS for {seconds} s")
+    states = await ctx.states_over(seconds)
     if states != {state}:
-        raise CheckFailed(
-            f"the device left {state.name} by itself: {sorted(s.name for s in states)}"
-        )
+        names = sorted(s.name for s in states)
+        raise CheckFailed(f"the device left {state.name} by itself: {names}")
 
 
 async def stop_latch(ctx: Context, rec: Recorder) -> None:

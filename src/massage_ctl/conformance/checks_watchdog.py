@@ -75,12 +75,7 @@ async def keep_alive(ctx: Context, rec: Recorder) -> None:
     if ack.detail != watchdog_ms:
         raise CheckFailed(f"SESSION_START({watchdog_ms}) answered detail={ack.detail}")
     await ctx.drive(ctx.test_channel())
-    start = ctx.probe.mark()
-    await asyncio.sleep(1.0)
-    states = {s.state for _, s in ctx.probe.statuses(start)}
-    rec.saw(
-        ctx.probe.now(), f"STATUS states over 1 s of heartbeats: {sorted(s.name for s in states)}"
-    )
+    states = await ctx.states_over(1.0)
     if states != {DeviceState.RUNNING}:
         raise CheckFailed(
             f"heartbeats every 100 ms did not keep a {watchdog_ms} ms watchdog fed: "
@@ -142,9 +137,7 @@ async def link_lost_latch(ctx: Context, rec: Recorder) -> None:
         raise CheckFailed("the device is not in LINK_LOST after the watchdog period")
     probe = ctx.probe
     await probe.heartbeats(True)
-    start = probe.mark()
-    await asyncio.sleep(0.5)
-    states = {s.state for _, s in probe.statuses(start)}
+    states = await ctx.states_over(0.5)
     if states != {DeviceState.LINK_LOST}:
         raise CheckFailed(f"the device left LINK_LOST by itself: {sorted(s.name for s in states)}")
     await ctx.command(Clear(), (AckResult.BAD_STATE,), "CLEAR before a new HELLO")
@@ -152,10 +145,7 @@ async def link_lost_latch(ctx: Context, rec: Recorder) -> None:
         SessionStart(_watchdog_ms(ctx)), (AckResult.LATCHED,), "SESSION_START in LINK_LOST"
     )
     await ctx.handshake()
-    start = probe.mark()
-    await asyncio.sleep(0.3)
-    states = {s.state for _, s in probe.statuses(start)}
-    rec.saw(probe.now(), f"after HELLO: {sorted(s.name for s in states)}")
+    states = await ctx.states_over(0.3)
     if states != {DeviceState.LINK_LOST}:
         raise CheckFailed(f"HELLO cleared the LINK_LOST latch: {sorted(s.name for s in states)}")
     start = probe.mark()

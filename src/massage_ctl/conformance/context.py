@@ -7,6 +7,7 @@ check reads as the spec's sentence and fails with the device's actual answer.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
 from massage_ctl.conformance.model import CREEP_PER_S, TEST_LEVEL, CheckFailed, NotApplicable
@@ -137,22 +138,47 @@ class Context:
         """
         await self.handshake()
         start = self.probe.mark()
-        await self.command(Clear(), None, "CLEAR after HELLO")
-        status = await self._next_status(start)
+        seq, _ = await self.command(Clear(), None, "CLEAR after HELLO")
+        status = await self.status_after(seq, start)
         if status.state == DeviceState.RUNNING:
             start = self.probe.mark()
-            await self.command(SessionEnd(), None, "SESSION_END (still RUNNING after HELLO)")
-            status = await self._next_status(start)
+            seq, _ = await self.command(SessionEnd(), None, "SESSION_END (RUNNING after HELLO)")
+            status = await self.status_after(seq, start)
         if status.state != DeviceState.IDLE:
             raise CheckFailed(f"after HELLO and CLEAR the device is {status.state.name}, not IDLE")
 
-    async def _next_status(self, start: int) -> Status:
+    async def status_after(self, seq: int, start: int) -> Status:
+        """The first STATUS after ``start`` showing our frame ``seq`` processed (``last_seq``
+        at or past it).
+
+        A STATUS already on its way when the frame left (BLE notifications, a UART's buffer)
+        still shows the state before it; only ``last_seq`` tells them apart.
+        """
         got = await self.probe.wait_for(
-            lambda r: isinstance(r.frame.message, Status), ANSWER_S, start=start
+            lambda r: (
+                isinstance(r.frame.message, Status)
+                and seq_at_or_after(r.frame.message.last_seq, seq)
+            ),
+            ANSWER_S,
+            start=start,
         )
         if got is None or not isinstance(got.frame.message, Status):
-            raise CheckFailed(f"no STATUS within {ANSWER_S} s")
+            raise CheckFailed(f"no STATUS with last_seq at or past {seq} within {ANSWER_S} s")
         return got.frame.message
+
+    async def states_over(self, seconds: float) -> set[DeviceState]:
+        """The states STATUS reports during the next ``seconds`` (heartbeats going on), counting
+        only reports made after every frame sent so far was processed."""
+        seq, start = self.probe.seq, self.probe.mark()
+        await asyncio.sleep(seconds)
+        states = {
+            s.state for _, s in self.probe.statuses(start) if seq_at_or_after(s.last_seq, seq)
+        }
+        names = sorted(s.name for s in states)
+        self.probe.recorder.saw(self.probe.now(), f"STATUS states over {seconds} s: {names}")
+        if not states:
+            raise CheckFailed(f"no up-to-date STATUS for {seconds} s")
+        return states
 
     async def start_session(self, watchdog_ms: int | None = None) -> Ack:
         """HELLO → CLEAR → SESSION_START, then STATUS RUNNING (CheckFailed otherwise)."""
