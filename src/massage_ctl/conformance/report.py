@@ -36,7 +36,10 @@ def render_text(report: Report, *, verbose: bool = False) -> str:
     )
     if report.aborted:
         lines.append(f"run cut short: {report.aborted}")
-    lines.append("The device was left STOPPED (send HELLO, CLEAR before using it again).")
+    lines.append(
+        "The device was left STOPPED; the next session clears it as usual "
+        "(HELLO → CLEAR → SESSION_START)."
+    )
     return "\n".join(lines)
 
 
