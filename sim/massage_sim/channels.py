@@ -12,8 +12,9 @@ really does (``actual``, the value the device reports) follows from the envelope
   halts the carriage where it stands (motor off), it does not drive it anywhere: position is a
   place, not a force, and moving a mechanism during an emergency stop is the wrong reflex;
 * ``heat`` — the value is the heater's setpoint in °C (0 = off); the pad temperature
-  (``temp_c``) follows a first-order thermal model toward it and is watched by the device's
-  over-temperature cut-out.
+  (``temp_c``) approaches ``max(setpoint, ambient)`` first-order with time constant
+  ``HEAT_TAU_S`` (60 s: 95 % of the way in 3 min), never passing a rising setpoint, and is
+  watched by the device's over-temperature cut-out.
 
 Steps are exact for any step length: the envelope is piecewise linear and the air-cell lag and
 pad temperature are solved in closed form along it (:mod:`massage_sim.exact`), so advancing by
@@ -29,14 +30,13 @@ import math
 from dataclasses import dataclass, field
 
 from massage_ctl.devices import ChannelSpec
+from massage_ctl.timeline import AMBIENT_C, HEAT_TAU_S, heater_drive_c
 from massage_sim.exact import first_order_follow
 
 #: Time constant of an air cell filling / emptying (s).
 AIR_TAU_S = 0.8
-#: Thermal time constant of a heat pad on a body (s): heat pads warm slowly.
-HEAT_TAU_S = 90.0
-#: Temperature of a pad with its heater off (°C).
-AMBIENT_C = 25.0
+# The heat pad's thermal model (time constant, ambient) is the controller's own
+# (massage_ctl.timeline): the preview and the compiler's warnings expect what the simulator does.
 #: Temperature a heater drives toward when its control has failed (over-temperature fault).
 RUNAWAY_C = 75.0
 #: Differences below this are float residue of the closed-form physics, not a real output.
@@ -231,7 +231,7 @@ class ChannelModel:
     @staticmethod
     def _heat_drive(setpoint_c: float) -> float:
         """The temperature a heater drives the pad toward: its setpoint, or ambient when off."""
-        return max(setpoint_c, AMBIENT_C) if setpoint_c > 0 else AMBIENT_C
+        return heater_drive_c(setpoint_c)
 
     def runaway_trip_in_s(self) -> float | None:
         """Seconds until a runaway heater's pad reaches the cut-out (None if it never will)."""

@@ -95,7 +95,7 @@ def test_chart_has_a_row_per_channel_and_roller_lanes() -> None:
     for zone in ("neck", "shoulders", "upper-back", "mid-back", "lower-back", "hips"):
         assert any(zone in line and "│" in line for line in out.splitlines()), zone
     assert "knead 0.8 Hz" in out
-    assert "peak 40 °C" in out
+    assert "pad up to 40 °C (set 40)" in out  # the expected pad temperature, and the setpoint
     assert "min" in out.splitlines()[-2]
 
 

@@ -58,7 +58,7 @@ def test_show_describes_the_program_and_charts_every_channel(cli: Cli) -> None:
     for side in ("left", "right"):
         row = next(r for r in rows if r.startswith(f"air.lower-back.{side}"))
         assert "▅" in row and "peak 0.60" in row
-    assert "peak 40 °C" in out
+    assert "pad up to 40 °C (set 40)" in out  # expected pad temperature and setpoint
     assert "trigger points left and right (trigger-point)" in out
     assert "No warnings" in out
 

@@ -101,3 +101,14 @@ def test_each_kind_of_damage_is_caught_and_the_timeline_not_released(
     assert any(message in p for p in problems(broken, RAMP, BUDGET))
     with pytest.raises(SafetyError, match="the timeline was not released"):
         verify_timeline(broken, RAMP, BUDGET)
+
+
+def test_longest_hold_ends_a_ramp_where_the_next_command_cut_it() -> None:
+    """A rise to 0.35 cut at 0.25 by a release never held above 0.25 (it counted 32 s)."""
+    from massage_ctl.compiler.checks import longest_hold_ms
+
+    cmds = [Command(5_000, "air.thighs", 0.35, 7_000), Command(10_000, "air.thighs", 0.0, 5_000)]
+    assert longest_hold_ms(cmds, 0.25, 40_000) < 1_000
+    rising = [Command(0, "a", 0.5, 10_000), Command(8_000, "a", 0.0, 10_000)]
+    # Above 0.25 from 5 s; the cut ramp is at 0.4 at 8 s and falls through 0.25 at 11.75 s.
+    assert abs(longest_hold_ms(rising, 0.25, 40_000) - 6_750) <= 1

@@ -81,7 +81,8 @@ def programs(draw: st.DrawFn) -> Program:
 
 #: Refusals the compiler documents (anything else is a bug).
 DOCUMENTED = ("deep-tissue is not allowed", "percussion", "no massage channel at",
-              "every zone of this phase is excluded", "too short", "only background phases")
+              "every zone of this phase is excluded", "too short", "only background phases",
+              "nothing of it plays")
 
 
 def ramp_limit(ch_kind: str, dev_rate: float, safety: SafetyProfile) -> float:

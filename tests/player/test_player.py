@@ -7,14 +7,17 @@ import itertools
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from massage_ctl.clock import new_event_loop
 from massage_ctl.devices import load_device_profile
 from massage_ctl.errors import SafetyError
 from massage_ctl.link.fake import FakeLink
 from massage_ctl.player import Guard, Player, ProgressEvent
 from massage_ctl.player.guard import timeline_caps
 from massage_ctl.safety import GENTLE, STANDARD
-from massage_ctl.timeline import Command, Timeline
+from massage_ctl.timeline import ChannelInfo, Command, Timeline
 
 PAD = load_device_profile("pad")
 
@@ -242,3 +245,86 @@ def test_progress_without_listeners_then_a_late_listener(virtual: Any, timeline:
     assert gaps and all(g == pytest.approx(0.25, abs=1e-6) for g in gaps)
     assert events[0].elapsed_ms >= 9_999  # int() of a float position
     assert events[-1].kind == "finished" and events[-1].state == "completed"
+
+
+# -- the session-length limit (issue 12 #1: a long timeline played 320 min as "completed") ---
+
+def long_timeline(minutes: float, n_phases: int) -> Timeline:
+    """A pad timeline of ``n_phases`` short on/off pulses spread over ``minutes``."""
+    span = int(minutes * 60_000)
+    step = span // n_phases
+    cmds: list[Command] = []
+    for i in range(n_phases):
+        cmds.append(Command(i * step, "vib.hips", 0.3, 0))
+        cmds.append(Command(i * step + step // 2, "vib.hips", 0.0, 0))
+    return Timeline(
+        program="long", device="pad", safety="gentle", duration_ms=span,
+        channels=(ChannelInfo("vib.hips", "hips", "vibration", 0.35),),
+        commands=tuple(cmds),
+    )
+
+
+def play_limited(tl: Timeline, limit_ms: float, pause_at_s: float | None = None,
+                 pause_for_s: float = 0.0) -> tuple[str, str, float, float, FakeLink]:
+    async def go() -> tuple[str, str, float, float, FakeLink]:
+        link = FakeLink(PAD)
+        player = Player(link, tl, Guard(PAD, GENTLE, timeline_caps(tl)), max_session_ms=limit_ms)
+        await link.start_session()
+        loop = asyncio.get_running_loop()
+        t0 = loop.time()
+        task = asyncio.ensure_future(player.play())
+        if pause_at_s is not None:
+            await asyncio.sleep(pause_at_s)
+            player.pause()
+            await asyncio.sleep(pause_for_s)
+            player.resume()
+        outcome = await task
+        return outcome, player.message, loop.time() - t0, player.played_ms(), link
+
+    loop = new_event_loop(None)  # the virtual clock (as the ``virtual`` fixture uses)
+    try:
+        return loop.run_until_complete(go())
+    finally:
+        for task in asyncio.all_tasks(loop):
+            task.cancel()
+        loop.run_until_complete(asyncio.sleep(0))
+        loop.close()
+
+
+def test_player_ends_a_timeline_longer_than_the_session_limit_and_says_why() -> None:
+    outcome, message, wall_s, played, link = play_limited(long_timeline(40, 400), 20 * 60_000)
+    assert outcome == "stopped"  # not "completed"
+    assert "limit" in message and "20 min" in message
+    assert wall_s == pytest.approx(20 * 60, abs=0.01)
+    assert played == pytest.approx(20 * 60_000, abs=10)
+    # Nothing of the timeline's second half was sent.
+    assert max(t for t, _ in link.sent) - min(t for t, _ in link.sent) <= 20 * 60 + 0.01
+
+
+def test_pauses_do_not_count_toward_the_session_limit() -> None:
+    outcome, _message, wall_s, played, _link = play_limited(
+        long_timeline(40, 40), 20 * 60_000, pause_at_s=300, pause_for_s=300
+    )
+    assert outcome == "stopped"
+    assert wall_s == pytest.approx(25 * 60, abs=0.01)
+    assert played == pytest.approx(20 * 60_000, abs=10)
+
+
+def test_a_timeline_within_the_limit_completes() -> None:
+    outcome, message, wall_s, _played, _link = play_limited(long_timeline(5, 10), 20 * 60_000)
+    assert outcome == "completed" and message == ""
+    assert wall_s == pytest.approx(5 * 60, abs=0.01)
+
+
+@settings(max_examples=25, deadline=None)
+@given(minutes=st.floats(0.5, 400), n=st.integers(1, 300), limit_min=st.floats(1, 30))
+def test_whatever_the_timeline_the_player_never_plays_past_the_limit(
+    minutes: float, n: int, limit_min: float
+) -> None:
+    tl = long_timeline(minutes, n)
+    outcome, _m, _wall_s, played, _link = play_limited(tl, limit_min * 60_000)
+    assert played <= limit_min * 60_000 + 1
+    if tl.duration_ms > limit_min * 60_000 + 1:
+        assert outcome == "stopped"
+    else:
+        assert outcome == "completed"

@@ -45,14 +45,20 @@ def test_the_last_line_and_exit_status_follow_the_devices_word(
 
 
 class _Recorder:
+    """The part of HistoryRecorder `_finish` uses: a session the history keeps."""
+
     session_id = 1
     error = None
+    recording = True
 
     def __init__(self) -> None:
         self.asked = False
 
     def add_pain_after(self, rating: int, note: str | None = None) -> None:
         self.asked = True
+
+    def settle(self, timeout_s: float | None = None) -> None:
+        pass
 
 
 def test_no_pain_question_after_a_start_that_never_reached_the_device(

@@ -1,7 +1,7 @@
 """A device that refuses the start (issue 11 §2): the run screen says why in words, the user can
 go back (b or Escape), and STOP still answers. The simulator's lower-back pad is over its
 cut-out temperature when the session connects, so the device latches an over-temperature fault
-whose cause is still present and answers CLEAR with BUSY."""
+whose cause is still present and answers CLEAR with LATCHED."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, Label, Static
 
+from massage_ctl.link.requests import StartRefusedError
 from massage_ctl.player.session import LinkConnection, open_link
 from massage_ctl.tui.screens.detail import DetailScreen
 from massage_ctl.tui.screens.dialogs import PainDialog
@@ -33,7 +34,7 @@ class HotPadDevices(Devices):
         pad = next(c for c in core.channels if c.kind == "heat")
         pad.temp_c = pad.overtemp_trip_c + 5.0  # the cut-out trips at the device's next step
         # Hand the link over once it has seen the fault, so the start always meets it latched
-        # (the refusal is then CLEAR: busy, the same every run).
+        # (the refusal is then CLEAR: latched, the same every run).
         while (status := conn.link.status) is None or status.state != "fault":
             await asyncio.sleep(0.01)
         return conn
@@ -49,9 +50,9 @@ async def _refused_start(pilot: Pilot[Any]) -> RunScreen:
     run = app.screen
     assert isinstance(run, RunScreen)
     await wait_for(pilot, lambda: run.finished_state is not None, "the refused start")
-    await wait_for(pilot, lambda: "confirmed" in str(run.query_one("#run-stop-check",
-                                                                     Label).content),
-                   "the final STOP check")
+    await wait_for(pilot, lambda: "Could not start" in str(run.query_one("#banner",
+                                                                         Static).content),
+                   "the reason on the banner")
     return run
 
 
@@ -63,12 +64,18 @@ async def test_a_refused_start_says_why_and_lets_the_user_go_back(tmp_path: Path
         run = await _refused_start(pilot)
         banner = run.query_one("#banner", Static)
         assert "hidden" not in banner.classes
-        assert "Could not start" in str(banner.content)
-        assert "refused" in str(banner.content)  # the device's own reason, in words
+        text = " ".join(str(banner.content).split())
+        assert "Could not start" in text and "not started" in text
+        # The fault still present and what to do about it, in words (not a protocol code).
+        assert "temperature" in text.lower() and "LATCHED" not in text
         state = str(run.query_one("#run-state", Label).content)
         assert "Connecting" not in state and "Not started" in state
         assert run.query_one("#big-stop", Button).disabled
-        assert app.runner is not None and app.runner.wait(0).outcome == "fault"
+        assert app.runner is not None
+        with pytest.raises(StartRefusedError):
+            app.runner.wait(0)
+        # Nothing was driven, so no STOP was latched on the device and none is claimed.
+        assert "confirmed" not in str(run.query_one("#run-stop-check", Label).content)
         assert not isinstance(app.screen, PainDialog)  # no pain question: nothing was played
 
         notes: list[str] = []

@@ -2,9 +2,11 @@
 
 One row per channel, time across. Intensity channels (vibration, pressure, roller) use the
 eighth-block characters ``▁▂▃▄▅▆▇█`` on the absolute 0..1 scale, so a gentle session visibly
-stays low; colour runs from cool (light) to red (strong). Heat rows show °C from 30 to 45 °C in
-orange. A roller's *position* is not a strength, so it gets one lane per spine zone it reaches
-with a ``●`` where the roller is (bright while the roller works, a dim ``·`` while it is idle).
+stays low; colour runs from cool (light) to red (strong). Heat rows show the *expected pad
+temperature* (``timeline.pad_temperatures``: a heater takes minutes to warm its pad) from 30 to
+45 °C in orange, noted with the setpoint. A roller's *position* is not a strength, so it gets
+one lane per spine zone it reaches with a ``●`` where the roller is (bright while the roller
+works, a dim ``·`` while it is idle).
 Under the rows: a time axis in minutes and a phase strip numbered like the phase list.
 
 Each cell shows the highest value reached during its time slice, so short peaks are never
@@ -22,7 +24,13 @@ from rich.style import Style
 from rich.text import Text
 
 from massage_ctl.cli.envelope import Envelope
-from massage_ctl.timeline import ChannelInfo, Timeline
+from massage_ctl.timeline import (
+    AMBIENT_C,
+    WARM_WITHIN_C,
+    ChannelInfo,
+    Timeline,
+    pad_temperatures,
+)
 from massage_ctl.zones import SPINE_ZONES, ZONES
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
@@ -99,14 +107,43 @@ def _intensity_row(timeline: Timeline, ch: ChannelInfo, env: Envelope, columns: 
 
 
 def _heat_row(timeline: Timeline, ch: ChannelInfo, env: Envelope, columns: int) -> ChartRow:
+    """The expected pad temperature (not the setpoint): a heater needs minutes to get warm."""
     lo_c, hi_c = HEAT_SCALE_C
     cells = Text()
-    for a, b in _windows(timeline.duration_ms, columns):
-        _, hi = env.range_in(a, b)
-        level = 0.0 if hi <= 0 else max(0.01, (hi - lo_c) / (hi_c - lo_c))
+    windows = _windows(timeline.duration_ms, columns)
+    cmds = list(timeline.commands_for(ch.id))
+    # Three samples per cell (start, middle, end): the pad changes over minutes, not ms.
+    times = [t for a, b in windows for t in (a, (a + b) / 2, b)]
+    temps = pad_temperatures(cmds, times) if cmds else [AMBIENT_C] * len(times)
+    for i in range(len(windows)):
+        hi = max(temps[3 * i : 3 * i + 3])
+        level = 0.0 if hi <= lo_c else max(0.01, (hi - lo_c) / (hi_c - lo_c))
         cells.append(_block(level), Style(color=_blend(_WARM, _HOT, level)))
-    note = f"peak {env.peak:.0f} °C" if env.peak > 0 else "off"
-    return ChartRow(ch.id, ch.zone, cells, note)
+    if env.peak <= 0:
+        return ChartRow(ch.id, ch.zone, cells, "off")
+    return ChartRow(ch.id, ch.zone, cells, f"pad up to {max(temps):.0f} °C (set {env.peak:.0f})")
+
+
+def heat_lines(timeline: Timeline) -> Iterable[str]:
+    """Per heat channel, when the pad is expected to be warm: ``heat.lower-back: 37 °C …``."""
+    for ch in timeline.channels:
+        cmds = list(timeline.commands_for(ch.id))
+        if ch.kind != "heat" or not any(c.value > 0 for c in cmds):
+            continue
+        target = max(c.value for c in cmds)
+        times = list(range(0, timeline.duration_ms + 1, 5_000))
+        temps = pad_temperatures(cmds, times)
+        warm = [t for t, temp in zip(times, temps, strict=True) if temp >= target - WARM_WITHIN_C]
+        if warm:
+            yield (
+                f"{ch.id}: set to {target:g} °C; the pad is expected at {target:g} °C from "
+                f"{format_ms(warm[0])} to {format_ms(warm[-1])}, then cools"
+            )
+        else:
+            yield (
+                f"{ch.id}: set to {target:g} °C, but the pad is expected to reach only "
+                f"{max(temps):.0f} °C"
+            )
 
 
 def _position_rows(
@@ -226,7 +263,7 @@ def _legend() -> Text:
         legend.append(BLOCKS[i], intensity_style(i / 8))
     legend.append(" 0→1 of full strength; heat ", _DIM)
     legend.append("▁▄█", Style(color=_blend(_WARM, _HOT, 0.7)))
-    legend.append(f" {HEAT_SCALE_C[0]:.0f}→{HEAT_SCALE_C[1]:.0f} °C; roller ", _DIM)
+    legend.append(f" pad {HEAT_SCALE_C[0]:.0f}→{HEAT_SCALE_C[1]:.0f} °C; roller ", _DIM)
     legend.append("●", intensity_style(0.5))
     legend.append(" working, ", _DIM)
     legend.append("·", _DIM)

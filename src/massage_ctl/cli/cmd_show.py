@@ -16,7 +16,7 @@ from rich.console import Console, Group, RenderableType
 from rich.rule import Rule
 from rich.text import Text
 
-from massage_ctl.cli.chart import phase_lines, render_chart
+from massage_ctl.cli.chart import heat_lines, phase_lines, render_chart
 from massage_ctl.cli.options import (
     Target,
     add_target_options,
@@ -27,7 +27,7 @@ from massage_ctl.cli.options import (
 from massage_ctl.cli.program_info import area_summary, describe_phase, program_length
 from massage_ctl.cli.timeline_output import warning_lines
 from massage_ctl.errors import MassageCtlError
-from massage_ctl.program import Program, load_program
+from massage_ctl.program import Program, find_program_file, load_program
 from massage_ctl.timeline import Timeline
 
 #: Width of the SVG chart in terminal columns (independent of the user's terminal).
@@ -82,6 +82,10 @@ def chart_section(timeline: Timeline, target: Target, width: int) -> RenderableT
     if timeline.phases:
         parts.append(Text("\nPhases as compiled:", style="bold"))
         parts.extend(Text(line) for line in phase_lines(timeline))
+    heat = list(heat_lines(timeline))
+    if heat:
+        parts.append(Text("\nHeat (expected pad temperature):", style="bold"))
+        parts.extend(Text(f"  {line}") for line in heat)
     parts.append(Text())
     parts.append(warning_lines(timeline))
     return Group(*parts)
@@ -106,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
         check_output_file(args.svg, "SVG file")  # before anything is printed
     program = load_program(args.program)
     target = resolve_target(args)
-    timeline = compile_for_target(program, target)
+    timeline = compile_for_target(program, target, str(find_program_file(args.program)))
     console = Console(highlight=False)
     console.print(program_details(program))
     console.print()

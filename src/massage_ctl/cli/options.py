@@ -171,8 +171,13 @@ def resolve_target(args: argparse.Namespace) -> Target:
     )
 
 
-def compile_for_target(program: Program, target: Target) -> Timeline:
-    """Compile ``program`` for the resolved target (device, safety and adjustments)."""
+def compile_for_target(
+    program: Program, target: Target, source: str | None = None
+) -> Timeline:
+    """Compile ``program`` for the resolved target (device, safety and adjustments).
+
+    ``source``: the program's file, named in errors about the program as a whole.
+    """
     return compile_program(
         program,
         target.device,
@@ -180,4 +185,5 @@ def compile_for_target(program: Program, target: Target) -> Timeline:
         intensity=target.intensity,
         minutes=target.minutes,
         exclude=target.exclude,
+        source=source,
     )

@@ -38,9 +38,30 @@ def start_values(commands: Sequence[Command]) -> list[float]:
     return starts
 
 
-def problems(timeline: Timeline, ramp_per_s: dict[str, float], budget: int) -> list[str]:
-    """Every broken invariant, as text (empty when the timeline is sound)."""
+def problems(
+    timeline: Timeline,
+    ramp_per_s: dict[str, float],
+    budget: int,
+    *,
+    max_duration_ms: int | None = None,
+    heat_max_c: float | None = None,
+) -> list[str]:
+    """Every broken invariant, as text (empty when the timeline is sound).
+
+    ``max_duration_ms`` (the safety profile's session length) and ``heat_max_c`` (its heat
+    ceiling) are checked against the commands themselves, not against the caps the compiler
+    wrote into the channel table, so a wrong cap cannot hide a broken limit.
+    """
     found: list[str] = []
+    if max_duration_ms is not None and timeline.duration_ms > max_duration_ms:
+        found.append(
+            f"the timeline lasts {timeline.duration_ms} ms, over the session limit of "
+            f"{max_duration_ms} ms"
+        )
+    if max_duration_ms is not None and any(
+        c.t_ms + c.ramp_ms > max_duration_ms for c in timeline.commands
+    ):
+        found.append(f"a command runs past the session limit of {max_duration_ms} ms")
     times = [c.t_ms for c in timeline.commands]
     if times != sorted(times):
         found.append("commands are not sorted by t_ms")
@@ -50,6 +71,10 @@ def problems(timeline: Timeline, ramp_per_s: dict[str, float], budget: int) -> l
         for cmd, start in zip(cmds, start_values(cmds), strict=True):
             if cmd.value < -_EPS or cmd.value > ch.max + _EPS:
                 found.append(f"{ch.id} at {cmd.t_ms} ms: value {cmd.value} outside 0..{ch.max}")
+            if ch.kind == "heat" and heat_max_c is not None and cmd.value > heat_max_c + _EPS:
+                found.append(
+                    f"{ch.id} at {cmd.t_ms} ms: {cmd.value} °C above the ceiling {heat_max_c} °C"
+                )
             allowed = ramp_per_s[ch.id] * cmd.ramp_ms / 1000 + _EPS
             if abs(cmd.value - start) > allowed:
                 found.append(f"{ch.id} at {cmd.t_ms} ms: change too fast")
@@ -67,9 +92,18 @@ def problems(timeline: Timeline, ramp_per_s: dict[str, float], budget: int) -> l
     return found
 
 
-def verify_timeline(timeline: Timeline, ramp_per_s: dict[str, float], budget: int) -> None:
-    """Raise :class:`SafetyError` if any invariant is broken."""
-    found = problems(timeline, ramp_per_s, budget)
+def verify_timeline(
+    timeline: Timeline,
+    ramp_per_s: dict[str, float],
+    budget: int,
+    *,
+    max_duration_ms: int | None = None,
+    heat_max_c: float | None = None,
+) -> None:
+    """Raise :class:`SafetyError` if any invariant is broken (see :func:`problems`)."""
+    found = problems(
+        timeline, ramp_per_s, budget, max_duration_ms=max_duration_ms, heat_max_c=heat_max_c
+    )
     if found:
         raise SafetyError(
             "internal compiler error, the timeline was not released: " + "; ".join(found[:3]),
@@ -85,7 +119,12 @@ def longest_hold_ms(commands: Sequence[Command], threshold: float, end_ms: int) 
     for i, (cmd, v0) in enumerate(zip(commands, starts, strict=True)):
         seg_end = commands[i + 1].t_ms if i + 1 < len(commands) else end_ms
         ramp_end = cmd.t_ms + cmd.ramp_ms
-        pieces = [(cmd.t_ms, v0, min(ramp_end, seg_end), cmd.value)]
+        cut = min(ramp_end, seg_end)
+        # A ramp cut short by the next command ends where it got to, not at its target.
+        v_cut = cmd.value if cmd.ramp_ms <= 0 or cut >= ramp_end else (
+            v0 + (cmd.value - v0) * (cut - cmd.t_ms) / cmd.ramp_ms
+        )
+        pieces = [(cmd.t_ms, v0, cut, v_cut)]
         if ramp_end < seg_end:
             pieces.append((ramp_end, cmd.value, seg_end, cmd.value))
         for ta, va, tb, vb in pieces:

@@ -31,6 +31,8 @@ from massage_ctl.timeline import ChannelInfo, Command, PhaseSpan, Timeline
 from massage_ctl.zones import ZONES
 
 INTENSITY_RANGE = (0.1, 1.0)
+#: Plans tried when the expanded phases overran the session limit (each one shorter).
+FIT_ATTEMPTS = 3
 
 
 def frame_budget(device: DeviceProfile) -> int:
@@ -102,16 +104,49 @@ def compile_program(
     intensity: float = 1.0,
     minutes: float | None = None,
     exclude: Iterable[str] = (),
+    source: str | None = None,
 ) -> Timeline:
     """Compile ``program`` for ``device`` under ``safety``.
 
     ``intensity`` scales every intensity channel (0.1–1.0); ``minutes`` fits the whole session
     to that length; ``exclude`` names zones that must not be touched. Raises
     :class:`CompileError` for hard-rule violations and impossible requests; softer overreach
-    is clamped and reported in ``Timeline.warnings``.
+    is clamped and reported in ``Timeline.warnings``. ``source`` (the program's file) is
+    named in errors about the program as a whole.
     """
     excluded = _check_options(intensity, minutes, exclude)
     check_hard_rules(program, safety)
+    limit = _limit_ms(safety)
+    shorten = 0
+    for _attempt in range(FIT_ATTEMPTS):
+        timeline, session = _build(program, device, safety, intensity, minutes, excluded, shorten)
+        over = timeline.duration_ms - limit
+        if over <= 0:
+            break
+        # Ramps and frame gaps let the last phases run a little past their slots: plan again,
+        # shorter by the overrun (and a second of margin).
+        shorten += over + 1_000
+    _check_released(timeline, session, source)
+    verify_timeline(
+        timeline,
+        {tid: tr.rate_per_ms * 1000 for tid, tr in session.tracks.items()},
+        frame_budget(device),
+        max_duration_ms=limit,
+        heat_max_c=safety.heat_max_c,
+    )
+    return timeline
+
+
+def _build(
+    program: Program,
+    device: DeviceProfile,
+    safety: SafetyProfile,
+    intensity: float,
+    minutes: float | None,
+    excluded: frozenset[str],
+    shorten_ms: int,
+) -> tuple[Timeline, Session]:
+    """Plan and expand once (``shorten_ms``: see :func:`make_plan`)."""
     gap = channel_gap_ms(device)
     tracks: dict[str, Track] = {}
     infos: list[ChannelInfo] = []
@@ -134,7 +169,7 @@ def compile_program(
     )
     _check_zones(session)
     park_ms = _park_ms(session)
-    plan = make_plan(program, safety, minutes, park_ms)
+    plan = make_plan(program, safety, minutes, park_ms, shorten_ms)
     session.warnings.extend(plan.warnings)
 
     spans: list[PhaseSpan] = []
@@ -188,9 +223,37 @@ def compile_program(
         warnings=tuple(session.warnings),
         intensity=intensity,
     )
-    verify_timeline(timeline, {tid: tr.rate_per_ms * 1000 for tid, tr in tracks.items()},
-                    frame_budget(device))
-    return timeline
+    return timeline, session
+
+
+def _limit_ms(safety: SafetyProfile) -> int:
+    return math.floor(safety.max_session_min * 60_000)
+
+
+def _check_released(timeline: Timeline, session: Session, source: str | None) -> None:
+    """Refuse a timeline that plays nothing, or that the fit could not bring under the limit."""
+    what = f"{source} (program {session.program.id!r})" if source else (
+        f"program {session.program.id!r}"
+    )
+    device = session.device.id
+    kinds = {c.id: c.kind for c in timeline.channels}
+    if not any(c.value > 0 and kinds[c.channel] != "position" for c in timeline.commands):
+        raise CompileError(
+            f"{what}: nothing of it plays on the {device} device (every phase was skipped — "
+            "no channel for its zones or technique, or too short to act — or asks for "
+            "intensity 0)",
+            hint="see the warnings of `massage-ctl show` for each phase; choose a device "
+            "with those channels, or a program written for this one",
+        )
+    limit = _limit_ms(session.safety)
+    if timeline.duration_ms > limit:
+        raise CompileError(
+            f"{what}: on the {device} device it would last "
+            f"{timeline.duration_ms / 60000:.1f} min, over the {session.safety.id!r} limit of "
+            f"{session.safety.max_session_min:g} min, and cannot be fitted (its phases are "
+            "too many or too short for the device's ramps)",
+            hint="use fewer, longer phases, or --minutes to give each phase more time",
+        )
 
 
 def _command_count(tracks: Iterable[Track]) -> int:
@@ -224,7 +287,12 @@ def _park_ms(session: Session) -> int:
 def _park(session: Session, t: int) -> int:
     """Everything to zero (roller home, heat off) from ``t``; returns when all is done."""
     end = t
-    for tr in session.tracks.values():
+    tracks = list(session.tracks.values())
+    # Forces first; the roller travels home only once nothing presses (a press that started
+    # late, after its travel, may still be releasing when the phases end).
+    for tr in sorted(tracks, key=lambda tr: tr.spec.kind == "position"):
+        if tr.spec.kind == "position":
+            t = max([t] + [o.end_ms() for o in tracks if o.spec.kind != "position"])
         if tr.commands and (tr.target > 0 or tr.pattern != "steady"):
             end = max(end, tr.set(max(t, tr.last_t + tr.gap_ms), 0.0))
     return end

@@ -62,6 +62,17 @@ class PhaseCtx:
             self.warn(n)
         return mapped
 
+    def sided(self, channels: list[ChannelSpec], point: Point) -> list[ChannelSpec]:
+        """The channels of ``point``'s zone that act on its side (see ``DeviceMap.for_point``);
+        warns once per zone when the device cannot tell left from right there."""
+        chosen, lost = self.s.map.for_point(channels, point)
+        if lost:
+            self.s.warn(
+                f"the {self.s.device.id} device has no left/right channels at {point.zone}: "
+                "both sides are driven together (no alternation)"
+            )
+        return chosen
+
     def level(self, intensity: float) -> float:
         """Envelope value for a requested ``intensity``: capped, then scaled."""
         cap = self.s.intensity_cap

@@ -58,6 +58,22 @@ class DeviceMap:
             m.roller = Roller(positions[0], rollers[0], zones)
         return m
 
+    def for_point(
+        self, channels: list[ChannelSpec], point: Point
+    ) -> tuple[list[ChannelSpec], bool]:
+        """The channels of one zone (``channels``) that act on ``point``; and whether a side
+        was asked for but the zone has no channel of that side (both sides driven together).
+
+        A sided point drives only its side's channels when the zone has them; a point without
+        a side drives every channel of the zone (both sides together).
+        """
+        if point.side is None or not channels:
+            return list(channels), False
+        sided = [c for c in channels if c.side == point.side]
+        if sided:
+            return sided, False
+        return list(channels), True
+
     def body_zones(self) -> set[str]:
         """Zones something other than heat can act on."""
         zones = set(self.pressure) | set(self.vibration)

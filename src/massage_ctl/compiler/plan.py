@@ -29,6 +29,8 @@ GENTLE_START_INTENSITY = 0.3
 WARM_UP_INTENSITY = 0.25
 COOL_DOWN_INTENSITY = 0.2
 MIN_PHASE_MS = 5_000
+#: No phase gets a slot shorter than this (a few-ms phase would do nothing but add gaps).
+MIN_SLOT_MS = 1_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,16 +67,54 @@ def _soft(zones: list[str], intensity: float, ms: int, name: str) -> RelaxationP
     )
 
 
+def fill(naturals: list[int], body: int, floor: int) -> list[int]:
+    """Lengths in proportion to ``naturals`` that sum to exactly ``body``, none below ``floor``.
+
+    Phases that would fall below the floor get the floor and the others share the rest in
+    proportion (so a program of many tiny phases cannot grow past ``body``). Needs
+    ``len(naturals) * floor <= body``.
+    """
+    fixed: set[int] = set()
+    while True:
+        free = [i for i in range(len(naturals)) if i not in fixed]
+        room = body - floor * len(fixed)
+        weight = sum(naturals[i] for i in free)
+        scale = room / weight if weight > 0 else 0.0
+        low = [i for i in free if naturals[i] * scale < floor]
+        if not low or not free:
+            break
+        fixed.update(low)
+    lengths = [floor if i in fixed else int(naturals[i] * scale) for i in range(len(naturals))]
+    # Whole ms: hand the rounding remainder to the longest phase.
+    longest = max(range(len(lengths)), key=lengths.__getitem__)
+    lengths[longest] += body - sum(lengths)
+    return lengths
+
+
 def make_plan(
-    program: Program, safety: SafetyProfile, minutes: float | None, park_ms: int
+    program: Program,
+    safety: SafetyProfile,
+    minutes: float | None,
+    park_ms: int,
+    shorten_ms: int = 0,
 ) -> Plan:
-    """Decide warm-up/cool-down and every phase's length (see module docstring)."""
+    """Decide warm-up/cool-down and every phase's length (see module docstring).
+
+    ``shorten_ms``: fit the session that much shorter than it would be; the compiler asks for
+    it when the expanded phases ran past their slots and over the session limit.
+    """
     warnings: list[str] = []
     natural = [p.natural_ms() for p in program.phases]
-    slotted = [
-        n for p, n in zip(program.phases, natural, strict=True) if not _background(p)
-    ]
-    body_natural = sum(slotted)
+    idx = [i for i, p in enumerate(program.phases) if not _background(p)]
+    if not idx:
+        # Only background heat: nothing to fit, nothing that would give the session a length.
+        raise CompileError(
+            "the program has only background phases (heat alongside nothing)",
+            hint="add at least one massage or rest phase, or drop 'background = true'",
+        )
+    slotted = [natural[i] for i in idx]
+    # As written, but no phase shorter than MIN_SLOT_MS: that is what the phases would take.
+    body_natural = sum(max(n, MIN_SLOT_MS) for n in slotted)
     limit = round(safety.max_session_min * 60_000)
     target: int | None = round(minutes * 60_000) if minutes is not None else program.duration
     active = _active(program)
@@ -99,32 +139,34 @@ def make_plan(
             f"{safety.max_session_min:g} min: fitted down to it"
         )
         target = limit
+    if shorten_ms:
+        total = target if target is not None else body_natural + warm + cool + park_ms
+        target = total - shorten_ms
+    lengths = list(natural)
     scale = 1.0
-    if not slotted:
-        # Only background heat: nothing to fit, nothing that would give the session a length.
-        raise CompileError(
-            "the program has only background phases (heat alongside nothing)",
-            hint="add at least one massage or rest phase, or drop 'background = true'",
-        )
-    if target is not None:
+    if target is None:
+        for i in idx:
+            lengths[i] = max(natural[i], MIN_SLOT_MS)
+    else:
         warm = envelope(target) if need_warm else 0
         cool = envelope(target) if need_cool else 0
         body = target - warm - cool - park_ms
-        if body < MIN_PHASE_MS * max(1, len(slotted)):
+        if body < MIN_PHASE_MS * len(slotted):
             raise CompileError(
                 f"{target / 60000:g} min is too short for this program's "
                 f"{len(slotted)} phases",
                 hint=f"allow at least {MIN_PHASE_MS * len(slotted) / 60000 + 2.5:.0f} minutes",
             )
-        scale = body / body_natural
-    lengths = [max(1_000, round(n * scale)) for n in natural]
-    if target is not None:
-        # Rounding: give the slotted phases exactly the body length.
-        idx = [i for i, p in enumerate(program.phases) if not _background(p)]
-        diff = (target - warm - cool - park_ms) - sum(lengths[i] for i in idx)
-        lengths[idx[-1]] += diff
-    if target is not None and abs(scale - 1.0) > 0.01:
-        warnings.append(f"phases scaled ×{scale:.2f} to fit {target / 60000:.1f} min")
+        for i, n in zip(idx, fill(slotted, body, MIN_SLOT_MS), strict=True):
+            lengths[i] = n
+        scale = body / sum(slotted)
+        if abs(scale - 1.0) > 0.01:
+            warnings.append(f"phases scaled ×{scale:.2f} to fit {target / 60000:.1f} min")
+    for i, p in enumerate(program.phases):
+        if _background(p):
+            # Background heat runs alongside: its length scales with the session's, never
+            # beyond it (the compiler stops it at the session's end).
+            lengths[i] = max(MIN_SLOT_MS, round(natural[i] * scale))
     first_zones = active[0].zones if active else []
     last_zones = active[-1].zones if active else []
     return Plan(

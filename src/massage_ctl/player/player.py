@@ -16,6 +16,11 @@ does that for other threads):
 * :meth:`skip_phase` jumps to the start of the next phase (safe ramps via the guard);
 * :meth:`request_stop` ends playback at once (the session sends STOP).
 
+The session-length limit holds whatever the timeline says: ``max_session_ms`` (the active
+safety profile's session length) bounds the time the player actually plays — pauses do not
+count, skips do not reset it — and reaching it ends playback with outcome ``stopped`` and a
+message saying why (the compiler already fits timelines to the limit; this is the second layer).
+
 A device fault, a device that leaves the running state on its own, or a lost link ends
 playback with outcome ``fault`` / ``disconnect`` and a plain-words message. The player never
 restarts anything by itself: only a new session (a new start) drives outputs again.
@@ -56,6 +61,7 @@ class Player:
         *,
         intensity: float | None = None,
         progress_ms: int = 250,
+        max_session_ms: float | None = None,
     ) -> None:
         unknown = sorted({c.channel for c in timeline.commands} - set(guard.limits))
         if unknown:
@@ -92,6 +98,9 @@ class Player:
         guard.delivery_slack_ms = max(guard.delivery_slack_ms, 2 * frame_ms + DELIVERY_MARGIN_MS)
         self._resent_at: dict[str, float] = {}
         self._last_seen: dict[str, float] = {}
+        self._max_session_ms = max_session_ms
+        self._played_before_ms = 0.0  # played time up to the last pause
+        self._running_since: float | None = None  # loop time playing (re)started, None: paused
 
     # -- events -------------------------------------------------------------------------------
     def subscribe(self, callback: EventCallback) -> Callable[[], None]:
@@ -151,6 +160,13 @@ class Player:
         pos = self._pos_anchor_ms + (loop.time() - self._t_anchor) * 1000.0
         return min(max(pos, 0.0), float(self._tl.duration_ms))
 
+    def played_ms(self) -> float:
+        """Time spent playing so far (pauses excluded): what the session limit counts."""
+        if self._running_since is None:
+            return self._played_before_ms
+        now = asyncio.get_running_loop().time()
+        return self._played_before_ms + (now - self._running_since) * 1000.0
+
     def _set_position(self, pos_ms: float) -> None:
         self._pos_anchor_ms = pos_ms
         self._t_anchor = asyncio.get_running_loop().time()
@@ -195,6 +211,8 @@ class Player:
         if self._outcome or self._paused:
             return
         self._pos_anchor_ms = self.position_ms()
+        self._played_before_ms = self.played_ms()
+        self._running_since = None
         self._paused = True
         self._zero_all()
         self._emit("state", "paused")
@@ -205,6 +223,7 @@ class Player:
         if self._outcome or not self._paused:
             return
         self._paused = False
+        self._running_since = asyncio.get_running_loop().time()
         self._set_position(self._pos_anchor_ms)
         self._reissue(self._pos_anchor_ms)
         self._emit("state", "resumed")
@@ -321,7 +340,10 @@ class Player:
         self._set_position(0.0)
         self._next = 0  # commands at t=0 are still to be sent
         self._started = True
+        if not self._paused:
+            self._running_since = loop.time()
         self._emit("state", "started")
+        limit = self._max_session_ms
         next_progress = 0.0
         listening = False  # progress runs on a cadence that starts with the first listener
         try:
@@ -340,6 +362,12 @@ class Player:
                     due = self._cmds[self._next].t_ms if self._next < len(self._cmds) else None
                     due_ms = self._tl.duration_ms if due is None else due
                     deadline = self._t_anchor + (due_ms - self._pos_anchor_ms) / 1000.0
+                    if limit is not None:
+                        left_ms = limit - self.played_ms()
+                        if left_ms <= 1e-3:
+                            self._end_at_limit(limit)
+                            break
+                        deadline = min(deadline, loop.time() + left_ms / 1000.0)
                 if not self._subscribers:
                     listening = False
                 else:
@@ -363,7 +391,15 @@ class Player:
         if self._outcome in ("fault", "disconnect"):
             self._emit("fault", self._message, self._outcome)
         self._emit("finished", self._message, self._outcome)
+        assert self._outcome is not None  # the loop above only ends with an outcome
         return self._outcome
+
+    def _end_at_limit(self, limit_ms: float) -> None:
+        self._outcome = "stopped"
+        self._message = (
+            f"the session reached its length limit ({limit_ms / 60000:g} min of the safety "
+            "profile) and was ended; the program was longer than the limit allows"
+        )
 
     async def _sleep_until(self, when: float) -> None:
         loop = asyncio.get_running_loop()

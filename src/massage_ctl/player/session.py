@@ -226,7 +226,8 @@ class Session:
             result.timeline = timeline
             caps = timeline_caps(timeline)
             guard = Guard(profile, self._safety, caps)
-            player = Player(conn.link, timeline, guard, intensity=self._intensity)
+            player = Player(conn.link, timeline, guard, intensity=self._intensity,
+                            max_session_ms=self._safety.max_session_min * 60_000)
             self._relayed = player
             self._relay_events()
             if self._early is not None:  # stopped while connecting: never start
@@ -367,6 +368,8 @@ async def _confirm_rest(link: ControlLink) -> bool:
 
 
 def _final_message(player: Player) -> str:
+    if player.message:  # the player said why it ended (e.g. the session-length limit)
+        return player.message
     return {
         "completed": "program completed",
         "stop": "STOP sent — device stopped",

@@ -17,5 +17,6 @@ def expand(ctx: PhaseCtx, phase: AcupressurePhase) -> None:
         phase.hold,
         phase.release,
         phase.rest,
+        written_ms=phase.natural_ms(),
         alternate=phase.alternate_sides,
     )

@@ -34,22 +34,25 @@ def pick_pattern(spec: ChannelSpec, *prefs: Pattern) -> Pattern:
 def press_channels(
     ctx: PhaseCtx, point: Point, prefer_cells: bool = False
 ) -> tuple[bool, list[ChannelSpec]]:
-    """(uses the roller?, channels) that press ``point``: sided cell > roller > cells > motor."""
+    """(uses the roller?, channels) that press ``point``: sided cell > roller > cells > motor.
+
+    A point with a side uses only that side's cell or motor where the device has one.
+    """
     m = ctx.s.map
     cells = m.pressure.get(point.zone, [])
     if point.side:
-        sided = [c for c in cells if c.side == point.side]
-        if sided:
+        sided, lost = m.for_point(cells, point)
+        if cells and not lost:
             return False, sided
     if prefer_cells and cells:
-        return False, cells
+        return False, ctx.sided(cells, point)
     if m.roller is not None and point.zone in m.roller.zones:
         if point.side:
-            ctx.warn(f"no {point.side}-side channel at {point.zone}; pressing its middle")
+            ctx.sided([m.roller.intensity], point)  # one roller: says the sides are lost
         return True, [m.roller.intensity]
     if cells:
-        return False, cells
-    return False, m.vibration.get(point.zone, [])
+        return False, ctx.sided(cells, point)
+    return False, ctx.sided(m.vibration.get(point.zone, []), point)
 
 
 def limit_hold(
@@ -86,8 +89,16 @@ def press(
     pattern: Pattern = "steady",
     rate_hz: float = 0.0,
     prefer_cells: bool = False,
+    fitted: bool = False,
+    move_from_ms: int | None = None,
 ) -> int:
-    """Press ``point`` at ``level`` starting at ``t``; returns when the release is done."""
+    """Press ``point`` at ``level`` starting at ``t``; returns when the release is done.
+
+    ``fitted``: ramps and hold were already made safe by the caller (:mod:`.presses` plans the
+    whole phase with them), so they are played as given. ``move_from_ms``: the roller may start
+    travelling to the point from then (the previous press is released), so the travel happens
+    during the rest instead of delaying the press.
+    """
     on_roller, channels = press_channels(ctx, point, prefer_cells)
     if not channels:
         return t
@@ -96,10 +107,12 @@ def press(
         assert roller is not None
         pos = ctx.track(roller.position)
         # Move with the intensity at zero (it already is after a release), then press.
-        t = pos.set(t, ctx.s.map.roller_position(point.zone), 0)
+        depart = t if move_from_ms is None else min(t, max(move_from_ms, pos.last_t + pos.gap_ms))
+        t = max(t, pos.set(depart, ctx.s.map.roller_position(point.zone), 0))
     ramp = max(ramp, max(ctx.rise_ms(c, level) for c in channels))
     release = max(release, max(ctx.rise_ms(c, level) for c in channels))
-    level, hold = limit_hold(ctx, level, ramp, hold, release)
+    if not fitted:
+        level, hold = limit_hold(ctx, level, ramp, hold, release)
     end = t
     for ch in channels:
         tr = ctx.track(ch)
@@ -190,18 +203,27 @@ def _roller_stroke(
     first, _ = next(order)
     t = pos.set(t, points[first], 0)  # travel to the start with the roller off
     release = inten.rise_ms(level)
-    stop = end - release - step_ms
+    stop = end - release
     if t >= stop:
         return t
     t = inten.set(t, level, inten.rise_ms(level), pattern, rate_hz)
-    while t + step_ms <= stop:
+    # A window shorter than one step still gets one (shorter) step rather than nothing.
+    steps = max(1, (stop - t) // step_ms) if stop - t >= pos.gap_ms else 0
+    if steps <= 0:
+        return inten.set(t, 0.0, release)
+    # Whole steps that end exactly at ``stop``: stretch each a little rather than leave the
+    # roller idle (a dead gap) at the end of the phase.
+    unit = (stop - t) / steps
+    start = t
+    for k in range(steps):
+        t = start + round(k * unit)
+        width = start + round((k + 1) * unit) - t
         i, forward = next(order)
-        pos.set(t, points[i], step_ms)
+        pos.set(t, points[i], width)
         lvl = level if forward else level * RETURN_LEVEL
         if abs(inten.target - lvl) > 1e-9:
-            inten.set(t, lvl, step_ms, pattern, rate_hz)
-        t += step_ms
-    return inten.set(t, 0.0, release)
+            inten.set(t, lvl, width, pattern, rate_hz)
+    return inten.set(stop, 0.0, release)
 
 
 def _wave_stroke(
@@ -221,21 +243,32 @@ def _wave_stroke(
     gap = max(ctx.s.tracks[c.id].gap_ms for row in rows for c in row)
     step_ms = max(step_ms, gap)
     order = ping_pong(len(rows), direction)
-    prev = -1
-    peak = t + step_ms
-    last_end = t
-    while peak + step_ms <= end:
+    if end - t < 2 * step_ms and end - t >= 2 * gap:
+        step_ms = (end - t) // 2  # a short window still gets one (quicker) stroke
+    # Plan the peaks in units of one step first: slot k peaks at t + k steps.
+    plan: list[tuple[int, int]] = []
+    prev, slot = -1, 1
+    while True:
         i, _forward = next(order)
         if i == prev:
-            peak += step_ms  # same zone twice: let it fall before rising again
-            if peak + step_ms > end:
-                break
+            slot += 1  # same zone twice: let it fall before rising again
+        if (slot + 1) * step_ms > end - t:
+            break
+        plan.append((i, slot))
+        prev, slot = i, slot + 1
+    if not plan:
+        return t
+    # Stretch the steps so the last fall ends at the phase's end: no dead time left over.
+    unit = (end - t) / (plan[-1][1] + 1)
+    last_end = t
+    for i, slot in plan:
+        rise_at = t + round((slot - 1) * unit)
+        peak = t + round(slot * unit)
         for ch in rows[i]:
             tr = ctx.track(ch)
             pat = pick_pattern(ch, *patterns)
             # Linear cross-fade: this zone rises while the previous one falls.
-            tr.set(peak - step_ms, level, step_ms, pat, rate_hz)
-            last_end = max(last_end, tr.set(peak, 0.0, step_ms))
-        prev = i
-        peak += step_ms
+            tr.set(rise_at, level, peak - rise_at, pat, rate_hz)
+            fall_end = t + round((slot + 1) * unit)
+            last_end = max(last_end, tr.set(peak, 0.0, fall_end - peak))
     return last_end

@@ -1,32 +1,32 @@
 """compression: air cells squeeze and release, zone after zone (a wave) or all together.
 
-Devices without air cells use the roller at the zone, or the zone's vibration motor.
+Devices without air cells use the roller at the zone, or the zone's vibration motor. Fitting
+keeps whole squeeze cycles (see :mod:`.presses`): the squeeze and the pause stretch or shrink a
+little so the cycles fill the phase.
 """
 
 from __future__ import annotations
 
 from massage_ctl.compiler.context import PhaseCtx
-from massage_ctl.compiler.techniques.common import press
+from massage_ctl.compiler.techniques.presses import press_sequence
 from massage_ctl.program.phases import CompressionPhase
+
+#: Time a cell takes to fill or empty (lengthened where the ramp limit needs more).
+RAMP_MS = 2_000
 
 
 def expand(ctx: PhaseCtx, phase: CompressionPhase) -> None:
     """Squeeze/release cycles until the phase ends."""
-    points = ctx.points(phase.points())
-    level = ctx.level(phase.intensity)
-    ramp = 2_000
-    t = ctx.start_ms
-    groups = [[p] for p in points] if phase.sequential else [points]
-    n = 0
-    while True:
-        group = groups[n % len(groups)]
-        cycle = ramp + phase.squeeze + ramp + phase.release
-        if t + cycle > ctx.end_ms:
-            break
-        done = t
-        for p in group:
-            done = max(
-                done, press(ctx, p, level, t, ramp, phase.squeeze, ramp, prefer_cells=True)
-            )
-        t = max(done + phase.release, t + cycle)
-        n += 1
+    press_sequence(
+        ctx,
+        ctx.points(phase.points()),
+        ctx.level(phase.intensity),
+        RAMP_MS,
+        phase.squeeze,
+        RAMP_MS,
+        phase.release,
+        alternate=True,
+        prefer_cells=True,
+        written_ms=phase.natural_ms(),
+        together=not phase.sequential,
+    )

@@ -17,6 +17,7 @@ def expand(ctx: PhaseCtx, phase: DeepTissuePhase) -> None:
         phase.hold,
         phase.release,
         phase.rest,
+        written_ms=phase.natural_ms(),
         pattern="knead",
         rate_hz=0.3,
     )

@@ -10,7 +10,8 @@ from __future__ import annotations
 from massage_ctl.compiler.context import PhaseCtx
 from massage_ctl.devices import ChannelSpec
 from massage_ctl.program.phases import HeatPhase
-from massage_ctl.zones import ZONES
+from massage_ctl.timeline import HEAT_TAU_S, WARM_WITHIN_C, Command, pad_temperatures
+from massage_ctl.zones import ZONES, Point
 
 
 def heat_channels(ctx: PhaseCtx, zones: list[str]) -> list[ChannelSpec]:
@@ -34,22 +35,58 @@ def heat_channels(ctx: PhaseCtx, zones: list[str]) -> list[ChannelSpec]:
                 continue
             ctx.warn(f"no heat at {base}; warming {near[0]} instead")
             found = heat[near[0]]
-        out.extend(c for c in found if c not in out)
+        point = Point.parse(z)
+        out.extend(c for c in ctx.sided(found, Point(base, point.side)) if c not in out)
     return out
 
 
 def expand(ctx: PhaseCtx, phase: HeatPhase) -> None:
-    """Ramp up at the device rate, hold, ramp down so it is off by ``end_ms``."""
+    """Heater on at the target from the phase's start, off so it is at zero by its end.
+
+    The value is the heater's target temperature; the pad gets there over minutes
+    (:func:`massage_ctl.timeline.pad_temperatures`), so a phase too short to get warm is said,
+    naming the phase and the temperature the pad will reach.
+    """
     target = phase.target_c
     if target > ctx.s.heat_cap_c:
         ctx.warn(f"heat {target:g} °C lowered to the ceiling {ctx.s.heat_cap_c:g} °C")
         target = ctx.s.heat_cap_c
+    name = f"heat {phase.name!r}" if phase.name else "heat"
     for ch in heat_channels(ctx, phase.zones):
         tr = ctx.track(ch)
-        fall = tr.rise_ms(target)
+        level = min(target, tr.cap)
+        # The setpoint moves within the device's ramp limit (°C/s): seconds, not minutes.
+        rise = tr.rise_ms(level)
         start = max(ctx.start_ms, tr.last_t + tr.gap_ms)
-        off_at = ctx.end_ms - fall
+        off_at = ctx.end_ms - rise
         if off_at <= start + tr.gap_ms:
-            continue  # too short to warm and cool again
-        tr.set(start, target, tr.rise_ms(target))
-        tr.set(off_at, 0.0, fall)
+            ctx.warn(f"{name}: too short to switch the heater on and off on {ch.id}; skipped")
+            continue
+        tr.set(start, level, rise)
+        tr.set(off_at, 0.0, rise)
+        _warn_if_not_warm(ctx, name, tr.commands, level, start, ctx.end_ms, ch.id)
+
+
+def _warn_if_not_warm(
+    ctx: PhaseCtx, name: str, commands: list[Command], target: float, start: int, end: int,
+    channel: str,
+) -> None:
+    """Warn when the pad will not get (or stay) warm for most of the phase."""
+    step = max(1_000, (end - start) // 200)
+    times = list(range(start, end + 1, step))
+    temps = pad_temperatures(commands, times)
+    peak = max(temps)
+    minutes = (end - start) / 60_000
+    if peak < target - WARM_WITHIN_C:
+        ctx.warn(
+            f"{name}: {minutes:.1f} min is too short to get warm: {channel} reaches about "
+            f"{peak:.0f} °C of {target:g} °C (a pad needs about "
+            f"{3 * HEAT_TAU_S / 60:.0f} min to warm up)"
+        )
+        return
+    warm = sum(step for t in temps if t >= target - WARM_WITHIN_C)
+    if warm < (end - start) / 2:
+        ctx.warn(
+            f"{name}: warm ({target:g} °C) for only {warm / 60_000:.1f} of {minutes:.1f} min "
+            f"on {channel} (a pad needs about {3 * HEAT_TAU_S / 60:.0f} min to warm up)"
+        )

@@ -20,6 +20,7 @@ def expand(ctx: PhaseCtx, phase: MyofascialPhase) -> None:
         phase.hold,
         phase.release,
         phase.rest,
+        written_ms=phase.natural_ms(),
         alternate=False,
         pattern="roll",
         rate_hz=STRETCH_RATE_HZ,

@@ -17,4 +17,5 @@ def expand(ctx: PhaseCtx, phase: NeuromuscularPhase) -> None:
         phase.hold,
         phase.release,
         phase.rest,
+        written_ms=phase.natural_ms(),
     )

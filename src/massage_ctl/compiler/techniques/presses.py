@@ -1,11 +1,44 @@
-"""A sequence of presses filling a phase: shared by the press-type techniques."""
+"""A sequence of presses filling a phase: shared by the press-type techniques.
+
+Fitting keeps whole technique cycles. A *round* is one press on every point of the phase (a
+left/right pair when sides alternate). The phase gets the whole number of rounds nearest to
+what its length allows, and each press's hold and rest are stretched or shrunk (within
+:data:`FIT_RANGE` of what the program wrote, and the hold within the safety profile's hold
+limit) so the presses fill the phase exactly: no press is cut and no dead time is left at the
+end. When no whole number of rounds fits within that range (typically because the safety
+profile cut the hold), more and shorter presses are preferred over rests stretched into dead
+time. A phase fitted shorter than its written rounds drops whole rounds (whole left/right
+pairs) and the warnings say how many; a phase too short for one round presses as many points
+as fit (at least one).
+"""
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
 from massage_ctl.compiler.context import PhaseCtx
-from massage_ctl.compiler.techniques.common import press
+from massage_ctl.compiler.techniques.common import limit_hold, press, press_channels
 from massage_ctl.timeline import Pattern
 from massage_ctl.zones import Point
+
+#: How far fitting may shrink or stretch a press's hold and rest (× what the program wrote).
+FIT_RANGE = (0.67, 1.5)
+
+
+@dataclass(frozen=True, slots=True)
+class PressShape:
+    """The parts of one press in ms, as they will be played."""
+
+    ramp: int
+    hold: int
+    release: int
+    rest: int
+
+    @property
+    def total(self) -> int:
+        """Length of the press including its rest."""
+        return self.ramp + self.hold + self.release + self.rest
 
 
 def press_order(points: list[Point], alternate: bool, count: int) -> list[Point]:
@@ -14,6 +47,65 @@ def press_order(points: list[Point], alternate: bool, count: int) -> list[Point]
         return [points[i % len(points)] for i in range(count)]
     per = -(-count // len(points))
     return [p for p in points for _ in range(per)][:count]
+
+
+def _shape(
+    ctx: PhaseCtx, points: list[Point], level: float, ramp: int, hold: int, release: int,
+    prefer_cells: bool,
+) -> tuple[float, int, int, int, int]:
+    """(level, ramp, hold, release, shortest ramp) every point can play: ramps the channels
+    can make, the hold the safety profile allows (computed once, so fitting plans with the real
+    hold), and the shortest ramp the ramp limit allows (for phases shorter than one press)."""
+    fastest = 0
+    for p in points:
+        _roller, chans = press_channels(ctx, p, prefer_cells)
+        for c in chans:
+            fastest = max(fastest, ctx.rise_ms(c, level))
+    ramp, release = max(ramp, fastest), max(release, fastest)
+    level, hold = limit_hold(ctx, level, ramp, hold, release)
+    return level, ramp, hold, release, fastest
+
+
+def fit_presses(
+    span: int, n_points: int, ramp: int, hold: int, release: int, rest: int, max_hold: int,
+) -> tuple[int, PressShape]:
+    """(rounds, press shape) that fill ``span`` ms with whole rounds.
+
+    Pure arithmetic (tested on its own): the press shape's ``total`` × rounds × ``n_points``
+    equals ``span`` up to rounding to whole ms, and hold/rest stay within :data:`FIT_RANGE`
+    of the written values (hold also ≤ ``max_hold``) whenever some whole number of rounds
+    allows that.
+    """
+    lo, hi = FIT_RANGE
+    fixed = ramp + release
+    flex_lo = round(hold * lo) + round(rest * lo)
+    hold_hi = max(hold, min(round(hold * hi), max_hold))
+    flex_hi = hold_hi + round(rest * hi)
+    natural_round = (fixed + hold + rest) * n_points
+    ideal = max(1, round(span / natural_round)) if natural_round > 0 else 1
+
+    def flex_for(rounds: int) -> float:
+        return span / (rounds * n_points) - fixed
+
+    candidates = sorted({max(1, ideal - 1), ideal, ideal + 1}, key=lambda r: abs(r - ideal))
+    rounds = next((r for r in candidates if flex_lo <= flex_for(r) <= flex_hi), 0)
+    if rounds == 0:
+        # No whole number of rounds fits within the range (typically the safety profile cut
+        # the hold): prefer more, shorter presses over rests stretched into dead time.
+        rounds = max(1, math.ceil(span / (max(1, fixed + flex_hi) * n_points)))
+    per_press = span // (rounds * n_points)
+    flex = per_press - fixed
+    if flex < 0:
+        # Shorter than one press even with no hold and no rest: the ramps are already the
+        # shortest the channels allow, so keep them whole; the caller plays fewer presses.
+        return rounds, PressShape(ramp, 0, release, 0)
+    # Share the flexible time between hold and rest in the written proportion, then move what
+    # the hold may not take (safety hold limit, stretch range) into the rest.
+    written = hold + rest
+    new_hold = round(flex * hold / written) if written else 0
+    new_hold = min(new_hold, hold_hi)
+    new_rest = flex - new_hold
+    return rounds, PressShape(ramp, new_hold, release, new_rest)
 
 
 def press_sequence(
@@ -29,22 +121,57 @@ def press_sequence(
     pattern: Pattern = "steady",
     rate_hz: float = 0.0,
     prefer_cells: bool = False,
+    written_ms: int | None = None,
+    together: bool = False,
 ) -> None:
-    """Fill the phase with presses (ramp, hold, release, rest), as many as fit.
+    """Fill the phase with whole rounds of presses (ramp, hold, release, rest); see module.
 
-    If the phase is shorter than one press (a ``--minutes`` fit), the press is compressed.
-    A press is only started when it can finish inside the phase.
+    ``written_ms`` is the phase's length as the program wrote it: when fitting leaves fewer
+    rounds than that length holds, the warnings say how many were dropped. ``together``: every
+    point is pressed at once in each press (compression with all cells together).
     """
     span = ctx.end_ms - ctx.start_ms
-    cycle = ramp + hold + release + rest
-    if span < cycle:
-        f = span / cycle
-        ramp, hold, release, rest = (int(x * f) for x in (ramp, hold, release, rest))
-        cycle = ramp + hold + release + rest
-    count = max(1, span // max(cycle, 1))
-    t = ctx.start_ms
+    n_slots = 1 if together else len(points)
+    written = 0
+    if written_ms is not None:
+        written = max(1, round(written_ms / ((ramp + hold + release + rest) * n_slots)))
+    written_hold = hold
+    level, ramp, hold, release, fastest = _shape(
+        ctx, points, level, ramp, hold, release, prefer_cells
+    )
+    max_hold = hold if level > ctx.s.safety.hold_threshold else 10**9
+    rounds, shape = fit_presses(span, n_slots, ramp, hold, release, rest, max_hold)
+    if rounds < written:
+        what = "left/right pairs" if len({p.side for p in points}) > 1 else "rounds of presses"
+        ctx.warn(f"{rounds} of {written} {what} fit the phase's {span / 60000:.1f} min; "
+                 f"{written - rounds} dropped")
+    if shape.hold < FIT_RANGE[0] * hold - 1000:
+        ctx.warn(
+            f"presses shortened to fit: hold {shape.hold / 1000:.0f} s instead of "
+            f"{written_hold / 1000:.0f} s"
+        )
+    count = rounds * n_slots
+    if count * shape.total > span:
+        # Not even one round fits: quicker ramps (never beyond the ramp limit), and as many
+        # whole presses as the phase then holds (at least one), never overlapping on a channel.
+        f = span / max(count * shape.total, 1)
+        quick = max(fastest, int(shape.ramp * f)), max(fastest, int(shape.release * f))
+        shape = PressShape(quick[0], 0, quick[1], 0)
+        count = min(count, max(1, span // max(shape.total, 1)))
+        if not together and count < len(points):
+            ctx.warn(f"too short for a press on every point: {count} of {len(points)} pressed")
+    if together:
+        for n in range(count):
+            for point in points:
+                press(ctx, point, level, ctx.start_ms + n * shape.total, shape.ramp, shape.hold,
+                      shape.release, pattern, rate_hz, prefer_cells, fitted=True)
+        return
     for n, point in enumerate(press_order(points, alternate, count)):
-        if n and t + cycle > ctx.end_ms:
-            break
-        done = press(ctx, point, level, t, ramp, hold, release, pattern, rate_hz, prefer_cells)
-        t = max(done + rest, ctx.start_ms + (n + 1) * cycle)
+        # Each press starts in its own slot, so a late start (roller travel, a frame gap)
+        # never accumulates into a lost press at the end.
+        t = ctx.start_ms + n * shape.total
+        released = max(ctx.start_ms, t - shape.rest)  # the previous press is off from here
+        press(
+            ctx, point, level, t, shape.ramp, shape.hold, shape.release, pattern, rate_hz,
+            prefer_cells, fitted=True, move_from_ms=released,
+        )

@@ -6,8 +6,9 @@ from massage_ctl.compiler.context import PhaseCtx
 from massage_ctl.compiler.techniques.common import pick_pattern, stations
 from massage_ctl.compiler.techniques.presses import press_sequence
 from massage_ctl.compiler.techniques.strokes import stroke_windows
+from massage_ctl.devices import ChannelSpec
 from massage_ctl.program.phases import RelaxationPhase
-from massage_ctl.zones import ZONES
+from massage_ctl.zones import ZONES, Point
 
 #: Vibration runs in bouts (on, then a short pause) so no channel is held on for long.
 BOUT_ON_MS = 20_000
@@ -30,11 +31,15 @@ def expand(ctx: PhaseCtx, phase: RelaxationPhase) -> None:
         points = [p for p in ctx.points(phase.points())]
         press_sequence(ctx, points, level, 5_000, 20_000, 5_000, 3_000, prefer_cells=True)
     else:
-        _vibration(ctx, zones, level, phase.rate_hz or DEFAULT_RATE_HZ[phase.tempo])
+        rate = phase.rate_hz or DEFAULT_RATE_HZ[phase.tempo]
+        _vibration(ctx, ctx.points(phase.points()), level, rate)
 
 
-def _vibration(ctx: PhaseCtx, zones: list[str], level: float, rate_hz: float) -> None:
-    vib = [c for z in zones for c in ctx.s.map.vibration.get(z, [])]
+def _vibration(ctx: PhaseCtx, points: list[Point], level: float, rate_hz: float) -> None:
+    zones = [p.zone for p in points]
+    vib: list[ChannelSpec] = []
+    for p in points:  # a sided point drives only its side's motor where there is one
+        vib.extend(c for c in ctx.sided(ctx.s.map.vibration.get(p.zone, []), p) if c not in vib)
     channels = vib or [c for row in stations(ctx, zones) for c in row]
     t = ctx.start_ms
     roller = ctx.s.map.roller

@@ -23,5 +23,6 @@ def expand(ctx: PhaseCtx, phase: TriggerPointPhase) -> None:
         phase.hold,
         phase.release,
         phase.rest,
+        written_ms=phase.natural_ms(),
         alternate=phase.alternate_sides,
     )
