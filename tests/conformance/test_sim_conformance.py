@@ -4,6 +4,7 @@ applicable; each deliberately broken one fails exactly the checks of the rule it
 from __future__ import annotations
 
 import json
+from typing import cast
 
 import pytest
 
@@ -18,6 +19,7 @@ from massage_ctl.conformance import (
     select_checks,
 )
 from massage_ctl.transports.sim import SimTransport
+from massage_sim.device import SimDevice
 from massage_sim.device_core import DeviceCore
 
 from .broken_sims import EXPECTED_FAILURES, NoWatchdogCore
@@ -50,9 +52,9 @@ def test_the_device_is_left_stopped_with_every_output_at_zero() -> None:
     transport = SimTransport("chair")
     report = run_conformance("sim://chair", ["5.5"], transport=transport)
     assert report.ok
-    device = transport.device
-    assert device.state.name == "STOPPED"  # type: ignore[attr-defined]
-    assert not any(device.core.actual_values().values())  # type: ignore[attr-defined]
+    device = cast(SimDevice, transport.device)
+    assert device.state.name == "STOPPED"
+    assert not any(device.core.actual_values().values())
 
 
 def test_cli_json_report_names_sections_and_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
@@ -93,9 +95,9 @@ def test_a_whole_run_never_drives_an_output_above_the_test_level(profile: str) -
     hard-max creep stays below 0.06 — heat never on, a roller's position never moved."""
     transport = SimTransport(profile)
     assert run_conformance(f"sim://{profile}", transport=transport).ok
-    device = transport.device
-    for channel in device.profile.channels:  # type: ignore[attr-defined]
-        peak = max(v for _, v in device.record.series(channel.id))  # type: ignore[attr-defined]
+    device = cast(SimDevice, transport.device)
+    for channel in device.profile.channels:
+        peak = max(v for _, v in device.record.series(channel.id))
         if channel.kind in ("heat", "position"):
             assert peak == 0.0, channel.id
         else:

@@ -22,6 +22,7 @@ from massage_ctl.protocol import (
     SessionStart,
     Setpoint,
     SetpointEntry,
+    Status,
 )
 
 #: STATUS cadence tolerance: the mean period over the window within ±30 % of 100 ms, and no gap
@@ -197,7 +198,7 @@ async def session_end(ctx: Context, rec: Recorder) -> None:
     t_sent = probe.now()
     await ctx.wait_state(DeviceState.IDLE, start, "after SESSION_END")
     got = await probe.wait_for(
-        lambda r: r.frame.message.NAME == "STATUS" and not ctx.moving(r.frame.message),  # type: ignore[arg-type]
+        lambda r: isinstance(r.frame.message, Status) and not ctx.moving(r.frame.message),
         1.0 + END_SLACK_S,
         start=start,
     )

@@ -22,6 +22,7 @@ from massage_ctl.protocol import (
     FrameError,
     Heartbeat,
     Message,
+    Setpoint,
     Status,
     Stop,
     StopReason,
@@ -45,7 +46,7 @@ class Received:
 def describe(message: Message, seq: int | None = None) -> str:
     """``NAME(field=value, ...) seq=N`` — how reports show a frame."""
     fields = ", ".join(f"{k}={v}" for k, v in message_to_fields(message).items() if k != "entries")
-    if hasattr(message, "entries"):
+    if isinstance(message, Setpoint):
         fields = ", ".join(
             f"[ch {e.channel} target {e.target} ramp {e.ramp_ms} ms pattern {int(e.pattern)}"
             f" rate {e.rate_chz}]"
