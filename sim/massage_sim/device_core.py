@@ -200,7 +200,9 @@ class DeviceCore(TimedDevice):
             channel.end_fast_fall()
         self._set_state(DeviceState.RUNNING)
         self.event("session-start", f"watchdog {self.watchdog_ms} ms")
-        return Reply(AckResult.OK, self.watchdog_ms)
+        # PROTOCOL.md §5.4: CLAMPED when the device changed the requested period.
+        changed = self.watchdog_ms != watchdog_ms
+        return Reply(AckResult.CLAMPED if changed else AckResult.OK, self.watchdog_ms)
 
     def _end(self) -> Reply:
         if self.state != DeviceState.RUNNING:

@@ -74,7 +74,7 @@ def test_setpoint_shows_in_status_and_stop_zeroes_it() -> None:
         client.send(SessionStart(50))
         await asyncio.sleep(0.01)
         start_ack = client.of_type(Ack)[-1]
-        assert (start_ack.result, start_ack.detail) == (AckResult.OK, 250)
+        assert (start_ack.result, start_ack.detail) == (AckResult.CLAMPED, 250)  # PROTOCOL §5.4
         client.send(Setpoint((SetpointEntry(1, value_to_raw(0.5, 1.0), 1000, PatternCode.PULSE,
                                             200),)))
         await heartbeats(client, 2.0)

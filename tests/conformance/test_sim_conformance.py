@@ -1,0 +1,113 @@
+"""The conformance suite against the in-process simulator: the real one passes everything
+applicable; each deliberately broken one fails exactly the checks of the rule it breaks."""
+
+from __future__ import annotations
+
+import json
+from typing import cast
+
+import pytest
+
+import massage_sim.device
+from massage_ctl.cli.main import main
+from massage_ctl.conformance import (
+    ALL_CHECKS,
+    TEST_LEVEL,
+    CheckResult,
+    Verdict,
+    run_conformance,
+    select_checks,
+)
+from massage_ctl.transports.sim import SimTransport
+from massage_sim.device import SimDevice
+from massage_sim.device_core import DeviceCore
+
+from .broken_sims import EXPECTED_FAILURES, NoWatchdogCore
+
+
+def _failures(results: list[CheckResult]) -> set[str]:
+    return {r.id for r in results if r.verdict is Verdict.FAIL}
+
+
+@pytest.mark.parametrize("profile", ["chair", "bed", "pad"])
+def test_the_simulator_conforms(profile: str) -> None:
+    report = run_conformance(f"sim://{profile}")
+    failed = [(r.id, r.reason, r.sent, r.seen) for r in report.results if r.verdict is Verdict.FAIL]
+    assert failed == []
+    assert report.ok and report.aborted is None
+    assert report.device["profile_id"] == profile
+
+
+@pytest.mark.parametrize("broken", list(EXPECTED_FAILURES), ids=lambda c: c.__name__)
+def test_a_broken_simulator_fails_the_checks_of_its_rule_and_only_those(
+    broken: type[DeviceCore], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(massage_sim.device, "DeviceCore", broken)
+    report = run_conformance("sim://chair", transport=SimTransport("chair"))
+    assert _failures(report.results) == EXPECTED_FAILURES[broken]
+    assert not report.ok
+
+
+def test_the_device_is_left_stopped_with_every_output_at_zero() -> None:
+    transport = SimTransport("chair")
+    report = run_conformance("sim://chair", ["5.5"], transport=transport)
+    assert report.ok
+    device = cast(SimDevice, transport.device)
+    assert device.state.name == "STOPPED"
+    assert not any(device.core.actual_values().values())
+
+
+def test_cli_json_report_names_sections_and_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(["conformance", "--device", "sim://pad", "--section", "5.8", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert status == 0 and out["ok"] is True
+    assert {c["id"] for c in out["checks"]} == {"§5.8 STOP at once", "§5.8 STOP regardless of seq"}
+    check = out["checks"][0]
+    assert check["verdict"] == "pass" and check["spec"] and check["sent"] and check["seen"]
+
+
+def test_cli_exits_1_and_shows_the_wire_when_a_check_fails(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(massage_sim.device, "DeviceCore", NoWatchdogCore)
+    status = main(["conformance", "--device", "sim://chair", "--section", "7.1"])
+    out = capsys.readouterr().out
+    assert status == 1
+    assert "FAIL  §7.1 watchdog fires" in out
+    assert "spec: If it expires in RUNNING" in out
+    assert "sent +" in out and "SESSION_START(watchdog_ms=250)" in out
+
+
+def test_cli_unknown_section_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["conformance", "--device", "sim://pad", "--section", "99"]) == 2
+    assert "sections are PROTOCOL.md numbers" in capsys.readouterr().err
+
+
+def test_cli_bad_device_is_one_clear_message(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["conformance", "--device", "serial:///dev/nonexistent-port"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("massage-ctl: error:") and "Traceback" not in err
+
+
+@pytest.mark.parametrize("profile", ["chair", "bed", "pad"])
+def test_a_whole_run_never_drives_an_output_above_the_test_level(profile: str) -> None:
+    """What the device really did (its own record): no output above 0.2 of its range — the
+    hard-max creep stays below 0.06 — heat never on, a roller's position never moved."""
+    transport = SimTransport(profile)
+    assert run_conformance(f"sim://{profile}", transport=transport).ok
+    device = cast(SimDevice, transport.device)
+    for channel in device.profile.channels:
+        peak = max(v for _, v in device.record.series(channel.id))
+        if channel.kind in ("heat", "position"):
+            assert peak == 0.0, channel.id
+        else:
+            assert peak <= TEST_LEVEL * channel.max + 1e-9, (channel.id, peak)
+
+
+def test_sections_select_their_checks() -> None:
+    assert {c.section for c in select_checks(["7"])} == {"7.1", "7.3", "7.5"}
+    assert {c.id for c in select_checks(["§5.8"])} == {
+        "§5.8 STOP at once",
+        "§5.8 STOP regardless of seq",
+    }
+    assert select_checks([]) == list(ALL_CHECKS)
