@@ -15,7 +15,7 @@ frames/s (median of several runs, CPU time of this process) of
 
 Then it plays a 30-minute session (HELLO, SESSION_START, a heartbeat every 100 ms, a 4-channel
 setpoint every 200 ms) against ``SimDevice("chair")`` on a virtual-time loop through the codec,
-decoding every STATUS — DESIGN §6 target: ≤ 1 s. Figures, not assertions.
+decoding every STATUS — docs/CONTRACTS.md §7 target: ≤ 1 s. Figures, not assertions.
 """
 
 from __future__ import annotations
@@ -136,7 +136,7 @@ def session() -> None:
             loop.close()
     print(
         f"{minutes:g}-minute session, chair, sim speed=max: {statistics.median(times):.2f} s CPU "
-        f"({sent:,} frames sent, {got:,} received; DESIGN §6 target ≤ 1 s for 30 minutes)"
+        f"({sent:,} frames sent, {got:,} received; docs/CONTRACTS.md §7 target ≤ 1 s for 30 minutes)"
     )
 
 

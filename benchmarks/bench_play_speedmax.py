@@ -1,6 +1,6 @@
 """Play a 30-minute program on ``sim://chair?speed=max`` (codec + simulator); wall time.
 
-Run: ``python benchmarks/bench_play_speedmax.py [runs] [--minutes 30]``. Target (DESIGN §6):
+Run: ``python benchmarks/bench_play_speedmax.py [runs] [--minutes 30]``. Target (docs/CONTRACTS.md §7):
 a 30-minute program in ≤ 1 s. The program is the built-in ``swedish-full-back`` fitted to
 ``--minutes`` (as ``massage-ctl run --minutes``).
 
@@ -8,7 +8,7 @@ Baseline, measured in the same run: the *floor* — only what the protocol makes
 do, with nothing else. Every 100 ms of virtual time, two asyncio timers (the controller's
 heartbeat and the device's STATUS tick, as in a session) each encode their frame with the
 codec's fastest path and decode it on the other side through a ``FrameDecoder``: a HEARTBEAT
-and a STATUS of the chair's channel count (DESIGN §5: heartbeat every 100 ms, status at
+and a STATUS of the chair's channel count (PROTOCOL.md: heartbeat every 100 ms, status at
 10 Hz). No simulator physics, no link logic, no player or guard. The session's figure over the
 floor says what the rest costs on this machine, independently of how fast the machine is.
 """
@@ -34,7 +34,7 @@ from massage_ctl.protocol.shortcuts import (
 from massage_ctl.protocol.stream import FrameDecoder
 from massage_ctl.safety import STANDARD
 
-PERIOD_S = 0.1  # heartbeat period and STATUS period (DESIGN §5)
+PERIOD_S = 0.1  # heartbeat period and STATUS period (PROTOCOL.md)
 
 
 def one_run(minutes: float = 30.0) -> tuple[float, float, float, str]:
@@ -108,7 +108,7 @@ def main() -> None:
         print(f"  run: {wall:.3f} s wall, {cpu:.3f} s CPU for {simulated / 60:.1f} simulated min "
               f"({outcome}); floor {floor:.3f} s")
     wall, floor = statistics.median(walls), statistics.median(floors)
-    # CPU time is the steadier figure on a shared machine; wall time is what DESIGN §6 names.
+    # CPU time is the steadier figure on a shared machine; wall time is what docs/CONTRACTS.md §7 names.
     print(f"play {args.minutes:g}-min program at speed=max: median {wall:.3f} s "
           f"(CPU {statistics.median(cpus):.3f} s) over {args.runs} runs (target ≤ 1 s for 30 min)")
     print(f"floor (2 timers + heartbeat and {channels}-channel STATUS encode/decode per 100 ms, "

@@ -1,4 +1,4 @@
-"""STOP latency over a pseudo terminal with the link saturated (DESIGN §6: p99 ≤ 5 ms).
+"""STOP latency over a pseudo terminal with the link saturated (docs/CONTRACTS.md §7: p99 ≤ 5 ms).
 
 Run: ``python benchmarks/bench_stop_latency.py [--trials 200] [--baud 115200|0] [--profile chair]``.
 
@@ -16,7 +16,7 @@ random 50–250 ms, then call ``link.stop()``. Measured from the ``stop()`` call
   the OS and the device process getting scheduled);
 * ``act``     — the device UART has received them and the device acts (wire + queue);
 * ``report``  — the device emits a STATUS: stopped, every non-position output zero (roller
-  position channels stop where they are, by design) — **the DESIGN §6 figure**;
+  position channels stop where they are, by design) — **the docs/CONTRACTS.md §7 figure**;
 * ``confirm`` — ``stop()`` returns True (that STATUS crossed back and was decoded).
 
 A pty moves bytes at memory speed whatever baud is set, so by default the device side emulates
@@ -271,7 +271,7 @@ def report(stamps: list[list[float]], device: dict[str, Any], unconfirmed: int,
     print(line("sent", sent))
     print(line("arrive", arrive))
     print(line("act", acted))
-    print(line("report", rep) + "   <- DESIGN §6: p99 ≤ 5 ms")
+    print(line("report", rep) + "   <- docs/CONTRACTS.md §7: p99 ≤ 5 ms")
     print(line("confirm", confirm))
     print(f"  wire-time floor at {baud or 115200} baud: STOP frame {stop_ms:.2f} ms; "
           f"a SETPOINT frame (one channel) already on the wire adds up to {full_ms:.2f} ms; "

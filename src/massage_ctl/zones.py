@@ -1,4 +1,4 @@
-"""Body zones (DESIGN §3), ordered head to feet, and points with an optional side."""
+"""Body zones (docs/CONTRACTS.md §4), ordered head to feet, and points with an optional side."""
 
 from __future__ import annotations
 

@@ -38,7 +38,7 @@ STATUS_PERIOD_S = 0.1
 LATENCY_SLACK_S = 0.15
 #: After the program's end on the device's clock: the start ACK's trip and the last setpoints'.
 END_ALLOWANCE_S = 0.25
-#: The device ramps everything to zero within this long after its watchdog fires (DESIGN §5).
+#: The device ramps everything to zero within this long after its watchdog fires (PROTOCOL.md).
 WATCHDOG_RAMP_S = 1.0
 
 

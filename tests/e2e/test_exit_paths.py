@@ -1,4 +1,4 @@
-"""Every way out stops the device (DESIGN §4, issue 4): SIGTERM and a lost terminal, for
+"""Every way out stops the device (docs/SAFETY.md, issue 4): SIGTERM and a lost terminal, for
 ``massage-ctl run`` and for the terminal UI, against ``massage-sim serve --pty`` — the device
 is a separate process, so its trace shows what really reached it. The state must be
 ``stopped`` (a STOP arrived), not ``link-lost`` (the device's watchdog would only have caught

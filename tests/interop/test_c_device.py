@@ -1,4 +1,4 @@
-"""The reference C device, driven over a pty by our own codec (DESIGN §5, issue 3)."""
+"""The reference C device, driven over a pty by our own codec (PROTOCOL.md, issue 3)."""
 
 from __future__ import annotations
 
@@ -138,7 +138,7 @@ def test_watchdog_zeroes_every_output_when_heartbeats_stop(pad: CDevice) -> None
 
     # Timing, on the device's own clock (its trace, so host scheduling does not blur it): the
     # watchdog never fires before one period without a valid frame, and every output is zero
-    # within the period plus 1 s (DESIGN §5).
+    # within the period plus 1 s (PROTOCOL.md).
     trace = pad.trace()
     last_rx = max(r["t_ms"] for r in trace if r.get("event") == "rx")
     fired = next(

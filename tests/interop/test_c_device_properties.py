@@ -3,7 +3,7 @@
 The core runs on a virtual clock (``mp_sim_cli``); hypothesis writes the controller's side —
 handshakes, starts with any watchdog, setpoints of any size and pattern for real and bogus
 channels, heartbeats, STOPs, CLEARs, session ends, line noise and silences of any length —
-and every 10 ms tick is checked against DESIGN §4/§5:
+and every 10 ms tick is checked against docs/SAFETY.md and PROTOCOL.md:
 
 * no output ever leaves 0..hard max or rises faster than its ramp limit;
 * STOP zeroes every output in the same step, and nothing leaves STOPPED without a CLEAR;

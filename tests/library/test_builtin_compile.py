@@ -14,7 +14,7 @@ from massage_ctl.program import builtin_program_ids, load_program
 from massage_ctl.safety import BUILTIN_SAFETY
 from massage_ctl.timeline import Timeline, value_at
 
-#: Programs that use a technique the gentle profile refuses (DESIGN §4).
+#: Programs that use a technique the gentle profile refuses (docs/SAFETY.md).
 DEEP_TISSUE = {"deep-tissue-upper-back"}
 PERCUSSION = {"swedish-full-back", "post-workout-recovery"}  # tapotement
 #: Programs with phases for body areas the 4-zone pad (upper-back … hips) lacks. The compiler

@@ -1,4 +1,4 @@
-"""The frame budget (PROTOCOL §7.5), one-channel SETPOINT frames (DESIGN §5) and the setpoint
+"""The frame budget (PROTOCOL §7.5), one-channel SETPOINT frames (PROTOCOL.md) and the setpoint
 filter (the player's guard) applied when a frame really leaves."""
 
 from __future__ import annotations
@@ -101,7 +101,7 @@ def test_every_channel_gets_its_newest_value_in_short_frames_within_budget(
         return newest, _setpoint_frames(device), times, device.writes
 
     newest, frames, times, writes = harness.run(go)
-    assert max(writes) <= 20  # DESIGN §5: every frame fits one default BLE write
+    assert max(writes) <= 20  # PROTOCOL.md: every frame fits one default BLE write
     assert all(len(f.entries) == 1 for _, f in frames)
     last = {f.entries[0].channel: f.entries[0].target for _, f in frames}
     assert all(abs(last[i] - raw) <= 1 for i, raw in newest.items())

@@ -158,7 +158,7 @@ def test_newest_setpoint_wins_one_channel_per_short_frame(harness: Any, device_c
     assert [len(f.entries) for f in frames] == [1] * 7
     neck, feet = frames[5].entries[0], frames[6].entries[0]
     assert neck.target == round(0.3 * 0xFFFF) and feet.target == round(0.4 * 0xFFFF)
-    assert max(writes) <= 20  # DESIGN §5: setpoint and heartbeat frames are ≤ 20 bytes
+    assert max(writes) <= 20  # PROTOCOL.md: setpoint and heartbeat frames are ≤ 20 bytes
 
 
 def test_ble_sized_writes_carry_one_entry_per_frame(harness: Any, device_cls: Any) -> None:

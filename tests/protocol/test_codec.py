@@ -67,7 +67,7 @@ def _max_setpoint_entry() -> SetpointEntry:
     ids=lambda m: m.NAME,
 )
 def test_safety_frames_fit_one_ble_write(message: Message) -> None:
-    # DESIGN §5: heartbeat, STOP and a single-channel setpoint are <= 20 bytes on the wire,
+    # PROTOCOL.md: heartbeat, STOP and a single-channel setpoint are <= 20 bytes on the wire,
     # whatever the values and sequence number.
     for seq in (0, 0x00FF, 0xFF00, 0xFFFF):
         assert len(encode_frame(message, seq)) <= 20

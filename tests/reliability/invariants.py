@@ -1,4 +1,4 @@
-"""The safety invariants of DESIGN §4, judged on the simulator's record of actual outputs.
+"""The safety invariants of docs/SAFETY.md, judged on the simulator's record of actual outputs.
 
 Each check returns a list of plain-words violations (empty = fine), so one failing session
 reports everything that went wrong at once, with times in device seconds.

@@ -1,7 +1,7 @@
 /*
  * mp_ramp.h - the ramp engine: one linear envelope move per channel, stepped on a tick.
  *
- * A setpoint means "move linearly from where you are to `target` over `ramp_ms`" (DESIGN §3).
+ * A setpoint means "move linearly from where you are to `target` over `ramp_ms`" (docs/CONTRACTS.md §3).
  * The device never moves faster than the channel's ramp-rate limit, so a too-short ramp_ms
  * simply takes longer. Fades to zero after a lost link are the one exception: they may go down
  * faster than the limit, because less output is always the safe direction.

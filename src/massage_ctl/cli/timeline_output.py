@@ -1,4 +1,4 @@
-"""Ways to print a compiled :class:`Timeline`: DESIGN §3 JSON, CSV, and a readable summary."""
+"""Ways to print a compiled :class:`Timeline`: docs/CONTRACTS.md §3 JSON, CSV, and a readable summary."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ CSV_COLUMNS = ("t_ms", "channel", "value", "ramp_ms", "pattern", "rate_hz")
 
 
 def timeline_json(timeline: Timeline) -> str:
-    """Exactly the DESIGN §3 ``compile --json`` object, as indented JSON text."""
+    """Exactly the docs/CONTRACTS.md §3 ``compile --json`` object, as indented JSON text."""
     return json.dumps(timeline.to_json_dict(), indent=2, ensure_ascii=False)
 
 

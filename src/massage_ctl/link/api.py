@@ -33,7 +33,7 @@ class ChannelSetpoint:
 class LinkStatus:
     """One telemetry report from the device, in controller terms.
 
-    ``state`` is the user-facing device state name (DESIGN): ``idle``, ``running``,
+    ``state`` is the user-facing device state name (docs/CONTRACTS.md): ``idle``, ``running``,
     ``stopped``, ``link-lost`` or ``fault``; ``actual`` maps channel id → actual output value
     (°C for heat);
     ``faults`` names the fault bits that are set (empty when healthy).

@@ -2,8 +2,8 @@
 
 Setpoints are not queued: each channel has one *latest* slot, and a new setpoint for a channel
 replaces the one waiting there. However slow the link, the device only ever receives the
-newest target per channel — there is no backlog of stale commands (DESIGN §5). Each SETPOINT
-frame carries one channel (19 bytes encoded): DESIGN §5 keeps heartbeat, setpoint and STOP
+newest target per channel — there is no backlog of stale commands (PROTOCOL.md). Each SETPOINT
+frame carries one channel (19 bytes encoded): PROTOCOL.md keeps heartbeat, setpoint and STOP
 frames within 20 bytes, so a frame on the wire never holds STOP back for long and fits one BLE
 write. The slot's setpoint passes the link's *setpoint filter* (the player's guard) at the
 moment its frame is built, so the guard judges it against what the device is doing then —

@@ -1,4 +1,4 @@
-"""The player guard — safety layer 2 (DESIGN §4): every outgoing setpoint is checked again.
+"""The player guard — safety layer 2 (docs/SAFETY.md): every outgoing setpoint is checked again.
 
 The compiler already produced a safe timeline, but the player changes things at run time (live
 intensity, pause/resume ramps, skip) and a timeline may come from elsewhere. The guard sits

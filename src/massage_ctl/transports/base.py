@@ -40,7 +40,7 @@ class Transport(abc.ABC):
     kind: str = "abstract"
     #: Largest single write in bytes (BLE: negotiated ATT payload; others: effectively unbounded).
     max_write: int = 4096
-    #: Watchdog period to negotiate for this kind of link (DESIGN §5: serial 500 ms, BLE 1000 ms).
+    #: Watchdog period to negotiate for this kind of link (PROTOCOL.md: serial 500 ms, BLE 1000 ms).
     watchdog_ms: int = 500
 
     def __init__(self, description: str) -> None:

@@ -1,4 +1,4 @@
-"""The GATT layout of a massage_ctl BLE device (DESIGN §5), as the BLE transport names it.
+"""The GATT layout of a massage_ctl BLE device (PROTOCOL.md), as the BLE transport names it.
 
 The identifiers are defined once, in ``firmware_protocol/messages.toml`` (``[protocol.ble]``),
 and exposed by :mod:`massage_ctl.protocol.ble`; this module only gives them the transport's

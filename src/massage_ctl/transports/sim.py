@@ -8,7 +8,7 @@ exercises the codec, the link and the device's own safety layer. The device is e
 Bytes move by plain calls, not through queues and tasks: a write hands its bytes to
 ``device.receive()`` at once, and what the device sends is appended to a buffer that wakes the
 one reader only if it is waiting. At ``?speed=max`` a session exchanges tens of thousands of
-frames, and every loop round-trip saved per frame shows (DESIGN §6, 30 minutes in ≤ 1 s).
+frames, and every loop round-trip saved per frame shows (docs/CONTRACTS.md §7, 30 minutes in ≤ 1 s).
 
 The URL's ``speed`` is not applied here: the session picks the event loop
 (:func:`massage_ctl.clock.new_event_loop`), and the device runs on that loop's clock.
