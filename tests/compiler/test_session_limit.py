@@ -1,7 +1,8 @@
 """The session-length limit holds for whatever a program says (issue 12 #1).
 
 Many tiny phases used to play 40 min under ``gentle`` (limit 20) and a larger program 320 min:
-each phase got at least a second and its ramps ran on past it. The compiler now fits or
+each phase got at least a second and its ramps ran on past it. Phases under 1 s are now refused
+when the file is read; the compiler still has to hold the limit for many short ones. The compiler now fits or
 refuses; its release gate (``checks.problems``) rejects a timeline over the limit on its own.
 """
 
@@ -24,7 +25,9 @@ from massage_ctl.safety import GENTLE, STANDARD, SafetyProfile
 from massage_ctl.timeline import Command
 
 DEVICES = {name: load_device_profile(name) for name in ("chair", "bed", "pad")}
-TINY = st.sampled_from(["0.001s", "0.005s", "0.02s", "0.3s", "2s"])
+#: The shortest phases a program file may hold (the model refuses anything under 1 s, see
+#: tests/program/test_hostile_values.py): many of them must still never outlast the limit.
+TINY = st.sampled_from(["1s", "1.5s", "2s", "3s"])
 
 
 def tiny_phase(technique: str, duration: str) -> dict[str, Any]:
@@ -70,8 +73,8 @@ def test_many_tiny_phases_never_outlast_the_limit(
     assert all(c.t_ms + c.ramp_ms <= limit for c in tl.commands)
 
 
-def test_500_tiny_phases_under_gentle_are_refused_or_fit() -> None:
-    phases = [tiny_phase("relaxation", "0.005s") for _ in range(500)]
+def test_1500_one_second_phases_under_gentle_are_refused_or_fit() -> None:
+    phases = [tiny_phase("relaxation", "1s") for _ in range(1500)]  # 25 min of 1 s phases
     prog = Program.model_validate({"id": "tiny", "name": "Tiny", "description": "generated",
                                    "phases": phases})
     for dev in DEVICES.values():
