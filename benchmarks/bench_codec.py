@@ -136,7 +136,7 @@ def session() -> None:
             loop.close()
     print(
         f"{minutes:g}-minute session, chair, sim speed=max: {statistics.median(times):.2f} s CPU "
-        f"({sent:,} frames sent, {got:,} received; docs/CONTRACTS.md §7 target ≤ 1 s for 30 minutes)"
+        f"({sent:,} frames sent, {got:,} received; CONTRACTS §7 target ≤ 1 s for 30 minutes)"
     )
 
 

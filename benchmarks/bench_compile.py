@@ -1,4 +1,4 @@
-"""Benchmark: compile a 60-minute program for ``chair`` (docs/CONTRACTS.md §7: median ≤ 50 ms, linear).
+"""Benchmark: compile a 60-minute program for ``chair`` (CONTRACTS §7: median ≤ 50 ms, linear).
 
 Prints the median of N runs for 15/30/45/60-minute versions of a mixed program, ms per
 program-minute, and the 60/15 ratio (≈ 4 means linear). The safety profile used allows 60

@@ -1,4 +1,4 @@
-"""Setpoint dispatch jitter at 50 setpoints/s over a pty (docs/CONTRACTS.md §7: p99 ≤ 2 ms and ≤ 1.5× a
+"""Setpoint dispatch jitter at 50 setpoints/s over a pty (CONTRACTS §7: p99 ≤ 2 ms and ≤ 1.5× a
 bare asyncio sleep loop measured in the same run).
 
 Run: ``python benchmarks/bench_jitter.py [--seconds 20] [--rate 50] [--blocks 4]
@@ -202,7 +202,7 @@ def main() -> None:
     print(figures("write", write_late) + "   <- link hands the frame to the transport")
     print(figures("peer", peer_late) + "   <- device end of the pty reads it")
     ratio = pct(write_late, 0.99) / pct(bare, 0.99)
-    print(f"  ratio write p99 / bare p99 = {ratio:.2f}   <- docs/CONTRACTS.md §7: p99 ≤ 2 ms and ≤ 1.5×")
+    print(f"  ratio write p99 / bare p99 = {ratio:.2f}   <- CONTRACTS §7: p99 ≤ 2 ms and ≤ 1.5×")
     print(f"  {scheduled - sent} of {scheduled} setpoints coalesced (replaced before sent)")
 
 

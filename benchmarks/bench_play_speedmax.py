@@ -1,6 +1,6 @@
 """Play a 30-minute program on ``sim://chair?speed=max`` (codec + simulator); wall time.
 
-Run: ``python benchmarks/bench_play_speedmax.py [runs] [--minutes 30]``. Target (docs/CONTRACTS.md §7):
+Run: ``python benchmarks/bench_play_speedmax.py [runs] [--minutes 30]``. Target (CONTRACTS §7):
 a 30-minute program in ≤ 1 s. The program is the built-in ``swedish-full-back`` fitted to
 ``--minutes`` (as ``massage-ctl run --minutes``).
 
@@ -108,7 +108,7 @@ def main() -> None:
         print(f"  run: {wall:.3f} s wall, {cpu:.3f} s CPU for {simulated / 60:.1f} simulated min "
               f"({outcome}); floor {floor:.3f} s")
     wall, floor = statistics.median(walls), statistics.median(floors)
-    # CPU time is the steadier figure on a shared machine; wall time is what docs/CONTRACTS.md §7 names.
+    # CPU time is the steadier figure on a shared machine; wall time is what CONTRACTS §7 names.
     print(f"play {args.minutes:g}-min program at speed=max: median {wall:.3f} s "
           f"(CPU {statistics.median(cpus):.3f} s) over {args.runs} runs (target ≤ 1 s for 30 min)")
     print(f"floor (2 timers + heartbeat and {channels}-channel STATUS encode/decode per 100 ms, "

@@ -1,4 +1,4 @@
-"""Terminal UI benchmarks (docs/CONTRACTS.md §7): start to first screen, and CPU while a session runs.
+"""Terminal UI benchmarks (CONTRACTS §7): start to first screen, and CPU while a session runs.
 
 Run: ``python benchmarks/bench_tui.py [--runs 5] [--cpu-seconds 10]`` (needs tmux).
 

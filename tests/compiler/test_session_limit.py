@@ -2,8 +2,8 @@
 
 Many tiny phases used to play 40 min under ``gentle`` (limit 20) and a larger program 320 min:
 each phase got at least a second and its ramps ran on past it. Phases under 1 s are now refused
-when the file is read; the compiler still has to hold the limit for many short ones. The compiler now fits or
-refuses; its release gate (``checks.problems``) rejects a timeline over the limit on its own.
+when the file is read; the compiler still has to hold the limit for many short ones: it fits or
+refuses, and its release gate (``checks.problems``) rejects a timeline over the limit on its own.
 """
 
 from __future__ import annotations

@@ -173,7 +173,8 @@ def line_noise_is_ignored(target: Target, workdir: Path) -> None:
             port.write(noise + b"\x00")  # the delimiter ends whatever frame the noise left open
             port.write(encode_frame(Hello(PROTOCOL_VERSION, SCHEMA_HASH), 2))
             deadline = time.monotonic() + 5.0
-            while time.monotonic() < deadline and not acked:
+            # Wait for the ACK and for a STATUS (one comes every 100 ms; the ACK may be first).
+            while time.monotonic() < deadline and not (acked and heard):
                 for item in decoder.feed(port.read(4096)):
                     if isinstance(item, FrameError):
                         continue

@@ -90,7 +90,8 @@ def test_sessions_start_gently_and_end_calm(program_id: str) -> None:
 
 
 def test_trigger_point_programs_follow_practice() -> None:
-    """docs/CONTRACTS.md §1: slow ramp, 30–90 s hold, slow release, rest, 2–3 repeats, alternate sides."""
+    """docs/CONTRACTS.md §1: slow ramp, 30–90 s hold, slow release, rest, 2–3 repeats,
+    alternate sides."""
     for program_id in builtin_program_ids():
         for phase in load_program(program_id).phases:
             if phase.technique != "trigger-point":

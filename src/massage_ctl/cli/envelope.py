@@ -2,7 +2,7 @@
 
 :func:`massage_ctl.timeline.value_at` walks every command on each call, which is right for one
 look-up but too slow to draw a 30-minute chart column by column. Here the same command semantics
-(docs/CONTRACTS.md §3: each command ramps linearly from the value the channel has when it starts, and the
+(CONTRACTS §3: each command ramps linearly from the value the channel has when it starts, and the
 next command may cut the ramp short) are turned once into a piecewise-linear list of points.
 """
 

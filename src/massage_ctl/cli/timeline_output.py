@@ -1,4 +1,4 @@
-"""Ways to print a compiled :class:`Timeline`: docs/CONTRACTS.md §3 JSON, CSV, and a readable summary."""
+"""Ways to print a compiled :class:`Timeline`: CONTRACTS §3 JSON, CSV, and a readable summary."""
 
 from __future__ import annotations
 

@@ -17,7 +17,8 @@ from massage_ctl.protocol.messages import Status
 from massage_ctl.protocol.units import RAW_FULL_SCALE
 from massage_ctl.slots import frozen_maker
 
-#: User-facing state names (docs/CONTRACTS.md: ``idle``, ``running``, ``stopped``, ``link-lost``, ``fault``).
+#: User-facing state names (CONTRACTS §6: ``idle``, ``running``, ``stopped``, ``link-lost``,
+#: ``fault``).
 STATE_NAMES: dict[int, str] = {int(s): s.name.lower().replace("_", "-") for s in DeviceState}
 #: Wire states that confirm a STOP (FAULT counts as stopped; PROTOCOL §7.2).
 STOPPED_WIRE_STATES = frozenset({DeviceState.STOPPED, DeviceState.FAULT, DeviceState.LINK_LOST})

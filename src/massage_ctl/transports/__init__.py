@@ -1,6 +1,6 @@
 """Byte streams to devices: the simulator, serial ports, TCP sockets and Bluetooth LE.
 
-:func:`open_transport` turns a device URL (docs/CONTRACTS.md §2) into a :class:`Transport`. Backends are
+:func:`open_transport` turns a device URL (CONTRACTS §2) into a :class:`Transport`. Backends are
 found through a lazy name → (module, class) registry, so ``import massage_ctl`` (and this
 package) never imports pyserial or bleak; a missing or broken driver only fails the one URL
 that needs it, with a clear :class:`~massage_ctl.errors.TransportError`.

@@ -1,4 +1,4 @@
-"""One expansion module per technique (docs/CONTRACTS.md §1); :data:`EXPANDERS` maps name → function.
+"""One expansion module per technique (CONTRACTS §1); :data:`EXPANDERS` maps name → function.
 
 Each ``expand(ctx, phase)`` fills ``[ctx.start_ms, ctx.end_ms)`` with commands through the
 tracks of :class:`~massage_ctl.compiler.context.PhaseCtx`, which enforce caps, ramp limits and
