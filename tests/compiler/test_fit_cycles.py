@@ -29,13 +29,18 @@ STEP_MS = 250
 STROKE_IDLE_MS = 10_000
 
 
+#: A press starts from (almost) nothing: the previous phase's ramp-down may still be ending
+#: (a release may run a little past its phase's end while the next press begins).
+PRESS_START_BELOW = 0.1
+
+
 def presses(cmds: list[Command], a: int, b: int) -> int:
-    """Rises from zero that start inside [a, b)."""
+    """Rises from (almost) zero that start inside [a, b)."""
     count = 0
     for k, cmd in enumerate(cmds):
         if a <= cmd.t_ms < b and cmd.value > 0:
             before = value_at(cmds[:k], cmd.t_ms) if k else 0.0
-            count += before <= 1e-9
+            count += before <= PRESS_START_BELOW < cmd.value
     return count
 
 

@@ -56,7 +56,7 @@ intensity = {intensity}
 ramp = "10s"
 hold = "{hold}"
 release = "10s"
-rest = "10s"
+rest = "{rest}"
 repeats = 1
 """
 
@@ -177,16 +177,20 @@ def _longest_hold_s(tl: Timeline) -> float:
 def test_hold_above_025_standard_90_s_gentle_30_s(
     safety: SafetyProfile, limit_s: float, intensity: float
 ) -> None:
-    """A press asked to hold 2 minutes is shortened to the profile's limit — not further."""
+    """A press asked to hold 2 minutes is shortened to the profile's limit — not further.
+
+    The long rest leaves the fitting room to keep one press per round at the limit (with a
+    10 s rest the phase, sized for a 120 s hold, is filled with two shorter presses instead).
+    """
     assert safety.hold_threshold == 0.25 and safety.max_hold_s == limit_s
-    tl = _compile(_program(PRESS.format(intensity=intensity, hold="120s")), safety)
+    tl = _compile(_program(PRESS.format(intensity=intensity, hold="120s", rest="100s")), safety)
     longest = _longest_hold_s(tl)
     assert limit_s - 10 <= longest <= limit_s
     assert any("hold" in w for w in tl.warnings)
 
 
 def test_a_hold_within_the_limit_is_left_alone() -> None:
-    tl = _compile(_program(PRESS.format(intensity=0.6, hold="45s")), STANDARD)
+    tl = _compile(_program(PRESS.format(intensity=0.6, hold="45s", rest="10s")), STANDARD)
     assert 45 <= _longest_hold_s(tl) <= 60
     assert not any("hold" in w for w in tl.warnings)
 

@@ -8,8 +8,8 @@ limit) so the presses fill the phase exactly: no press is cut and no dead time i
 end. When no whole number of rounds fits within that range (typically because the safety
 profile cut the hold), more and shorter presses are preferred over rests stretched into dead
 time. A phase fitted shorter than its written rounds drops whole rounds (whole left/right
-pairs) and the warnings say how many; a phase too short for one round presses as many points
-as fit (at least one).
+pairs) and the warnings say how many; a phase too short for one press on every point is a
+compile error naming what it needs (pressing one side only would break the technique).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from massage_ctl.compiler.context import PhaseCtx
 from massage_ctl.compiler.techniques.common import limit_hold, press, press_channels
+from massage_ctl.errors import CompileError
 from massage_ctl.timeline import Pattern
 from massage_ctl.zones import Point
 
@@ -159,7 +160,14 @@ def press_sequence(
         shape = PressShape(quick[0], 0, quick[1], 0)
         count = min(count, max(1, span // max(shape.total, 1)))
         if not together and count < len(points):
-            ctx.warn(f"too short for a press on every point: {count} of {len(points)} pressed")
+            # One side pressed and the other never would break the technique (sides are
+            # pressed in whole pairs): refuse rather than play half a round.
+            need_s = len(points) * shape.total / 1000
+            raise CompileError(
+                f"too short for one press on each of its {len(points)} points: needs about "
+                f"{need_s:.0f} s on this device, has {span / 1000:.0f} s",
+                hint="give the session more minutes, or the phase fewer points",
+            )
     if together:
         for n in range(count):
             for point in points:
