@@ -49,6 +49,9 @@ _EPS = 1e-9
 REPORT_TOLERANCE_FRACTION = 0.03
 #: Oldest a status report can be when it arrives (10 Hz status plus transit), seconds.
 REPORT_AGE_S = 0.25
+#: An air cell reports its pressure, which lags its drive (the ramp the device runs) by up to
+#: the ramp rate × about this long (seconds; a 0.8 s first-order lag in the simulator).
+PRESSURE_LAG_S = 1.0
 #: Two reports of a channel closer than this mean it holds still (not rising, not falling).
 TREND_EPS = 1e-4
 #: A ramp slowed by less than this (ms, or share of the ramp) is not reported as a warning.
@@ -67,6 +70,7 @@ class ChannelLimits:
     rate_hz: tuple[float, float]
     percussion_allowed: bool
     percussion_pulse_hz: float
+    lag_s: float = 0.0  # how far (in time at the ramp rate) a report may trail the drive
 
 
 def channel_limits(
@@ -90,6 +94,7 @@ def channel_limits(
         rate_hz=spec.rate_hz,
         percussion_allowed=safety.percussion_allowed,
         percussion_pulse_hz=safety.percussion_pulse_hz,
+        lag_s=PRESSURE_LAG_S if spec.kind == "pressure" else 0.0,
     )
 
 
@@ -315,9 +320,12 @@ class Guard:
             drift = lim.ramp_per_s * (
                 max(0.0, t_ms - seen_ms) / 1000.0 + REPORT_AGE_S + self.delivery_slack_ms / 1000.0
             )
+            # An air cell's drive runs ahead of the pressure it reports: above it while filling,
+            # below it while emptying.
+            lag = lim.ramp_per_s * lim.lag_s
             top = max(seen, lim.cap)  # a device never goes above its cap by itself
-            low = min(low, max(0.0, seen - drift) if falling else seen)
-            high = max(high, min(seen + drift, top) if rising else seen)
+            low = min(low, max(0.0, seen - drift - lag) if falling else seen)
+            high = max(high, min(seen + drift + lag, top) if rising else seen)
         return low, high
 
     # -- checking ---------------------------------------------------------------------------
