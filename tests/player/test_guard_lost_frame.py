@@ -1,4 +1,4 @@
-"""A zero the guard lets out is slow enough from wherever the device really is (seeds 241, 745).
+"""A zero the guard lets out is slow enough from wherever the device is (seeds 241, 745, 4207).
 
 A setpoint frame can be lost. The guard's model then believes the channel is ramping to the
 lost target while the device holds (or goes on) where it was, and its reports can still look
@@ -14,7 +14,8 @@ import math
 from massage_ctl.devices import load_device_profile
 from massage_ctl.link.api import ChannelSetpoint
 from massage_ctl.player import Guard
-from massage_ctl.safety import STANDARD
+from massage_ctl.player.guard import PRESSURE_LAG_S
+from massage_ctl.safety import GENTLE, STANDARD
 
 PAD = load_device_profile("pad")
 CH = "vib.hips"
@@ -65,3 +66,25 @@ def test_a_settled_channel_still_pauses_at_the_full_safe_rate() -> None:
     guard = _guard_at(0.3)
     out = guard.apply(ChannelSetpoint(CH, 0.0, 0), 3000.0)
     assert out.ramp_ms == 1500
+
+
+def test_a_zero_for_a_filling_air_cell_allows_for_its_drive_ahead_of_the_pressure() -> None:
+    # Seed 4207: a cell reports its pressure, which trails the drive the device ramps (by rate
+    # × 0.8 s in the simulator). A pause's zero judged from the reported pressure was too fast
+    # for the drive (0.052/s under gentle's 0.05/s).
+    chair = load_device_profile("chair")
+    cell = "air.upper-back"
+    rate = 0.05
+    guard = Guard(chair, GENTLE)
+    guard.delivery_slack_ms = 70.0
+    guard.apply(ChannelSetpoint(cell, 0.3, 6000), 0.0)
+    for t in range(100, 2001, 100):  # the pressure trails the drive by rate × 0.8 s
+        guard.observe({cell: max(0.0, rate * (t / 1000.0 - 0.8))}, float(t))
+    guard.apply(ChannelSetpoint(cell, 0.0, 6000), 2000.0)  # lost: the cell fills on
+    for t in range(2100, 3001, 100):
+        guard.observe({cell: rate * (t / 1000.0 - 0.8)}, float(t))
+    assert not guard.disagrees(cell, 3000.0)
+    out = guard.apply(ChannelSetpoint(cell, 0.0, 0), 3000.0)
+    drive_now = rate * 3.0  # the drive, 0.8 s of filling above the reported 0.11
+    assert PRESSURE_LAG_S >= 0.8
+    assert out.ramp_ms >= math.ceil(drive_now / rate * 1000 - 1e-6), out
