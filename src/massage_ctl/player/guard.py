@@ -313,10 +313,15 @@ class Guard:
             # command, and its reports may still look plausible for a while (the tolerance, a
             # ramp not landed yet) — so a report *agreeing* with the model proves nothing. What
             # holds either way: the device had the reported value at most REPORT_AGE_S before the
-            # report and moves no faster than the limit since. Widen the band by that always.
+            # report and moves no faster than the limit since, on in the way it was going. The
+            # band holds the report itself always; the drift only where the device goes a way
+            # the model does not (a channel the model has rising is covered by the model).
             seen, seen_ms, rising, falling = rep
             if self.disagrees(channel, t_ms):  # not following the model: either way, as before
                 rising = falling = True
+            else:
+                rising = rising and not course.target > low
+                falling = falling and not course.target < high
             drift = lim.ramp_per_s * (
                 max(0.0, t_ms - seen_ms) / 1000.0 + REPORT_AGE_S + self.delivery_slack_ms / 1000.0
             )
