@@ -11,10 +11,11 @@ between the player and the link and makes sure nothing above the *active limits*
   judged from the value the channel may have *when the setpoint lands*. The guard's own model
   of what it commanded is the first estimate; because setpoints are not acknowledged, it is
   widened by (a) the *delivery slack* — how long the link may hold a setpoint back (frame
-  budget, heartbeat slot) while a ramp in progress goes on — and (b) telemetry: when the
-  device reports a value the model did not expect (a lost frame), the start may be anywhere
-  the device can have moved to since that report. The farthest plausible start from the new
-  target decides the ramp time, so no plausible start makes the change too fast;
+  budget, heartbeat slot) while a ramp in progress goes on — and (b) telemetry, always: a
+  lost frame leaves the device on an older command while its reports may still look
+  plausible to the model, so the start may also be anywhere the device can have moved to
+  since its last report (in the direction it was going). The farthest plausible start from
+  the new target decides the ramp time, so no plausible start makes the change too fast;
 * patterns: unsupported → ``steady``; percussion (``tap``, fast ``pulse``) under a profile
   that forbids it → ``steady`` / slowed pulse; rhythm rate within the channel's range;
 * the live intensity scale multiplies intensity channels and can never push past a cap.
@@ -48,6 +49,11 @@ _EPS = 1e-9
 REPORT_TOLERANCE_FRACTION = 0.03
 #: Oldest a status report can be when it arrives (10 Hz status plus transit), seconds.
 REPORT_AGE_S = 0.25
+#: An air cell reports its pressure, which lags its drive (the ramp the device runs) by up to
+#: the ramp rate × about this long (seconds; a 0.8 s first-order lag in the simulator).
+PRESSURE_LAG_S = 1.0
+#: Two reports of a channel closer than this mean it holds still (not rising, not falling).
+TREND_EPS = 1e-4
 #: A ramp slowed by less than this (ms, or share of the ramp) is not reported as a warning.
 WARN_SLOWER_MS = 250
 WARN_SLOWER_SHARE = 0.25
@@ -64,6 +70,7 @@ class ChannelLimits:
     rate_hz: tuple[float, float]
     percussion_allowed: bool
     percussion_pulse_hz: float
+    lag_s: float = 0.0  # how far (in time at the ramp rate) a report may trail the drive
 
 
 def channel_limits(
@@ -87,6 +94,7 @@ def channel_limits(
         rate_hz=spec.rate_hz,
         percussion_allowed=safety.percussion_allowed,
         percussion_pulse_hz=safety.percussion_pulse_hz,
+        lag_s=PRESSURE_LAG_S if spec.kind == "pressure" else 0.0,
     )
 
 
@@ -222,6 +230,10 @@ class Guard:
         #: How long (ms) the link may hold a setpoint back before the device acts on it.
         self.delivery_slack_ms = 0.0
         self._reported: dict[str, tuple[float, float]] = {}  # channel → (value, t_ms)
+        # The last report per channel, kept across commands: whatever the model says, the device
+        # had that value then (:meth:`_plausible`). With it the way the device was going by the
+        # report before: (value, t_ms, may rise, may fall) — a ramp keeps its direction.
+        self._last_report: dict[str, tuple[float, float, bool, bool]] = {}
         # channel → (course, limits, value, settled_ms): the report ``value`` was found
         # plausible for ``course``, which holds still from ``settled_ms`` on; until the course,
         # the limits or the value change, later reports get the same answer (:meth:`disagrees`).
@@ -241,13 +253,22 @@ class Guard:
         for cid in self._courses:
             self._courses[cid] = _Course(0.0, 0.0, t_ms, 0.0, 0.0)
         self._reported.clear()
+        self._last_report.clear()
 
     def observe(self, actual: Mapping[str, float], t_ms: float) -> None:
         """Telemetry: the device reported these actual values (received at ``t_ms``)."""
         courses, reported, isfinite = self._courses, self._reported, math.isfinite
+        last = self._last_report
         for channel, value in actual.items():  # 10 Hz × every channel: locals, no lookups
             if channel in courses and isfinite(value):
                 reported[channel] = (value, t_ms)
+                before = last.get(channel)
+                if before is None:  # the way it goes is not known yet
+                    last[channel] = (value, t_ms, True, True)
+                else:
+                    last[channel] = (
+                        value, t_ms, value > before[0] + TREND_EPS, value < before[0] - TREND_EPS
+                    )
 
     def _tolerance(self, lim: ChannelLimits) -> float:
         # A report is up to one status period plus transit old, and air cells lag their drive.
@@ -286,13 +307,30 @@ class Guard:
         low, high = course.band(t_ms)
         low2, high2 = course.band(t_ms + self.delivery_slack_ms)
         low, high = min(low, low2), max(high, high2)
-        if self.disagrees(channel, t_ms):
-            # The device is not where the model says (a lost frame): widen around its report.
-            seen, seen_ms = self._reported[channel]
+        rep = self._last_report.get(channel)
+        if rep is not None:
+            # The model assumes every frame arrived. A lost one leaves the device on an older
+            # command, and its reports may still look plausible for a while (the tolerance, a
+            # ramp not landed yet) — so a report *agreeing* with the model proves nothing. What
+            # holds either way: the device had the reported value at most REPORT_AGE_S before the
+            # report and moves no faster than the limit since, on in the way it was going. The
+            # band holds the report itself always; the drift only where the device goes a way
+            # the model does not (a channel the model has rising is covered by the model).
+            seen, seen_ms, rising, falling = rep
+            if self.disagrees(channel, t_ms):  # not following the model: either way, as before
+                rising = falling = True
+            else:
+                rising = rising and not course.target > low
+                falling = falling and not course.target < high
             drift = lim.ramp_per_s * (
                 max(0.0, t_ms - seen_ms) / 1000.0 + REPORT_AGE_S + self.delivery_slack_ms / 1000.0
             )
-            low, high = min(low, max(0.0, seen - drift)), max(high, seen + drift)
+            # An air cell's drive runs ahead of the pressure it reports: above it while filling,
+            # below it while emptying.
+            lag = lim.ramp_per_s * lim.lag_s
+            top = max(seen, lim.cap)  # a device never goes above its cap by itself
+            low = min(low, max(0.0, seen - drift - lag) if falling else seen)
+            high = max(high, min(seen + drift + lag, top) if rising else seen)
         return low, high
 
     # -- checking ---------------------------------------------------------------------------
