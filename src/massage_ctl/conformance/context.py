@@ -36,6 +36,8 @@ from massage_ctl.protocol import (
 #: How long the suite waits for an answer that the spec wants at once (an ACK, the STATUS after
 #: a state change). Generous on purpose: a slow UART or an emulated board is not a failure.
 ANSWER_S = 1.0
+#: HELLOs sent before the handshake is judged failed (the controller retries 5 times).
+HELLO_TRIES = 3
 #: Channel kinds the suite may drive (never heat, never a roller carriage's position).
 DRIVABLE = (ChannelKindCode.VIBRATION, ChannelKindCode.PRESSURE, ChannelKindCode.ROLLER)
 
@@ -96,12 +98,23 @@ class Context:
     async def handshake(self) -> list[Received]:
         """HELLO; the frames answering it, its ACK last (CheckFailed unless ACK OK)."""
         probe = self.probe
-        start = probe.mark()
-        seq = await probe.send(Hello(PROTOCOL_VERSION, SCHEMA_HASH))
-        await probe.heartbeats(True)  # PROTOCOL.md §5.7: heartbeats from HELLO on
-        ack = await probe.wait_ack(seq, Hello.TYPE, ANSWER_S * 3, start=start)
+        ack = None
+        for attempt in range(1, HELLO_TRIES + 1):
+            # A HELLO that got no answer is sent again, as the controller does (PROTOCOL.md
+            # §7.3): a device may miss the first bytes after a port opens (QEMU's emulated UART
+            # notices a newly opened pty only about once a second). Every HELLO is answered in
+            # full, so the last answer is the one judged.
+            start = probe.mark()
+            seq = await probe.send(Hello(PROTOCOL_VERSION, SCHEMA_HASH))
+            await probe.heartbeats(True)  # PROTOCOL.md §5.7: heartbeats from HELLO on
+            ack = await probe.wait_ack(seq, Hello.TYPE, ANSWER_S * 3, start=start)
+            if ack is not None:
+                break
+            probe.recorder.saw(probe.now(), f"HELLO seq={seq}: no ACK (try {attempt})")
         if ack is None:
-            raise CheckFailed(f"no ACK for HELLO seq={seq} within {ANSWER_S * 3} s")
+            raise CheckFailed(
+                f"no ACK for any of {HELLO_TRIES} HELLOs, each given {ANSWER_S * 3} s"
+            )
         probe.recorder.saw(probe.now(), f"HELLO: {_ack_text(ack)}")
         if ack.result != AckResult.OK:
             raise CheckFailed(f"HELLO answered {ack.result.name}, expected OK")
