@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from massage_ctl.cli.chart import BLOCKS, render_chart
-from massage_ctl.cli.envelope import Envelope
 from massage_ctl.timeline import ChannelInfo, Command, PhaseSpan, Timeline, value_at
+from massage_ctl.views.chart import BLOCKS, render_chart
+from massage_ctl.views.envelope import Envelope
 
 commands_strategy = st.lists(
     st.builds(

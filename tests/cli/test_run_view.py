@@ -11,7 +11,6 @@ from collections.abc import Callable
 import pytest
 from rich.console import Console
 
-from massage_ctl.cli.heat_status import HeatTargets, heat_status
 from massage_ctl.cli.run_view import LiveView, PlainView
 from massage_ctl.compiler import compile_program
 from massage_ctl.devices.registry import load_device_profile
@@ -19,6 +18,7 @@ from massage_ctl.player import ProgressEvent
 from massage_ctl.program import load_program
 from massage_ctl.safety import load_safety_profile
 from massage_ctl.timeline import Timeline
+from massage_ctl.views.heat_status import HeatTargets, heat_status
 
 from .conftest import Result
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Callable
 
 import pytest
 
 from massage_ctl.cli.main import main
 from massage_ctl.config import AppPaths
-from massage_ctl.history import HistoryStore, PainAnswer, ask_pain, pain_rating_arg
+from massage_ctl.history import HistoryStore, PainAnswer, ask_pain
 
 
 def scripted(*answers: str) -> tuple[Callable[[str], str], list[str]]:
@@ -53,12 +52,6 @@ def test_without_note_only_one_question() -> None:
     input_fn, prompts = scripted("5", "not asked")
     assert ask_pain("Pain", input_fn, with_note=False) == PainAnswer(5)
     assert len(prompts) == 1
-
-
-def test_pain_rating_arg_is_an_argparse_usage_error() -> None:
-    assert pain_rating_arg("10") == 10
-    with pytest.raises(argparse.ArgumentTypeError, match="0 to 10"):
-        pain_rating_arg("-2")
 
 
 def test_pain_command_records_a_day_rating(capsys: pytest.CaptureFixture[str]) -> None:

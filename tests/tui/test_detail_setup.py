@@ -35,7 +35,7 @@ async def test_a_program_opens_with_the_profile_it_was_written_for(
         await open_program(pilot, program_id)
         detail = app.screen
         assert isinstance(detail, DetailScreen)
-        assert detail.setup.safety == profile
+        assert detail.setup.safety.id == profile
         pressed = detail.query_one("#safety", RadioSet).pressed_button
         assert pressed is not None and pressed.name == profile
         assert detail.timeline is not None and detail.timeline.safety == profile

@@ -97,13 +97,13 @@ async def test_devices_screen_explains_a_bad_url(tmp_path: Path) -> None:
 async def test_devices_screen_says_bluetooth_is_unavailable_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from massage_ctl.cli import cmd_devices
     from massage_ctl.transports.ble import bluetooth_unavailable
+    from massage_ctl.views import devices as device_list
 
     async def no_adapter(*_args: object, **_kwargs: object) -> list[object]:
         raise bluetooth_unavailable(FileNotFoundError())
 
-    monkeypatch.setattr(cmd_devices, "scan_ble", no_adapter)
+    monkeypatch.setattr(device_list, "scan_ble", no_adapter)
     app = make_app(URL, tmp_path)
     async with app.run_test(size=(120, 24)) as pilot:
         await loaded(pilot)

@@ -100,7 +100,7 @@ async def test_gentle_recompiles_with_lower_caps(tmp_path: Path) -> None:
         standard_peak = _pressure_peak(detail)
         assert "Gentle" not in _static_text(detail, "#start-status")
         detail.query_one("#safety", RadioSet).query("RadioButton")[1].value = True
-        await wait_for(pilot, lambda: detail.setup.safety == "gentle", "gentle chosen")
+        await wait_for(pilot, lambda: detail.setup.safety.id == "gentle", "gentle chosen")
         assert detail.timeline is not None and detail.timeline.safety == "gentle"
         assert "gentle profile" in _static_text(detail, "#start-status")
         assert _pressure_peak(detail) <= 0.35 + 1e-9 < standard_peak

@@ -12,12 +12,12 @@ from hypothesis import strategies as st
 from textual.pilot import Pilot
 from textual.widgets import Label, Static
 
-from massage_ctl.cli.heat_status import HeatTargets
 from massage_ctl.devices.registry import BUILTIN_PROFILES, load_device_profile
 from massage_ctl.program import load_program
 from massage_ctl.tui.screens.run import RunScreen
 from massage_ctl.tui.setup import SessionSetup, compile_setup
 from massage_ctl.tui.widgets.body_map import BodyMap, render_body_map
+from massage_ctl.views.heat_status import HeatTargets
 
 from .helpers import WATCH_SPEED, loaded, make_app, start_session, wait_for
 

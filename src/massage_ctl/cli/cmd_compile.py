@@ -13,10 +13,10 @@ from typing import Any
 
 from rich.console import Console
 
-from massage_ctl.cli.chart import phase_lines
-from massage_ctl.cli.options import add_target_options, compile_for_target, resolve_target
+from massage_ctl.cli.options import add_target_options, resolve_options
 from massage_ctl.cli.timeline_output import timeline_csv, timeline_json, timeline_summary
 from massage_ctl.program import find_program_file, load_program
+from massage_ctl.views.chart import phase_lines
 
 #: The ``--json`` object, as ``compile --help`` describes it (tools read this; keep it stable).
 JSON_FORMAT = (
@@ -47,9 +47,7 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Compile and print; exit status 0 (errors are raised as MassageCtlError)."""
     program = load_program(args.program)
-    timeline = compile_for_target(
-        program, resolve_target(args), str(find_program_file(args.program))
-    )
+    timeline = resolve_options(args, program, str(find_program_file(args.program))).compile()
     if args.json:
         print(timeline_json(timeline))
     elif args.csv:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from massage_ctl.history.cli_args import open_default_store, session_id_arg
-from massage_ctl.history.pain import PAIN_SCALE_HINT, pain_rating_arg
+from massage_ctl.cli.history_args import open_default_store, pain_rating_arg, session_id_arg
+from massage_ctl.history.pain import PAIN_SCALE_HINT
 from massage_ctl.history.records import PAIN_WHEN
 
 

@@ -7,7 +7,7 @@ import sys
 from datetime import date
 from typing import Any
 
-from massage_ctl.history.cli_args import date_arg, open_default_store, span_arg, warn_damage
+from massage_ctl.cli.history_args import date_arg, open_default_store, span_arg, warn_damage
 from massage_ctl.history.plan import Plan, PlanStatus
 
 

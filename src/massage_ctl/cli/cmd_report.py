@@ -8,7 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from massage_ctl.history.cli_args import date_arg, open_default_store, warn_damage
+from massage_ctl.cli.history_args import date_arg, open_default_store, warn_damage
 from massage_ctl.history.output import write_private
 from massage_ctl.history.report import render_report
 

@@ -15,22 +15,21 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-from collections.abc import Callable
 from types import FrameType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from massage_ctl.cli.history_args import pain_rating_arg
+from massage_ctl.cli.options import add_target_options
 from massage_ctl.cli.run_view import RunView, make_view
 from massage_ctl.config import AppPaths, effective_options, load_config
-from massage_ctl.devices import DeviceProfile
 from massage_ctl.errors import HistoryError, MassageCtlError
-from massage_ctl.player import Session, SessionRunner
-from massage_ctl.safety import SafetyProfile, load_safety_profile
-from massage_ctl.timeline import Timeline
-
-if TYPE_CHECKING:
-    from massage_ctl.history import HistoryStore
-    from massage_ctl.history.recorder import HistoryRecorder
-    from massage_ctl.player.session import SessionResult
+from massage_ctl.history import HistoryStore, ask_pain, is_interactive
+from massage_ctl.player import SessionRunner
+from massage_ctl.player.session import SessionResult
+from massage_ctl.program import load_program
+from massage_ctl.safety import load_safety_profile
+from massage_ctl.session import LiveSession, RatingRecorder, SessionOptions, asks_pain_after
+from massage_ctl.transports import parse_device_url
 
 DEFAULT_DEVICE = "sim://chair"
 EXIT_OK, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 130
@@ -46,9 +45,6 @@ DRAW_PERIOD_S = 0.25
 
 def register(subparsers: Any) -> None:
     """Add the ``run`` subcommand."""
-    from massage_ctl.cli.options import add_target_options
-    from massage_ctl.history import pain_rating_arg
-
     parser = subparsers.add_parser(
         "run",
         help="play a program on a device",
@@ -68,8 +64,6 @@ def register(subparsers: Any) -> None:
 def _open_history() -> HistoryStore | None:
     """The history database, or None (and a warning) when it cannot be opened: a broken
     diary must not keep anyone from their massage."""
-    from massage_ctl.history import HistoryStore
-
     try:
         return HistoryStore(AppPaths.from_env().history_db)
     except HistoryError as err:
@@ -84,28 +78,8 @@ def _warn_unrecorded(err: HistoryError) -> None:
         print(f"  hint: {err.hint}", file=sys.stderr)
 
 
-def _compiler(program: Any, safety: SafetyProfile, args: argparse.Namespace,
-              intensity: float, exclude: tuple[str, ...],
-              view: RunView) -> Callable[[DeviceProfile], Timeline]:
-    from massage_ctl.compiler import compile_program
-
-    def build(profile: DeviceProfile) -> Timeline:
-        timeline: Timeline = compile_program(
-            program, profile, safety, intensity=intensity, minutes=args.minutes, exclude=exclude
-        )
-        # Its warnings (length fitted, heat skipped, zones remapped) are printed before it
-        # plays: the session compiles for the device that answered, so only now are they known.
-        view.compiled(timeline)
-        return timeline
-
-    return build
-
-
 def run_command(args: argparse.Namespace) -> int:
     """Run the session; returns the exit status."""
-    from massage_ctl.program import load_program
-    from massage_ctl.transports import parse_device_url
-
     if getattr(args, "profile", None):
         raise MassageCtlError(
             "run plays on a device; --profile only names one for offline compiling",
@@ -113,25 +87,28 @@ def run_command(args: argparse.Namespace) -> int:
         )
     opts = effective_options(load_config(), args)
     device_text = opts.device or DEFAULT_DEVICE
-    url = parse_device_url(device_text)  # a malformed URL fails here, before anything runs
-    program = load_program(args.program)
-    safety = load_safety_profile(opts.safety)
+    parse_device_url(device_text)  # a malformed URL fails here, before anything runs
+    options = SessionOptions(
+        program=load_program(args.program),
+        device_url=device_text,
+        device=None,  # the device describes itself on connect; compiled for what answers
+        safety=load_safety_profile(opts.safety),
+        intensity=opts.intensity,
+        minutes=args.minutes,
+        exclude=opts.exclude,
+    )
     # Draws nothing until the first frame: an early error leaves the terminal as it was.
     view = make_view(sys.stdout.isatty())
-    build = _compiler(program, safety, args, opts.intensity, opts.exclude, view)
-    from massage_ctl.history.recorder import HistoryRecorder
-
     store = _open_history()
-    recorder = (
-        HistoryRecorder(store, device_text, pain_before=args.pain_before) if store else None
-    )
     try:
-        session = Session(device_text, build, safety, recorder=recorder)
-        runner = SessionRunner(session, speed=url.speed)
+        # The timeline's warnings (length fitted, heat skipped, zones remapped) are printed
+        # before it plays: it is compiled for the device that answered, so only then known.
+        live = LiveSession(options, store=store, pain_before=args.pain_before,
+                           on_compiled=view.compiled)
+        runner = live.runner
         try:
-            runner.subscribe(view.push)
             with _signals_stop(runner) as signalled:
-                runner.start()
+                live.start(view.push)
                 interrupted = _wait(runner, view)
                 result = runner.wait()  # re-raises an error from before playback (exit 1)
                 view.finish(result.stop_confirmed)  # the last frame: what the device reports
@@ -139,8 +116,8 @@ def run_command(args: argparse.Namespace) -> int:
             # Also when that error comes: the live view hides the cursor until it is closed.
             view.close()
         if signalled.signum is not None:
-            return _finish(args, result, 128 + signalled.signum, recorder)
-        return _finish(args, result, EXIT_INTERRUPTED if interrupted else None, recorder)
+            return _finish(args, result, 128 + signalled.signum, live.recorder)
+        return _finish(args, result, EXIT_INTERRUPTED if interrupted else None, live.recorder)
     finally:
         if store is not None:
             store.close()
@@ -148,7 +125,7 @@ def run_command(args: argparse.Namespace) -> int:
 
 def _finish(
     args: argparse.Namespace, result: SessionResult, interrupted: int | None,
-    recorder: HistoryRecorder | None,
+    recorder: RatingRecorder | None,
 ) -> int:
     """Say how the session ended, ask for the pain rating, and give the exit status
     (``interrupted``: the status of the Ctrl-C / signal that ended it, else None)."""
@@ -163,7 +140,8 @@ def _finish(
     for w in result.warnings:
         print(f"  guard: {w}", file=sys.stderr)
     if recorder is not None and result.started:
-        _ask_pain_after(args, recorder)
+        if asks_pain_after(recorder, result.started):
+            _ask_pain_after(args, recorder)
         recorder.settle()  # a busy history: wait a bounded time, else keep it aside
         if recorder.error is not None:
             _warn_unrecorded(recorder.error)
@@ -228,11 +206,8 @@ def _summary(outcome: str, message: str, confirmed: bool) -> str:
     return f"Session ended ({outcome}): {message}".rstrip(": ") + f" — {off}."
 
 
-def _ask_pain_after(args: argparse.Namespace, recorder: HistoryRecorder) -> None:
-    from massage_ctl.history import ask_pain, is_interactive
-
-    if not recorder.recording:
-        return  # no pain question for a session the history could not keep
+def _ask_pain_after(args: argparse.Namespace, recorder: RatingRecorder) -> None:
+    """The rating from ``--pain-after``, else asked when interactive (Enter skips)."""
     rating, note = args.pain_after, None
     if rating is None and is_interactive():
         answer = ask_pain("Pain now, after the session")

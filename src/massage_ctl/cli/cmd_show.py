@@ -2,7 +2,7 @@
 
 Prints the description, "for" / "not for", the phases as written, then compiles the program
 for the chosen device and safety profile and draws the per-channel intensity chart
-(:mod:`massage_ctl.cli.chart`) with the compiler's warnings. ``--svg FILE`` saves the chart.
+(:mod:`massage_ctl.views.chart`) with the compiler's warnings. ``--svg FILE`` saves the chart.
 """
 
 from __future__ import annotations
@@ -16,19 +16,14 @@ from rich.console import Console, Group, RenderableType
 from rich.rule import Rule
 from rich.text import Text
 
-from massage_ctl.cli.chart import heat_lines, phase_lines, render_chart
-from massage_ctl.cli.options import (
-    Target,
-    add_target_options,
-    check_output_file,
-    compile_for_target,
-    resolve_target,
-)
+from massage_ctl.cli.options import add_target_options, check_output_file, resolve_options
 from massage_ctl.cli.program_info import area_summary, describe_phase, program_length
 from massage_ctl.cli.timeline_output import warning_lines
+from massage_ctl.devices import DeviceProfile
 from massage_ctl.errors import MassageCtlError
 from massage_ctl.program import Program, find_program_file, load_program
 from massage_ctl.timeline import Timeline
+from massage_ctl.views.chart import heat_lines, phase_lines, render_chart
 
 #: Width of the SVG chart in terminal columns (independent of the user's terminal).
 SVG_WIDTH = 120
@@ -72,10 +67,10 @@ def program_details(program: Program) -> RenderableType:
     return Group(*parts)
 
 
-def chart_section(timeline: Timeline, target: Target, width: int) -> RenderableType:
+def chart_section(timeline: Timeline, device: DeviceProfile, width: int) -> RenderableType:
     """Heading, the chart, the compiled phase times and the warnings."""
     heading = (
-        f"On {target.device.name} ({timeline.device}), safety {timeline.safety}, "
+        f"On {device.name} ({timeline.device}), safety {timeline.safety}, "
         f"intensity {timeline.intensity:g}, {timeline.duration_ms / 60_000:.1f} min"
     )
     parts: list[RenderableType] = [Rule(heading, align="left"), render_chart(timeline, width=width)]
@@ -109,14 +104,16 @@ def run(args: argparse.Namespace) -> int:
     if args.svg is not None:
         check_output_file(args.svg, "SVG file")  # before anything is printed
     program = load_program(args.program)
-    target = resolve_target(args)
-    timeline = compile_for_target(program, target, str(find_program_file(args.program)))
+    options = resolve_options(args, program, str(find_program_file(args.program)))
+    timeline = options.compile()
+    device = options.device
+    assert device is not None  # resolve_options always names the profile it compiles for
     console = Console(highlight=False)
     console.print(program_details(program))
     console.print()
-    console.print(chart_section(timeline, target, max(80, console.width)))
+    console.print(chart_section(timeline, device, max(80, console.width)))
     if args.svg is not None:
-        section = chart_section(timeline, target, SVG_WIDTH)
+        section = chart_section(timeline, device, SVG_WIDTH)
         save_svg(section, args.svg, f"massage-ctl show {program.id}")
         console.print(f"Chart saved to {args.svg}", style="dim")
     return 0

@@ -1,9 +1,10 @@
 """Options shared by the commands that compile a program (``show``, ``compile``, ``run``).
 
 :func:`add_target_options` adds ``--device``, ``--profile``, ``--safety``, ``--intensity``,
-``--minutes`` and ``--exclude`` to a subcommand's parser; :func:`resolve_target` turns the parsed
-options (over the user's config file, see :mod:`massage_ctl.config`) into a :class:`Target`:
-the device profile, safety profile and adjustments to compile for.
+``--minutes`` and ``--exclude`` to a subcommand's parser; :func:`resolve_options` turns the parsed
+options (over the user's config file, see :mod:`massage_ctl.config`) into
+the device profile, safety profile and adjustments to compile for, as the
+:class:`~massage_ctl.session.SessionOptions` both front ends use.
 
 Out-of-range numbers and unknown zones are usage errors (argparse, exit status 2); an unknown
 device profile or a bad safety profile file is a :class:`~massage_ctl.errors.MassageCtlError`
@@ -15,16 +16,14 @@ from __future__ import annotations
 import argparse
 import math
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
-from massage_ctl.compiler import compile_program
 from massage_ctl.config import ConfigFileError, effective_options, load_config
-from massage_ctl.devices import BUILTIN_PROFILES, DeviceProfile, resolve_device_profile
+from massage_ctl.devices import BUILTIN_PROFILES, resolve_device_profile
 from massage_ctl.errors import MassageCtlError
 from massage_ctl.program import Program
-from massage_ctl.safety import SafetyProfile, load_safety_profile
-from massage_ctl.timeline import Timeline
+from massage_ctl.safety import load_safety_profile
+from massage_ctl.session.options import SessionOptions
 from massage_ctl.zones import ZONES
 
 INTENSITY_RANGE = (0.1, 1.0)
@@ -129,23 +128,15 @@ def add_target_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
-    """What to compile for: resolved from the command line and the user's config."""
-
-    device_url: str
-    device: DeviceProfile
-    safety: SafetyProfile
-    intensity: float
-    minutes: float | None
-    exclude: tuple[str, ...]
-
-
-def resolve_target(args: argparse.Namespace) -> Target:
-    """The device profile, safety profile and adjustments the options ask for.
+def resolve_options(
+    args: argparse.Namespace, program: Program, source: str | None = None
+) -> SessionOptions:
+    """The session options the command line asks for, over the user's config: the device
+    profile, the safety profile (loaded once, here) and the adjustments, for ``program``.
 
     ``--profile`` wins over ``--device``; otherwise a ``sim://NAME`` URL (given or from the
-    config) names the profile. Zones excluded in the config stay excluded.
+    config) names the profile. Zones excluded in the config stay excluded. ``source``: the
+    program's file, named in errors about the program as a whole.
     """
     opts = effective_options(load_config(), args)
     profile: str | None = getattr(args, "profile", None)
@@ -160,30 +151,13 @@ def resolve_target(args: argparse.Namespace) -> Target:
             str(err), path=origin[0], line=origin[1], field="device",
             hint=(err.hint + "; " if err.hint else "") + "the device is set in the config file",
         ) from err
-    safety = load_safety_profile(opts.safety)
-    return Target(
+    return SessionOptions(
+        program=program,
         device_url=opts.device,
         device=device,
-        safety=safety,
+        safety=load_safety_profile(opts.safety),
         intensity=opts.intensity,
         minutes=getattr(args, "minutes", None),
         exclude=opts.exclude,
-    )
-
-
-def compile_for_target(
-    program: Program, target: Target, source: str | None = None
-) -> Timeline:
-    """Compile ``program`` for the resolved target (device, safety and adjustments).
-
-    ``source``: the program's file, named in errors about the program as a whole.
-    """
-    return compile_program(
-        program,
-        target.device,
-        target.safety,
-        intensity=target.intensity,
-        minutes=target.minutes,
-        exclude=target.exclude,
         source=source,
     )

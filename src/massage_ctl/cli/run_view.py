@@ -16,7 +16,7 @@ import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from massage_ctl.cli.heat_status import HeatTargets, heat_status
+from massage_ctl.views.heat_status import HeatTargets, heat_status
 
 if TYPE_CHECKING:
     from rich.text import Text

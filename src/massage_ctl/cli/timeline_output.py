@@ -10,9 +10,9 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from massage_ctl.cli.chart import format_ms
-from massage_ctl.cli.envelope import Envelope
 from massage_ctl.timeline import Timeline
+from massage_ctl.views.chart import format_ms
+from massage_ctl.views.envelope import Envelope
 
 #: Columns of ``compile --csv``, one command per row.
 CSV_COLUMNS = ("t_ms", "channel", "value", "ramp_ms", "pattern", "rate_hz")

@@ -16,7 +16,6 @@ from massage_ctl.history.pain import (
     PainAnswer,
     ask_pain,
     is_interactive,
-    pain_rating_arg,
     parse_pain_rating,
 )
 from massage_ctl.history.plan import Plan, PlanStatus, parse_days, plan_status
@@ -33,7 +32,6 @@ __all__ = [
     "SessionRecord",
     "ask_pain",
     "is_interactive",
-    "pain_rating_arg",
     "parse_days",
     "parse_pain_rating",
     "plan_status",

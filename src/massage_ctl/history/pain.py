@@ -1,13 +1,13 @@
 """Asking for a pain rating: helpers for ``massage-ctl run`` and the TUI.
 
-``run`` takes ``--pain-before N`` / ``--pain-after N`` (use :func:`pain_rating_arg` as the
-argparse ``type``) and, only when interactive (:func:`is_interactive`), asks after the session
-with :func:`ask_pain`. Input and output functions are passed in, so tests need no terminal.
+``run`` takes ``--pain-before N`` / ``--pain-after N`` (parsed with :func:`parse_pain_rating`;
+the argparse type is in ``cli/history_args.py``) and, only when interactive
+(:func:`is_interactive`), asks after the session with :func:`ask_pain`. Input and output
+functions are passed in, so tests need no terminal.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,14 +32,6 @@ def parse_pain_rating(text: str) -> int:
     if not value.isdigit() or not 0 <= int(value) <= 10:
         raise ValueError(f"pain rating must be a whole number from 0 to 10 ({PAIN_SCALE_HINT})")
     return int(value)
-
-
-def pain_rating_arg(text: str) -> int:
-    """argparse ``type=`` for pain ratings: a bad value is a usage error, not a traceback."""
-    try:
-        return parse_pain_rating(text)
-    except ValueError as err:
-        raise argparse.ArgumentTypeError(str(err)) from err
 
 
 def is_interactive() -> bool:

@@ -1,63 +1,75 @@
-"""The Textual app: screens, the session it drives, and STOP on every screen.
+"""The Textual app: which screen shows, STOP on every screen, and the exit paths.
 
-Kept thin: screens (``screens/``) and widgets (``widgets/``) do the drawing; this class owns the
-device choice, the running :class:`~massage_ctl.player.runner.SessionRunner` and the exit paths.
-:func:`create_app` is the one factory used by the CLI and the tests.
+Screens (``screens/``) draw and post nested messages (``LibraryScreen.ProgramChosen``,
+``DetailScreen.StartRequested``, ``RunScreen.Pause`` …); they never import this module. The
+session itself — start, keys, STOP, how it ended — is a plain
+:class:`~massage_ctl.tui.controller.SessionController`. :func:`~massage_ctl.tui.factory.create_app`
+is the one factory used by the CLI and the tests.
 
 Threads: the session runs on its runner's own thread and event loop (so the device's timing
 never waits for the screen). Its events reach the UI loop through an
 :class:`~massage_ctl.tui.relay.EventRelay` (progress coalesced to ≤ 4 redraws/s, every state
-change delivered), which never blocks the runner.
+change delivered), which never blocks the runner; a Textual thread worker waits for the runner
+to end and posts :class:`MassageApp.SessionEnded`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import contextvars
 import os
 import signal
 import threading
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.widgets import Input
+from textual.worker import get_current_worker
 
 from massage_ctl.errors import MassageCtlError
+from massage_ctl.tui.relay import EventRelay
+from massage_ctl.tui.screens.dialogs import FirstRunNote, PainDialog
 from massage_ctl.tui.screens.library import LibraryScreen
 
-# Only what the first frame needs is imported here; pydantic and the models behind the config,
-# programs, device profiles and history load on a worker thread after the first paint
-# (tui/startup.py), and the player (link, codec) with the first session.
+# Only what the first frame needs is imported at the top; pydantic and the models behind the
+# config, programs, device profiles and history load on a worker thread after the first paint
+# (tui/startup.py), and the compiler and player with the first detail / run screen (the
+# deferred imports below say so where they are).
 if TYPE_CHECKING:
     from massage_ctl.config import UserConfig
     from massage_ctl.devices import DeviceProfile
     from massage_ctl.history import HistoryStore
-    from massage_ctl.history.recorder import HistoryRecorder
     from massage_ctl.player.events import ProgressEvent
     from massage_ctl.player.runner import SessionRunner
-    from massage_ctl.player.session import LinkConnection
     from massage_ctl.program import Program
+    from massage_ctl.session import ConnectionOpener, SessionOptions
     from massage_ctl.timeline import Timeline
-    from massage_ctl.tui.relay import EventRelay
+    from massage_ctl.tui.controller import SessionController
+    from massage_ctl.tui.screens.detail import DetailScreen
+    from massage_ctl.tui.screens.devices import DevicesScreen
     from massage_ctl.tui.screens.run import RunScreen
-    from massage_ctl.tui.setup import SessionSetup
     from massage_ctl.tui.startup import StartupData, StartupLoader
 
-#: Opens the link for a session (default: ``massage_ctl.player.session.open_link``).
-ConnectionOpener = Callable[[str], Awaitable["LinkConnection"]]
-
-#: How long quitting waits for the device to confirm STOP before leaving anyway (seconds).
-QUIT_STOP_WAIT_S = 3.0
 #: After SIGTERM/SIGHUP (device already stopped), how long the UI may take to shut down before
 #: the process ends regardless.
 SIGNAL_EXIT_GRACE_S = 3.0
+#: How often the session watcher looks whether the app asked it to give up (it otherwise just
+#: waits for the runner's end; this only bounds how long a closing app waits for the thread).
+WATCH_CHECK_S = 0.5
 
 
 class MassageApp(App[int]):
     """massage_ctl's terminal UI."""
+
+    class SessionEnded(Message):
+        """The runner's thread has ended (posted from the watcher worker)."""
+
+        def __init__(self, runner: SessionRunner) -> None:
+            super().__init__()
+            self.runner = runner
 
     CSS_PATH = "app.tcss"
     TITLE = "massage_ctl"
@@ -90,30 +102,40 @@ class MassageApp(App[int]):
         self.startup_error: MassageCtlError | None = None
         self.device_url = device_url or ""
         self.save_settings = save_settings
-        self.runner: SessionRunner | None = None
-        self.recorder: HistoryRecorder | None = None
-        self.run_screen: RunScreen | None = None
-        self.last_event: ProgressEvent | None = None
         self.open_connection = open_connection
-        self._relay: EventRelay | None = None
-        self._ui_loop: asyncio.AbstractEventLoop | None = None
+        #: The session control, made once the history is known (:meth:`_startup_done`).
+        self.session: SessionController | None = None
+        self.run_screen: RunScreen | None = None
         self._summary = ""
         self.sub_title = f"device: {device_url}" if device_url else ""
 
+    @property
+    def runner(self) -> SessionRunner | None:
+        """The newest session's runner, if any."""
+        return self.session.runner if self.session is not None else None
+
+    @property
+    def last_event(self) -> ProgressEvent | None:
+        """The newest progress event shown for the newest session."""
+        return self.session.last_event if self.session is not None else None
+
+    @property
+    def session_active(self) -> bool:
+        """True while a session runs (until its device is stopped and recorded)."""
+        return self.session is not None and self.session.active
+
     # -- start-up -------------------------------------------------------------------------
     def on_mount(self) -> None:
-        self._ui_loop = asyncio.get_running_loop()
         # SIGTERM and a closed terminal (SIGHUP) stop the device before the app goes.
+        loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGHUP):
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                self._ui_loop.add_signal_handler(sig, self._exit_on_signal)
+                loop.add_signal_handler(sig, self._exit_on_signal)
         self.push_screen(LibraryScreen())
         # Paint the library frame first, then load (the worker would slow the first paint).
-        self.call_after_refresh(self._start_loading)
+        self.call_after_refresh(self._load)
 
-    def _start_loading(self) -> None:
-        self.run_worker(self._load, name="massage-ui-startup", thread=True, group="startup")
-
+    @work(thread=True, exclusive=True, group="startup", name="massage-ui-startup")
     def _load(self) -> None:
         """Worker thread: load everything slow; hand the result to the UI thread."""
         try:
@@ -124,8 +146,12 @@ class MassageApp(App[int]):
         self.call_from_thread(self._startup_done, data)
 
     def _startup_done(self, data: StartupData) -> None:
+        # Deferred: the controller brings the player and link; they are loaded by now.
+        from massage_ctl.tui.controller import SessionController
+
         self.config, self.device_profile = data.config, data.device_profile
         self.programs, self.store, self._summary = data.programs, data.store, data.summary
+        self.session = SessionController(store=data.store, open_connection=self.open_connection)
         self.device_url = data.device_url
         self.sub_title = f"device: {data.device_url}"
         self.loaded = True
@@ -133,8 +159,6 @@ class MassageApp(App[int]):
             if isinstance(screen, LibraryScreen):
                 screen.show_programs(self.programs)
         if not self.config.acknowledged_medical_note:
-            from massage_ctl.tui.screens.dialogs import FirstRunNote
-
             self.push_screen(FirstRunNote(), self._medical_note_read)
 
     def _startup_failed(self, err: MassageCtlError) -> None:
@@ -155,6 +179,7 @@ class MassageApp(App[int]):
         return result if isinstance(result, int) else 0
 
     def _medical_note_read(self, ok: bool | None) -> None:
+        # Deferred: config (pydantic) is loaded by the start-up worker, not before first paint.
         from massage_ctl.config import save_config
 
         if not ok:
@@ -166,34 +191,36 @@ class MassageApp(App[int]):
 
     def home_summary(self) -> str:
         """One line for the library: last session and what the treatment plan says is due."""
-        if not self.loaded:
+        if not self.loaded or self.store is None:
+            # Not loaded yet, or why there is no history if it could not be opened.
             return self._summary
+        # Deferred: the history models load on the start-up worker, not before first paint.
         from massage_ctl.tui.summary import home_summary
 
-        if self.store is None:
-            return self._summary  # why there is no history, if it could not be opened
         self._summary = home_summary(self.store)
         return self._summary
 
-    # -- navigation ------------------------------------------------------------------------
-    def open_program(self, program: Program) -> None:
-        """Show the detail and set-up screen of ``program``."""
+    # -- navigation (screens' messages) ----------------------------------------------------
+    @on(LibraryScreen.ProgramChosen)
+    def _open_program(self, message: LibraryScreen.ProgramChosen) -> None:
+        """Show the detail and set-up screen of the chosen program."""
+        # Deferred: the detail screen brings the compiler and the chart (docs/TUI.md,
+        # "Start-up": they load when it is first opened).
         from massage_ctl.tui.screens.detail import DetailScreen
-        from massage_ctl.tui.setup import SessionSetup, recommended_safety
+        from massage_ctl.tui.setup import initial_setup
 
-        setup = SessionSetup(
-            safety=recommended_safety(program, self.config.safety),
-            intensity=self.config.intensity,
-            exclude=[z for z in self.config.exclude if z in self.device_profile.zones()],
-        )
+        program = message.program
+        setup = initial_setup(program, self.config, self.device_profile)
         self.push_screen(DetailScreen(program, self.device_profile, setup))
 
     def action_devices(self) -> None:
+        # Deferred: the device screen brings the link (to read a device's description).
         from massage_ctl.tui.screens.devices import DevicesScreen
 
         self.push_screen(DevicesScreen())
 
     def action_history(self) -> None:
+        # Deferred: the history screen's tables and chart are not needed for the first paint.
         from massage_ctl.tui.screens.history import HistoryScreen
 
         if not self.loaded:
@@ -204,161 +231,122 @@ class MassageApp(App[int]):
             return
         self.push_screen(HistoryScreen(self.store))
 
-    def use_device(self, url: str, profile: DeviceProfile) -> None:
+    def on_devices_screen_device_chosen(self, message: DevicesScreen.DeviceChosen) -> None:
         """Switch to another device (only between sessions)."""
         if self.session_active:
             self.notify("Stop the session before changing the device.", severity="warning")
             return
-        self.device_url = url
-        self.device_profile = profile
-        self.sub_title = f"device: {url}"
-        self.notify(f"Using {profile.name} at {url}")
+        self.device_url = message.url
+        self.device_profile = message.profile
+        self.sub_title = f"device: {message.url}"
+        self.notify(f"Using {message.profile.name} at {message.url}")
 
     # -- sessions --------------------------------------------------------------------------
-    @property
-    def session_active(self) -> bool:
-        """True while a session runs (until its device is stopped and recorded)."""
-        return self.runner is not None and not self.runner.done
-
-    def begin_session(self, program: Program, timeline: Timeline, setup: SessionSetup) -> None:
+    def on_detail_screen_start_requested(self, message: DetailScreen.StartRequested) -> None:
         """Ask for a pain rating (skippable), then start the session."""
         if self.session_active:
             self.notify("A session is already running.", severity="warning")
             return
-
-        from massage_ctl.tui.screens.dialogs import PainDialog
+        options = message.setup.options(message.program, self.device_url, self.device_profile)
+        timeline = message.timeline
 
         def rated(rating: int | None) -> None:
-            self._start_runner(program, timeline, setup, rating)
+            self._start_session(options, timeline, rating)
 
         self.push_screen(PainDialog("How is your pain right now?"), rated)
 
-    def _start_runner(
-        self, program: Program, timeline: Timeline, setup: SessionSetup, pain_before: int | None
+    def _start_session(
+        self, options: SessionOptions, preview: Timeline, pain_before: int | None
     ) -> None:
-        from massage_ctl.history.recorder import HistoryRecorder
-        from massage_ctl.player.runner import SessionRunner
-        from massage_ctl.player.session import Session
-        from massage_ctl.safety import load_safety_profile
-        from massage_ctl.transports.url import parse_device_url
-        from massage_ctl.tui.relay import EventRelay
+        # Deferred: the run screen brings the player's events and the body map.
         from massage_ctl.tui.screens.run import RunScreen
-        from massage_ctl.tui.setup import compile_setup
 
-        safety = load_safety_profile(setup.safety)
-        if self.store is not None:
-            self.recorder = HistoryRecorder(self.store, self.device_url, pain_before=pain_before)
-
-        def build(profile: DeviceProfile) -> Timeline:
-            # The device described itself on connect; compile for exactly that (it normally
-            # equals the previewed profile, and then this gives the same timeline).
-            if profile == self.device_profile:
-                return timeline
-            return compile_setup(program, profile, setup)
-
-        url, opener = self.device_url, self.open_connection
-        session = Session(
-            url, build, safety, intensity=setup.intensity, recorder=self.recorder,
-            connect=(lambda: asyncio.ensure_future(opener(url))) if opener else None,
-        )
-        runner = SessionRunner(session, speed=parse_device_url(url).speed)
-        loop = asyncio.get_running_loop()
-        relay = EventRelay(loop, self._deliver)
-        runner.subscribe(relay.push)
-        self.run_screen = RunScreen(program, timeline, self.device_profile)
+        assert self.session is not None  # sessions start from screens shown after loading
+        if self.session.active:
+            return  # a second Start while the pain question was open
+        relay = EventRelay(asyncio.get_running_loop(), self._deliver)
+        self.run_screen = RunScreen(options.program, preview, self.device_profile)
         self.push_screen(self.run_screen)
-        self.runner, self._relay, self.last_event = runner, relay, None
-        runner.start()
+        live = self.session.start(options, preview, pain_before, relay.push)
         # A session that fails before playback (device unreachable, handshake refused) ends
-        # without any event: a watcher thread reports how it ended.
-        context = contextvars.copy_context()
-        threading.Thread(
-            target=self._watch_runner, args=(runner, loop, context), name="massage-ui-watch",
-            daemon=True,
-        ).start()
+        # without any event: the watcher says when its runner has ended.
+        self._watch_session(live.runner)
 
-    def _watch_runner(
-        self, runner: SessionRunner, loop: asyncio.AbstractEventLoop, ctx: contextvars.Context
-    ) -> None:
-        runner.wait_done()
-        with contextlib.suppress(RuntimeError):  # the UI loop is already closed
-            loop.call_soon_threadsafe(self._runner_ended, runner, context=ctx)
+    @work(thread=True, exclusive=True, group="session-watch", name="massage-ui-watch")
+    def _watch_session(self, runner: SessionRunner) -> None:
+        """Worker thread: wait for ``runner`` to end, then tell the UI."""
+        worker = get_current_worker()
+        while not runner.wait_done(WATCH_CHECK_S):
+            if worker.is_cancelled:
+                return  # the app is closing; its unmount stops the device
+        self.post_message(self.SessionEnded(runner))
 
-    def _runner_ended(self, runner: SessionRunner) -> None:
-        """UI loop: the runner's thread has ended; explain an ending that sent no event."""
-        if runner is not self.runner or self.run_screen is None:
+    def on_massage_app_session_ended(self, message: SessionEnded) -> None:
+        """The runner's thread has ended: explain an ending that sent no event."""
+        ending = self.session.ending(message.runner) if self.session is not None else None
+        run = self.run_screen
+        if ending is None or run is None:
             return
-        try:
-            result = runner.wait(0)
-        except BaseException as err:  # the runner thread's error: shown, never re-raised here
-            hint = getattr(err, "hint", None)
-            message = f"{err}" + (f" — {hint}" if hint else "")
-            self.run_screen.session_failed(message)
+        if ending.failed is not None:
+            run.session_failed(ending.failed)
             return
-        if self.last_event is None:
-            # No event came (they are delivered before this runs; the screen handles them as
-            # messages, later): it never played — start refused, or STOP while connecting.
-            self.run_screen.session_not_started(result.outcome, result.message)
-        self.run_screen.device_stopped(result.stop_confirmed)
+        if ending.not_started:
+            # It never played — start refused, or STOP while connecting.
+            run.session_not_started(ending.outcome, ending.message)
+        run.device_stopped(ending.stop_confirmed)
 
     def _deliver(self, event: ProgressEvent) -> None:
         """UI loop: show one event from the relay."""
-        from massage_ctl.tui.screens.run import RunScreen
-
-        self.last_event = event
+        if self.session is not None:
+            self.session.seen(event)
         if self.run_screen is not None:
-            self.run_screen.post_message(RunScreen.Update(event))
+            self.run_screen.post_message(self.run_screen.Update(event))
         if event.kind == "finished":
             self._session_finished(event)
 
     def _session_finished(self, event: ProgressEvent) -> None:
         if event.state in ("fault", "disconnect"):
             self.bell()
-        from massage_ctl.tui.screens.dialogs import PainDialog
-
-        recorder = self.recorder
-        if recorder is None:
+        session = self.session
+        if session is None:
             return
-        self._tell_if_unrecorded(recorder)
-        if not recorder.recording:
+        self._tell_if_unrecorded()
+        if not session.asks_pain_after():
             return  # no pain question for a session the history could not keep (a busy
             # history still keeps it: the rating is written with the session once it frees)
 
         def rated(rating: int | None) -> None:
             if rating is not None:
-                recorder.add_pain_after(rating)
-                self._tell_if_unrecorded(recorder)
+                session.add_pain_after(rating)
+                self._tell_if_unrecorded()
 
         self.push_screen(PainDialog("How is your pain now, after the session?"), rated)
 
-    def _tell_if_unrecorded(self, recorder: HistoryRecorder) -> None:
+    def _tell_if_unrecorded(self) -> None:
         # The massage never fails because the diary cannot be written; the user hears of it.
-        if recorder.error is not None:
+        error = self.session.unrecorded if self.session is not None else None
+        if error is not None:
             self.notify(
-                f"This session could not be recorded in the history: {recorder.error}",
+                f"This session could not be recorded in the history: {error}",
                 title="History", severity="warning", timeout=15,
             )
 
-    def session_pause(self, pause: bool) -> None:
-        """Pause (outputs ramp down) or resume (ramp back up)."""
-        if self.runner is not None:
-            (self.runner.pause if pause else self.runner.resume)()
+    def on_run_screen_pause(self, message: RunScreen.Pause) -> None:
+        if self.session is not None:
+            self.session.pause(message.pause)
 
-    def session_adjust(self, delta: float) -> None:
-        """Live strength change; the player's guard keeps it under every cap."""
-        if self.runner is not None:
-            self.runner.adjust(delta)
+    def on_run_screen_adjust(self, message: RunScreen.Adjust) -> None:
+        if self.session is not None:
+            self.session.adjust(message.delta)
 
-    def session_skip(self) -> None:
-        """Jump to the next phase."""
-        if self.runner is not None:
-            self.runner.skip_phase()
+    def on_run_screen_skip(self, message: RunScreen.Skip) -> None:
+        if self.session is not None:
+            self.session.skip()
 
     # -- STOP and exit paths ---------------------------------------------------------------
     def action_stop(self) -> None:
         """STOP: immediate, from any screen or dialog."""
-        if self.runner is not None and not self.runner.done:
-            self.runner.stop("stop")
+        if self.session is not None and self.session.stop("stop"):
             self.notify("STOP sent — the device is stopping.", severity="error", timeout=6)
         else:
             self.notify("Nothing is running. (STOP always works: s or Esc.)", timeout=3)
@@ -366,7 +354,8 @@ class MassageApp(App[int]):
     def action_escape(self) -> None:
         """Escape: STOP — or, on the run screen of a session that is over, back (docs/TUI.md)."""
         run = self.run_screen
-        if not (run is not None and self.screen is run and run.leave_if_over()):
+        if not (run is not None and self.screen is run
+                and run.leave_if_over(self.session_active)):
             self.action_stop()
 
     def action_stop_key(self) -> None:
@@ -381,14 +370,10 @@ class MassageApp(App[int]):
         self.stop_device_and_wait()
         self.exit(0)
 
-    def stop_device_and_wait(self, timeout: float = QUIT_STOP_WAIT_S) -> None:
+    def stop_device_and_wait(self) -> None:
         """STOP any running session and wait (bounded) until its device is stopped."""
-        runner = self.runner
-        if runner is None or runner.done:
-            return
-        runner.stop("stopped")
-        with contextlib.suppress(Exception):
-            runner.wait(timeout)
+        if self.session is not None:
+            self.session.stop_and_wait()
 
     def _exit_on_signal(self) -> None:
         self.stop_device_and_wait()
@@ -404,7 +389,7 @@ class MassageApp(App[int]):
     async def on_unmount(self) -> None:
         # Last line of defence for every way out of the app (crash, closed terminal, signal).
         self.stop_device_and_wait()
-        if self.recorder is not None:
+        if self.session is not None:
             # A busy history: wait a moment for the queued record; whatever is still unwritten
             # goes to the pending file that the next start imports (docs/HISTORY.md).
-            self.recorder.settle(2.0)
+            self.session.settle(2.0)

@@ -10,12 +10,13 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
-from massage_ctl.tui.app import ConnectionOpener, MassageApp
-from massage_ctl.tui.startup import describe_device_now, load_startup
+from massage_ctl.tui.app import MassageApp
+from massage_ctl.tui.startup import load_startup
 
 if TYPE_CHECKING:
     from massage_ctl.config import UserConfig
     from massage_ctl.history import HistoryStore
+    from massage_ctl.session import ConnectionOpener
 
 
 def create_app(
@@ -43,4 +44,4 @@ def create_app(
     )
 
 
-__all__ = ["create_app", "describe_device_now"]
+__all__ = ["create_app"]

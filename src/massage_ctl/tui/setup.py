@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from massage_ctl.config import UserConfig
 from massage_ctl.devices import DeviceProfile
 from massage_ctl.program import Program
-from massage_ctl.safety import BUILTIN_SAFETY
+from massage_ctl.safety import BUILTIN_SAFETY, STANDARD, SafetyProfile
+from massage_ctl.session.options import SessionOptions
 from massage_ctl.timeline import Timeline
 
 #: Session lengths offered, in minutes (only those within the safety profile's limit are shown).
@@ -40,31 +42,47 @@ def recommended_safety(program: Program, configured: str) -> str:
     return configured if configured in SAFETY_EXPLAINED else "standard"
 
 
+def initial_setup(program: Program, config: UserConfig, device: DeviceProfile) -> SessionSetup:
+    """The set-up a program's detail screen opens with: the recommended safety profile
+    (:func:`recommended_safety`), the configured strength, and the configured zones to avoid
+    that this device has."""
+    return SessionSetup(
+        safety=BUILTIN_SAFETY[recommended_safety(program, config.safety)],
+        intensity=config.intensity,
+        exclude=[z for z in config.exclude if z in device.zones()],
+    )
+
+
 @dataclass
 class SessionSetup:
-    """What the set-up panel holds; turned into compiler options by :func:`compile_setup`."""
+    """What the set-up panel holds; :meth:`options` turns it into the session's options.
 
-    safety: str = "standard"
+    The safety profile is held loaded (typed), never as a name to be looked up again.
+    """
+
+    safety: SafetyProfile = STANDARD
     intensity: float = 1.0
     minutes: int | None = None  # None = the program's own length
     exclude: list[str] = field(default_factory=list)
 
     def lengths(self) -> list[int]:
-        """Lengths allowed under the chosen safety profile."""
-        limit = BUILTIN_SAFETY[self.safety].max_session_min if self.safety in BUILTIN_SAFETY else 30
-        return [m for m in LENGTH_CHOICES if m <= limit]
+        """Lengths allowed under the chosen safety profile (its own limit, file or built-in)."""
+        return [m for m in LENGTH_CHOICES if m <= self.safety.max_session_min]
+
+    def options(self, program: Program, device_url: str, device: DeviceProfile) -> SessionOptions:
+        """The options a session with this set-up plays with."""
+        return SessionOptions(
+            program=program,
+            device_url=device_url,
+            device=device,
+            safety=self.safety,
+            intensity=self.intensity,
+            minutes=self.minutes,
+            exclude=tuple(self.exclude),
+        )
 
 
 def compile_setup(program: Program, device: DeviceProfile, setup: SessionSetup) -> Timeline:
     """Compile ``program`` for ``device`` with the user's set-up (raises CompileError)."""
-    from massage_ctl.compiler import compile_program
-    from massage_ctl.safety import load_safety_profile
-
-    return compile_program(
-        program,
-        device,
-        load_safety_profile(setup.safety),
-        intensity=setup.intensity,
-        minutes=setup.minutes,
-        exclude=tuple(setup.exclude),
-    )
+    # The URL plays no part in compiling; the device profile is given.
+    return setup.options(program, "", device).compile()

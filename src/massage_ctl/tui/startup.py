@@ -37,18 +37,6 @@ class StartupData:
 StartupLoader = Callable[[], StartupData]
 
 
-def describe_device_now(url: str) -> DeviceProfile:
-    """The device's description, read synchronously (safe inside a running loop)."""
-    import asyncio
-    from concurrent.futures import ThreadPoolExecutor
-
-    from massage_ctl.tui.screens.devices import describe_device
-
-    # A fresh loop on a helper thread: callers may already be inside an event loop (tests).
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, describe_device(url)).result()
-
-
 def load_startup(
     device_url: str | None,
     *,
@@ -62,9 +50,14 @@ def load_startup(
     default history database is opened when ``open_default_store`` (a broken database only
     means "history unavailable": massage still works).
     """
+    # Deferred on purpose: this runs on the start-up worker thread, and these imports (pydantic,
+    # every program and device model, the link for a real device) are most of its work; at the
+    # top they would run on the UI thread before the first paint (docs/TUI.md, "Start-up").
     from massage_ctl.config import AppPaths, load_config
     from massage_ctl.errors import HistoryError
+    from massage_ctl.history import HistoryStore
     from massage_ctl.program import list_builtin_programs
+    from massage_ctl.session.device import describe_device_now
     from massage_ctl.tui.summary import home_summary
 
     config = config if config is not None else load_config()
@@ -74,8 +67,6 @@ def load_startup(
     unavailable = ""
     if store is None and open_default_store:
         try:
-            from massage_ctl.history import HistoryStore
-
             store = HistoryStore(AppPaths.from_env().history_db)
         except HistoryError as err:
             store = None

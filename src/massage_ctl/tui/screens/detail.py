@@ -14,6 +14,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import (
     Button,
@@ -30,9 +31,11 @@ from textual.widgets import (
 from massage_ctl.devices import DeviceProfile
 from massage_ctl.errors import MassageCtlError
 from massage_ctl.program import Program
+from massage_ctl.safety import BUILTIN_SAFETY
 from massage_ctl.timeline import Timeline
 from massage_ctl.tui.setup import SAFETY_EXPLAINED, SAFETY_LABELS, SessionSetup, compile_setup
 from massage_ctl.tui.widgets.stop_bar import StopBar
+from massage_ctl.views.chart import render_chart
 
 INTENSITY_CHOICES = [(f"{round(x * 100)} %", x) for x in (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)]
 
@@ -70,6 +73,15 @@ def describe_program(program: Program) -> Text:
 class DetailScreen(Screen[None]):
     """One program: read about it, preview it, set it up, start it."""
 
+    class StartRequested(Message):
+        """The user pressed Start: play ``timeline`` (the preview) with ``setup``."""
+
+        def __init__(self, program: Program, timeline: Timeline, setup: SessionSetup) -> None:
+            super().__init__()
+            self.program = program
+            self.timeline = timeline
+            self.setup = setup
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("b", "app.pop_screen", "Back"),
         Binding("backspace", "app.pop_screen", "Back", show=False),
@@ -95,7 +107,7 @@ class DetailScreen(Screen[None]):
                 with RadioSet(id="safety"):
                     for name in SAFETY_EXPLAINED:
                         yield RadioButton(
-                            SAFETY_LABELS[name], value=name == self.setup.safety, name=name
+                            SAFETY_LABELS[name], value=name == self.setup.safety.id, name=name
                         )
                 yield Static(
                     "\n".join(f"• {sentence}" for sentence in SAFETY_EXPLAINED.values()),
@@ -134,8 +146,6 @@ class DetailScreen(Screen[None]):
 
     def recompile(self) -> None:
         """Compile with the current set-up and redraw the preview and warnings."""
-        from massage_ctl.cli.chart import render_chart
-
         preview = self.query_one("#preview", Static)
         start = self.query_one("#start", Button)
         status = self.query_one("#start-status", Static)
@@ -153,7 +163,7 @@ class DetailScreen(Screen[None]):
         adjusted = len(self.timeline.warnings)
         status.update(
             f"{minutes_text(self.timeline.duration_ms)} on {self.device.name}, "
-            f"{self.setup.safety} profile. "
+            f"{self.setup.safety.id} profile. "
             + (f"{adjusted} adjustment{'s' if adjusted > 1 else ''} and the preview below."
                if adjusted else "The preview is below.")
         )
@@ -172,8 +182,7 @@ class DetailScreen(Screen[None]):
 
     @on(RadioSet.Changed, "#safety")
     def _safety_changed(self, event: RadioSet.Changed) -> None:
-        name = event.pressed.name or "standard"
-        self.setup.safety = name
+        self.setup.safety = BUILTIN_SAFETY[event.pressed.name or "standard"]
         minutes = self.query_one("#minutes", Select)
         minutes.set_options(self._length_options())
         if self.setup.minutes not in self.setup.lengths():
@@ -201,12 +210,8 @@ class DetailScreen(Screen[None]):
         self.action_start()
 
     def action_start(self) -> None:
-        """Start the session with the previewed timeline."""
-        from massage_ctl.tui.app import MassageApp
-
+        """Ask the app to start the session with the previewed timeline."""
         if self.timeline is None:
             self.notify(self.problem or "Nothing to start", severity="error")
             return
-        app = self.app
-        assert isinstance(app, MassageApp)
-        app.begin_session(self.program, self.timeline, self.setup)
+        self.post_message(self.StartRequested(self.program, self.timeline, self.setup))

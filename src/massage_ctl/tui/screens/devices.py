@@ -11,33 +11,27 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from massage_ctl.devices import DeviceProfile
 from massage_ctl.errors import MassageCtlError
+from massage_ctl.session.device import describe_device
 from massage_ctl.tui.widgets.stop_bar import StopBar
-
-
-async def describe_device(url: str) -> DeviceProfile:
-    """The device's own description: from the profile for ``sim://``, else by connecting."""
-    from massage_ctl.devices import load_device_profile
-    from massage_ctl.transports.url import parse_device_url
-
-    parsed = parse_device_url(url)
-    if parsed.scheme == "sim":
-        return load_device_profile(parsed.target)
-    from massage_ctl.player.session import open_link
-
-    conn = await open_link(url)
-    try:
-        return conn.link.profile
-    finally:
-        await conn.close()
+from massage_ctl.views.devices import gather_devices
 
 
 class DevicesScreen(Screen[None]):
     """Choose the device sessions run on."""
+
+    class DeviceChosen(Message):
+        """The device at ``url`` described itself as ``profile``: sessions should use it."""
+
+        def __init__(self, url: str, profile: DeviceProfile) -> None:
+            super().__init__()
+            self.url = url
+            self.profile = profile
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("b", "app.pop_screen", "Back"),
@@ -68,8 +62,6 @@ class DevicesScreen(Screen[None]):
     @work(exclusive=True, group="scan")
     async def scan(self) -> None:
         """Worker: gather devices (BLE scan takes a few seconds) and fill the table."""
-        from massage_ctl.cli.cmd_devices import gather_devices
-
         report = await gather_devices(ble=True, scan_seconds=3.0)
         table = self.query_one("#device-table", DataTable)
         table.clear()
@@ -100,9 +92,7 @@ class DevicesScreen(Screen[None]):
 
     @work(exclusive=True, group="connect")
     async def connect(self, url: str) -> None:
-        """Worker: read the device's description, then make it the app's device."""
-        from massage_ctl.tui.app import MassageApp
-
+        """Worker: read the device's description, then ask the app to use it."""
         status = self.query_one("#device-status", Static)
         status.update(f"Connecting to {url}…")
         try:
@@ -111,7 +101,5 @@ class DevicesScreen(Screen[None]):
             hint = f"\n{err.hint}" if err.hint else ""
             status.update(f"Could not use {url}: {err}{hint}")
             return
-        app = self.app
-        if isinstance(app, MassageApp):
-            app.use_device(url, profile)
+        self.post_message(self.DeviceChosen(url, profile))
         status.update(f"Connected: {profile.name} ({len(profile.channels)} channels) at {url}")

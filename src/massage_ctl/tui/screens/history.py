@@ -15,7 +15,11 @@ from textual.widgets import Footer, Header, Static
 
 from massage_ctl.errors import MassageCtlError
 from massage_ctl.history import HistoryStore
+from massage_ctl.history.summary import daily_pain
+from massage_ctl.history.terminal_chart import pain_chart
+from massage_ctl.tui.summary import plan_line
 from massage_ctl.tui.widgets.stop_bar import StopBar
+from massage_ctl.views.history_table import sessions_table
 
 
 class HistoryScreen(Screen[None]):
@@ -45,11 +49,6 @@ class HistoryScreen(Screen[None]):
 
     def action_reload(self) -> None:
         """Read the history again and redraw."""
-        from massage_ctl.cli.cmd_history import sessions_table
-        from massage_ctl.history.summary import daily_pain
-        from massage_ctl.history.terminal_chart import pain_chart
-        from massage_ctl.tui.summary import plan_line
-
         table = self.query_one("#history-table", Static)
         chart = self.query_one("#history-chart", Static)
         try:

@@ -9,6 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
@@ -60,6 +61,13 @@ class LibraryScreen(Screen[None]):
     over the programs (:meth:`show_programs`).
     """
 
+    class ProgramChosen(Message):
+        """The user opened ``program`` (Enter or a click on its row)."""
+
+        def __init__(self, program: Program) -> None:
+            super().__init__()
+            self.program = program
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open", show=True),
         Binding("slash", "search", "Search"),
@@ -108,6 +116,8 @@ class LibraryScreen(Screen[None]):
             self.refresh_summary()
 
     def _cells(self, p: Program) -> tuple[str, str, str, str]:
+        # Deferred: massage_ctl.program builds the pydantic models, which load on the start-up
+        # worker after the first paint (docs/TUI.md, "Start-up"); programs exist only then.
         from massage_ctl.program import format_duration
 
         length = format_duration(p.duration) if p.duration else "—"
@@ -219,11 +229,7 @@ class LibraryScreen(Screen[None]):
         self.query_one("#search", Input).focus()
 
     def _open(self, program_id: str | None) -> None:
-        from massage_ctl.tui.app import MassageApp
-
-        app = self.app
-        assert isinstance(app, MassageApp)
         for p in self.shown:
             if p.id == program_id:
-                app.open_program(p)
+                self.post_message(self.ProgramChosen(p))
                 return

@@ -7,7 +7,7 @@ is the app's own binding and works here like everywhere. Updates arrive as
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -18,14 +18,12 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Label, ProgressBar, Static
 
 from massage_ctl.devices import DeviceProfile
+from massage_ctl.player.events import FINAL_STATES, ProgressEvent
 from massage_ctl.program import Program
 from massage_ctl.timeline import Timeline
 from massage_ctl.tui.widgets.body_map import BodyMap
 from massage_ctl.tui.widgets.stop_bar import StopBar
-
-if TYPE_CHECKING:
-    from massage_ctl.cli.heat_status import HeatTargets
-    from massage_ctl.player.events import ProgressEvent
+from massage_ctl.views.heat_status import HeatTargets
 
 #: What each way of ending means, in plain words.
 OUTCOME_TEXT: dict[str, str] = {
@@ -53,6 +51,23 @@ class RunScreen(Screen[None]):
         def __init__(self, event: ProgressEvent) -> None:
             super().__init__()
             self.event = event
+
+    class Pause(Message):
+        """The user asks to pause (``pause``) or resume the session."""
+
+        def __init__(self, pause: bool) -> None:
+            super().__init__()
+            self.pause = pause
+
+    class Adjust(Message):
+        """The user asks for a stronger (``delta`` > 0) or softer session."""
+
+        def __init__(self, delta: float) -> None:
+            super().__init__()
+            self.delta = delta
+
+    class Skip(Message):
+        """The user asks to jump to the next phase."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # Short labels and a hidden Back keep "esc STOP" visible in the footer at 80 columns.
@@ -107,8 +122,6 @@ class RunScreen(Screen[None]):
 
     def on_mount(self) -> None:
         if any(ch.kind == "heat" for ch in self.timeline.channels):
-            from massage_ctl.cli.heat_status import HeatTargets
-
             self._heat = HeatTargets(self.timeline)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -117,8 +130,6 @@ class RunScreen(Screen[None]):
             self.app.call_later(self.app.run_action, "stop")
 
     def on_run_screen_update(self, message: Update) -> None:
-        from massage_ctl.player.events import FINAL_STATES
-
         ev = message.event
         if self.finished_state is not None:
             return  # the session is over; nothing may make it look alive again
@@ -205,35 +216,24 @@ class RunScreen(Screen[None]):
         banner.remove_class("hidden")
 
     def action_toggle_pause(self) -> None:
-        from massage_ctl.tui.app import MassageApp
-
-        app = self.app
-        if isinstance(app, MassageApp) and self.finished_state is None:
-            app.session_pause(not self.paused)
+        if self.finished_state is None:
+            self.post_message(self.Pause(not self.paused))
 
     def action_adjust(self, delta: float) -> None:
-        from massage_ctl.tui.app import MassageApp
-
-        app = self.app
-        if isinstance(app, MassageApp) and self.finished_state is None:
-            app.session_adjust(delta)
+        if self.finished_state is None:
+            self.post_message(self.Adjust(delta))
 
     def action_skip(self) -> None:
-        from massage_ctl.tui.app import MassageApp
+        if self.finished_state is None:
+            self.post_message(self.Skip())
 
-        app = self.app
-        if isinstance(app, MassageApp) and self.finished_state is None:
-            app.session_skip()
-
-    def leave_if_over(self) -> bool:
-        """Escape: leave when the session is over and nothing runs, so nobody is trapped on a
-        screen whose session never started; False (Escape is then STOP) otherwise."""
-        from massage_ctl.tui.app import MassageApp
-
-        app = self.app
-        if self.finished_state is None or (isinstance(app, MassageApp) and app.session_active):
+    def leave_if_over(self, session_active: bool) -> bool:
+        """Escape: leave when the session is over and nothing runs (``session_active`` is
+        False), so nobody is trapped on a screen whose session never started; False (Escape
+        is then STOP) otherwise."""
+        if self.finished_state is None or session_active:
             return False
-        app.pop_screen()
+        self.app.pop_screen()
         return True
 
     def action_leave(self) -> None:

@@ -15,6 +15,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from massage_ctl.devices import DeviceProfile
+from massage_ctl.views.heat_status import heat_status
 from massage_ctl.zones import SPINE_ZONES, ZONES
 
 # Figure rows, head to feet: (zone, left half, right half). The halves are drawn mirrored so a
@@ -95,9 +96,7 @@ def heat_lines(
     profile: DeviceProfile, actual: Mapping[str, float], targets: Mapping[str, float]
 ) -> list[tuple[str, str]]:
     """(zone, words) per heat channel: the temperature the device reports and where the
-    program is taking it (``cli/heat_status.py``)."""
-    from massage_ctl.cli.heat_status import heat_status
-
+    program is taking it (``views/heat_status.py``)."""
     return [
         (ch.zone, heat_status(actual.get(ch.id, 0.0), targets.get(ch.id, 0.0)))
         for ch in profile.channels

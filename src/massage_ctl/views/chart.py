@@ -23,7 +23,6 @@ from rich.console import Group
 from rich.style import Style
 from rich.text import Text
 
-from massage_ctl.cli.envelope import Envelope
 from massage_ctl.timeline import (
     AMBIENT_C,
     WARM_WITHIN_C,
@@ -31,6 +30,7 @@ from massage_ctl.timeline import (
     Timeline,
     pad_temperatures,
 )
+from massage_ctl.views.envelope import Envelope
 from massage_ctl.zones import SPINE_ZONES, ZONES
 
 BLOCKS = " ▁▂▃▄▅▆▇█"

@@ -1,4 +1,5 @@
-"""Small helpers shared by the history-related ``massage-ctl`` commands."""
+"""Argument types and small helpers shared by the history-related ``massage-ctl`` commands
+(``history``, ``pain``, ``plan``, ``report``, ``run``'s pain ratings)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import date
 
 from massage_ctl.config import AppPaths
 from massage_ctl.history.damage import MAX_DATE, MIN_DATE, damage_report
+from massage_ctl.history.pain import parse_pain_rating
 from massage_ctl.history.plan import parse_days
 from massage_ctl.history.store import HistoryStore
 
@@ -41,6 +43,14 @@ def session_id_arg(text: str) -> int:
             "see massage-ctl history)"
         )
     return int(value)
+
+
+def pain_rating_arg(text: str) -> int:
+    """argparse ``type=`` for pain ratings: a bad value is a usage error, not a traceback."""
+    try:
+        return parse_pain_rating(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from err
 
 
 def span_arg(text: str) -> int:
