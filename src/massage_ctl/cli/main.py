@@ -14,10 +14,15 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from massage_ctl import __version__
 from massage_ctl.errors import MassageCtlError
+
+#: What ``massage-ctl`` with no command opens: the terminal UI's entry, ``(module, function)``,
+#: imported by name when used, as the subcommands are. The front ends stay apart: no module in
+#: cli/ imports tui/ (tests/architecture), and the UI's start-up pays for no command module.
+UI_ENTRY: tuple[str, str] = ("massage_ctl.tui.factory", "open_ui")
 
 #: Subcommand modules, in the order ``--help`` lists them.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -95,6 +100,17 @@ def _commands_needed(argv: Sequence[str]) -> Sequence[str]:
     return COMMAND_MODULES  # top-level help, or an unknown command: list them all
 
 
+def _open_ui(device_url: str | None) -> int:
+    """Run the terminal UI until the user quits; its exit status.
+
+    An invalid config file or an unreachable device is found while the library loads; the
+    app then ends and the error (a ``MassageCtlError``) is raised here for the one handler.
+    """
+    module, function = UI_ENTRY
+    open_ui: Callable[[str | None], int] = getattr(importlib.import_module(module), function)
+    return open_ui(device_url)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     arguments = list(sys.argv[1:] if argv is None else argv)
@@ -102,9 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(arguments)
     try:
         if args.command is None:
-            from massage_ctl.cli.tui_entry import open_tui
-
-            return open_tui(args)
+            return _open_ui(getattr(args, "device", None))
         result: int = args.func(args)
         return result
     except MassageCtlError as err:

@@ -2,11 +2,7 @@
 
 from massage_ctl.devices.checks import ChannelProblem, validate_channel
 from massage_ctl.devices.model import ChannelSpec, DeviceProfile
-from massage_ctl.devices.registry import (
-    BUILTIN_PROFILES,
-    load_device_profile,
-    resolve_device_profile,
-)
+from massage_ctl.devices.registry import BUILTIN_PROFILES, load_device_profile
 
 __all__ = [
     "BUILTIN_PROFILES",
@@ -14,6 +10,5 @@ __all__ = [
     "ChannelSpec",
     "DeviceProfile",
     "load_device_profile",
-    "resolve_device_profile",
     "validate_channel",
 ]

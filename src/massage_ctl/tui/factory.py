@@ -44,4 +44,14 @@ def create_app(
     )
 
 
-__all__ = ["create_app"]
+def open_ui(device_url: str | None = None) -> int:
+    """``massage-ctl`` with no command: run the UI until the user quits; the exit status.
+
+    The device is stopped on every way out; a start-up error (invalid config, unreachable
+    device) is raised as its :class:`~massage_ctl.errors.MassageCtlError` once the terminal is
+    restored, for the CLI's one error handler.
+    """
+    return create_app(device_url).run_checked()
+
+
+__all__ = ["create_app", "open_ui"]
