@@ -75,6 +75,7 @@ class DevicesReport:
 
 def list_serial_ports() -> list[SerialPortInfo]:
     """Serial ports with USB VID:PID and description, sorted by port name."""
+    # Deferred: pyserial is a driver, imported only when ports are listed (docs/ARCHITECTURE.md).
     from serial.tools import list_ports
 
     ports = []
@@ -100,6 +101,7 @@ async def scan_ble(seconds: float, options: BleOptions | None = None) -> list[Bl
     ``options`` may name another bleak backend (e.g. the simulated radio in tests).
     """
     try:
+        # Deferred: bleak is imported only when a scan runs; without it BLE is "unavailable".
         from massage_ctl.transports.ble import scan_for_devices
     except ImportError as err:
         raise TransportError(
