@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from massage_ctl.cli.cmd_history import sessions_table
 from massage_ctl.cli.main import main
 from massage_ctl.history import HistoryStore, Outcome, Plan
 from massage_ctl.history.records import device_label
 from massage_ctl.history.summary import daily_pain
 from massage_ctl.history.terminal_chart import pain_chart
+from massage_ctl.views.history_table import sessions_table
 
 
 def test_history_lists_sessions_ratings_chart_and_plan(
