@@ -23,7 +23,7 @@ from massage_ctl.cli.main import main
 from massage_ctl.config import AppPaths
 from massage_ctl.history import HistoryStore, Outcome, Plan
 from massage_ctl.history.recorder import HistoryRecorder
-from massage_ctl.tui.summary import home_summary
+from massage_ctl.tui.home_line import home_summary
 
 HASH = "0" * 64
 COLUMNS = {

@@ -98,7 +98,7 @@ async def test_devices_screen_says_bluetooth_is_unavailable_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from massage_ctl.transports.ble import bluetooth_unavailable
-    from massage_ctl.views import devices as device_list
+    from massage_ctl.views import device_list
 
     async def no_adapter(*_args: object, **_kwargs: object) -> list[object]:
         raise bluetooth_unavailable(FileNotFoundError())

@@ -9,7 +9,7 @@ import pytest
 
 from massage_ctl.errors import HistoryError
 from massage_ctl.history import HistoryStore, Outcome, Plan
-from massage_ctl.tui.summary import home_summary, plan_line
+from massage_ctl.tui.home_line import home_summary, plan_line
 
 from .helpers import loaded
 

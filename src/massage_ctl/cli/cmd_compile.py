@@ -13,7 +13,7 @@ from typing import Any
 
 from rich.console import Console
 
-from massage_ctl.cli.options import add_target_options, resolve_options
+from massage_ctl.cli.target_args import add_target_options, resolve_options
 from massage_ctl.cli.timeline_output import timeline_csv, timeline_json, timeline_summary
 from massage_ctl.program import find_program_file, load_program
 from massage_ctl.views.chart import phase_lines

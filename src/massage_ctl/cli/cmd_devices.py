@@ -1,7 +1,7 @@
 """``massage-ctl devices`` — what can be connected: serial ports, BLE devices, simulators.
 
 Each line ends with the device URL to pass to ``--device``; the listing itself is
-:mod:`massage_ctl.views.devices` (the terminal UI's device screen shows the same).
+:mod:`massage_ctl.views.device_list` (the terminal UI's device screen shows the same).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import asyncio
 import json
 from typing import Any
 
-from massage_ctl.views.devices import (
+from massage_ctl.views.device_list import (
     DEFAULT_SCAN_SECONDS,
     BleDeviceInfo,
     DevicesReport,

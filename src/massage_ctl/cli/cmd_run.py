@@ -19,8 +19,8 @@ from types import FrameType
 from typing import Any
 
 from massage_ctl.cli.history_args import pain_rating_arg
-from massage_ctl.cli.options import add_target_options
 from massage_ctl.cli.run_view import RunView, make_view
+from massage_ctl.cli.target_args import add_target_options
 from massage_ctl.config import AppPaths, effective_options, load_config
 from massage_ctl.errors import HistoryError, MassageCtlError
 from massage_ctl.history import HistoryStore, ask_pain, is_interactive

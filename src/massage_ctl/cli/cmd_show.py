@@ -16,8 +16,8 @@ from rich.console import Console, Group, RenderableType
 from rich.rule import Rule
 from rich.text import Text
 
-from massage_ctl.cli.options import add_target_options, check_output_file, resolve_options
 from massage_ctl.cli.program_info import area_summary, describe_phase, program_length
+from massage_ctl.cli.target_args import add_target_options, check_output_file, resolve_options
 from massage_ctl.cli.timeline_output import warning_lines
 from massage_ctl.devices import DeviceProfile
 from massage_ctl.errors import MassageCtlError

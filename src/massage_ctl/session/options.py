@@ -1,7 +1,7 @@
 """What a session is played with, as one typed value both front ends build.
 
 The CLI builds :class:`SessionOptions` from the command line over the user's config
-(``cli/options.py``); the terminal UI from its set-up panel (``tui/setup.py``). Either way the
+(``cli/target_args.py``); the terminal UI from its set-up panel (``tui/setup.py``). Either way the
 safety profile is loaded once, as a :class:`~massage_ctl.safety.SafetyProfile`, before the value
 exists: nothing below passes a profile's name around or loads it again.
 """

@@ -131,7 +131,7 @@ class MassageApp(SessionApp):
             # Not loaded yet, or why there is no history if it could not be opened.
             return self._summary
         # Deferred: the history models load on the start-up worker, not before first paint.
-        from massage_ctl.tui.summary import home_summary
+        from massage_ctl.tui.home_line import home_summary
 
         self._summary = home_summary(self.store)
         return self._summary

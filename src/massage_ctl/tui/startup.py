@@ -58,7 +58,7 @@ def load_startup(
     from massage_ctl.history import HistoryStore
     from massage_ctl.program import list_builtin_programs
     from massage_ctl.session.device import describe_device_now
-    from massage_ctl.tui.summary import home_summary
+    from massage_ctl.tui.home_line import home_summary
 
     config = config if config is not None else load_config()
     url = device_url or config.device

@@ -19,7 +19,7 @@ from massage_ctl.devices import DeviceProfile
 from massage_ctl.errors import MassageCtlError
 from massage_ctl.session.device import describe_device
 from massage_ctl.tui.widgets.stop_bar import StopBar
-from massage_ctl.views.devices import gather_devices
+from massage_ctl.views.device_list import gather_devices
 
 
 class DevicesScreen(Screen[None]):

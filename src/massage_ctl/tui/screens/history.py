@@ -17,7 +17,7 @@ from massage_ctl.errors import MassageCtlError
 from massage_ctl.history import HistoryStore
 from massage_ctl.history.summary import daily_pain
 from massage_ctl.history.terminal_chart import pain_chart
-from massage_ctl.tui.summary import plan_line
+from massage_ctl.tui.home_line import plan_line
 from massage_ctl.tui.widgets.stop_bar import StopBar
 from massage_ctl.views.history_table import sessions_table
 

@@ -23,8 +23,8 @@ from massage_ctl.devices import BUILTIN_PROFILES
 from massage_ctl.errors import MassageCtlError
 from massage_ctl.program import Program
 from massage_ctl.safety import load_safety_profile
+from massage_ctl.session.device_profile import resolve_device_profile
 from massage_ctl.session.options import SessionOptions
-from massage_ctl.session.profile import resolve_device_profile
 from massage_ctl.zones import ZONES
 
 INTENSITY_RANGE = (0.1, 1.0)
