@@ -1,6 +1,7 @@
 """Issue 11 §7 leftovers in the UI: the library opens with the program list focused (arrows
 and Enter work at once, also right after the first-run note), and the history screen at 80
-columns keeps a device like ``127.0.0.1:7812`` whole or split at its colon, never mid-word."""
+columns keeps a device like ``127.0.0.1:7812`` whole or split at its colon, never mid-word,
+and every pain rating whole."""
 
 from __future__ import annotations
 
@@ -66,3 +67,4 @@ async def test_the_history_keeps_a_network_device_readable_at_80_columns(
         text = console.export_text()
         assert text.count("127.0.0.1") == 3, text
         assert "127.0.0." not in text.replace("127.0.0.1", ""), text  # never cut inside
+        assert text.count("10 → 10") == 3, text  # a rating is never cut ("10 → 1")
