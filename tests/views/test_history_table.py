@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.console import Console
 
 from massage_ctl.history.records import SessionRecord
@@ -78,3 +80,38 @@ def test_names_wrap_at_joints_and_cut_only_a_part_too_long() -> None:
         assert Name(whole, DEVICE_JOINTS).lines(5) == [whole[:4] + "…"]  # no joint: cut
     assert Name("mine (based on gentle)", SAFETY_JOINTS).lines(8) == [
         "mine", "(based", "on", "gentle)"]
+
+
+_LABEL = st.text(alphabet="abc0123456789.-:/ ()", min_size=1, max_size=40)
+
+
+@given(text=_LABEL, width=st.integers(min_value=1, max_value=50))
+def test_a_name_fits_its_column_and_loses_nothing_it_has_room_for(text: str, width: int) -> None:
+    for joints in (PROGRAM_JOINTS, DEVICE_JOINTS, SAFETY_JOINTS):
+        name = Name(text, joints)
+        lines = name.lines(width)
+        assert all(len(line) <= width for line in lines)
+        if name.longest <= width:
+            # Every part fits: nothing is cut, and the lines are the name, split only at its
+            # joints (a joint's trailing space may go at a line's end).
+            assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+            assert "…" not in "".join(lines)
+
+
+@given(
+    width=st.integers(min_value=78, max_value=200),
+    ids=st.lists(st.integers(min_value=1, max_value=9999), min_size=1, max_size=4),
+    outcome=st.sampled_from(["completed", "stopped", "interrupted", "disconnect"]),
+    device=st.sampled_from(["socket://127.0.0.1:7812", "serial:///dev/ttyUSB0",
+                            "sim://chair?speed=max", "serial:///dev/pts/19"]),
+)
+@settings(deadline=None, max_examples=60)
+def test_the_table_fits_its_width_and_keeps_ids_and_ratings_whole(
+    width: int, ids: list[int], outcome: str, device: str
+) -> None:
+    records = [_record(i, device, "tension-headache-neck-shoulders", outcome) for i in ids]
+    lines = _render(records, width)
+    assert all(len(line) <= width for line in lines)
+    text = "\n".join(lines)
+    assert text.count("10 → 10") == len(ids)
+    assert all(any(line.split()[:1] == [str(i)] for line in lines) for i in ids)
