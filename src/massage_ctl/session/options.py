@@ -8,8 +8,7 @@ exists: nothing below passes a profile's name around or loads it again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass
 
 from massage_ctl.compiler import compile_program
 from massage_ctl.devices import DeviceProfile
@@ -54,7 +53,3 @@ class SessionOptions:
             exclude=self.exclude,
             source=self.source,
         )
-
-    def but(self, **changes: Any) -> SessionOptions:
-        """A copy with ``changes`` (field name → new value)."""
-        return replace(self, **changes)
