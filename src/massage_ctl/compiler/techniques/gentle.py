@@ -17,10 +17,9 @@ def expand(ctx: PhaseCtx, phase: GentlePhase) -> None:
     if intensity > GENTLE.max_intensity:
         ctx.warn(f"gentle strokes are light: intensity lowered to {GENTLE.max_intensity:.2f}")
         intensity = GENTLE.max_intensity
-    zones = [p.zone for p in ctx.points(phase.points())]
     stroke_windows(
         ctx,
-        zones,
+        ctx.points(phase.points()),
         phase.stroke_span,
         ctx.level(intensity),
         phase.stroke_ms(),

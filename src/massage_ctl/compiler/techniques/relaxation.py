@@ -18,21 +18,20 @@ DEFAULT_RATE_HZ = {"slow": 1.0, "medium": 1.5, "fast": 2.0}
 
 def expand(ctx: PhaseCtx, phase: RelaxationPhase) -> None:
     """Expand by mode."""
-    zones = [p.zone for p in ctx.points(phase.points())]
+    points = ctx.points(phase.points())
     level = ctx.level(phase.intensity)
     cycle = phase.cycle_ms()
     if phase.mode == "rocking":
         rate = phase.rate_hz or 0.3
-        stroke_windows(ctx, zones, len(ZONES), level, cycle, "both", ("wave", "steady"), rate)
+        stroke_windows(ctx, points, len(ZONES), level, cycle, "both", ("wave", "steady"), rate)
     elif phase.mode == "circular":
         rate = phase.rate_hz or 0.5
-        stroke_windows(ctx, zones, len(ZONES), level, cycle, "both", ("roll", "wave"), rate)
+        stroke_windows(ctx, points, len(ZONES), level, cycle, "both", ("roll", "wave"), rate)
     elif phase.mode == "holding":
-        points = [p for p in ctx.points(phase.points())]
         press_sequence(ctx, points, level, 5_000, 20_000, 5_000, 3_000, prefer_cells=True)
     else:
         rate = phase.rate_hz or DEFAULT_RATE_HZ[phase.tempo]
-        _vibration(ctx, ctx.points(phase.points()), level, rate)
+        _vibration(ctx, points, level, rate)
 
 
 def _vibration(ctx: PhaseCtx, points: list[Point], level: float, rate_hz: float) -> None:

@@ -28,11 +28,10 @@ RATES_HZ: dict[str, dict[str, float]] = {
 
 def expand(ctx: PhaseCtx, phase: SwedishPhase) -> None:
     """Continuous strokes over the phase's zones until the phase ends."""
-    zones = [p.zone for p in ctx.points(phase.points())]
     rate = phase.rate_hz or RATES_HZ[phase.stroke][phase.tempo]
     stroke_windows(
         ctx,
-        zones,
+        ctx.points(phase.points()),
         len(ZONES),
         ctx.level(phase.intensity),
         phase.stroke_ms(),
