@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from massage_ctl.compiler.context import PhaseCtx
-from massage_ctl.compiler.techniques.presses import press_sequence
+from massage_ctl.compiler.techniques.presses import MIN_HOLD_FRACTION, press_sequence
 from massage_ctl.program.phases import DeepTissuePhase
 
 
@@ -18,6 +18,7 @@ def expand(ctx: PhaseCtx, phase: DeepTissuePhase) -> None:
         phase.release,
         phase.rest,
         written_ms=phase.natural_ms(),
+        min_hold_fraction=MIN_HOLD_FRACTION,
         pattern="knead",
         rate_hz=0.3,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from massage_ctl.compiler.context import PhaseCtx
-from massage_ctl.compiler.techniques.presses import press_sequence
+from massage_ctl.compiler.techniques.presses import MIN_HOLD_FRACTION, press_sequence
 from massage_ctl.program.phases import MyofascialPhase
 
 #: A slow rolling rhythm reads as a stretch rather than a poke (roller channels only).
@@ -21,6 +21,7 @@ def expand(ctx: PhaseCtx, phase: MyofascialPhase) -> None:
         phase.release,
         phase.rest,
         written_ms=phase.natural_ms(),
+        min_hold_fraction=MIN_HOLD_FRACTION,
         alternate=False,
         pattern="roll",
         rate_hz=STRETCH_RATE_HZ,

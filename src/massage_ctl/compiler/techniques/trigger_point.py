@@ -8,7 +8,7 @@ vibration motor is used.
 from __future__ import annotations
 
 from massage_ctl.compiler.context import PhaseCtx
-from massage_ctl.compiler.techniques.presses import press_sequence
+from massage_ctl.compiler.techniques.presses import MIN_HOLD_FRACTION, press_sequence
 from massage_ctl.program.phases import TriggerPointPhase
 
 
@@ -24,5 +24,6 @@ def expand(ctx: PhaseCtx, phase: TriggerPointPhase) -> None:
         phase.release,
         phase.rest,
         written_ms=phase.natural_ms(),
+        min_hold_fraction=MIN_HOLD_FRACTION,
         alternate=phase.alternate_sides,
     )
