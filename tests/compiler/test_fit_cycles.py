@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from massage_ctl.compiler import compile_program
-from massage_ctl.compiler.techniques.presses import FIT_RANGE, MIN_HOLD_FRACTION, fit_presses
+from massage_ctl.compiler.blocks.presses import FIT_RANGE, MIN_HOLD_FRACTION, fit_presses
 from massage_ctl.devices import DeviceProfile, load_device_profile
 from massage_ctl.errors import CompileError
 from massage_ctl.program import Program, builtin_program_ids, load_program

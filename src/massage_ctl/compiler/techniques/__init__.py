@@ -1,8 +1,10 @@
-"""One expansion module per technique (CONTRACTS §1); :data:`EXPANDERS` maps name → function.
+"""One expansion module per technique, found by :func:`~massage_ctl.compiler.technique.discover`.
 
-Each ``expand(ctx, phase)`` fills ``[ctx.start_ms, ctx.end_ms)`` with commands through the
-tracks of :class:`~massage_ctl.compiler.context.PhaseCtx`, which enforce caps, ramp limits and
-the frame budget. A phase leaves every intensity channel at zero when it ends.
+Each module declares ``TECHNIQUES`` (:class:`~massage_ctl.compiler.technique.Technique`
+records); each ``expand(ctx, phase)`` fills ``[ctx.start_ms, ctx.end_ms)`` with commands
+through the tracks of :class:`~massage_ctl.compiler.context.PhaseCtx`, which enforce caps, ramp
+limits and the frame budget. A phase leaves every intensity channel at zero when it ends.
+Shared building blocks (presses, strokes) live in :mod:`massage_ctl.compiler.blocks`.
 """
 
 from __future__ import annotations
@@ -10,30 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from massage_ctl.compiler.techniques import (
-    acupressure,
-    compression,
-    deep_tissue,
-    gentle,
-    heat,
-    myofascial,
-    neuromuscular,
-    relaxation,
-    rest,
-    swedish,
-    trigger_point,
-)
+from massage_ctl.compiler.technique import Technique, discover
 
-EXPANDERS: dict[str, Callable[[Any, Any], None]] = {
-    "trigger-point": trigger_point.expand,
-    "swedish": swedish.expand,
-    "gentle": gentle.expand,
-    "deep-tissue": deep_tissue.expand,
-    "neuromuscular": neuromuscular.expand,
-    "myofascial": myofascial.expand,
-    "acupressure": acupressure.expand,
-    "relaxation": relaxation.expand,
-    "compression": compression.expand,
-    "heat": heat.expand,
-    "rest": rest.expand,
-}
+#: technique name → its record, from every module of this package.
+TECHNIQUES: dict[str, Technique[Any]] = discover(__name__, __path__)
+#: technique name → expansion function (what the compiler calls for each phase).
+EXPANDERS: dict[str, Callable[[Any, Any], None]] = {n: t.expand for n, t in TECHNIQUES.items()}

@@ -7,8 +7,9 @@ little so the cycles fill the phase.
 
 from __future__ import annotations
 
+from massage_ctl.compiler.blocks.presses import press_sequence
 from massage_ctl.compiler.context import PhaseCtx
-from massage_ctl.compiler.techniques.presses import press_sequence
+from massage_ctl.compiler.technique import Technique
 from massage_ctl.program.phases import CompressionPhase
 
 #: Time a cell takes to fill or empty (lengthened where the ramp limit needs more).
@@ -30,3 +31,6 @@ def expand(ctx: PhaseCtx, phase: CompressionPhase) -> None:
         written_ms=phase.natural_ms(),
         together=not phase.sequential,
     )
+
+
+TECHNIQUES = (Technique("compression", CompressionPhase, expand),)

@@ -5,8 +5,9 @@ The technique itself never exceeds the gentle profile's intensity, whatever prof
 
 from __future__ import annotations
 
+from massage_ctl.compiler.blocks.strokes import stroke_windows
 from massage_ctl.compiler.context import PhaseCtx
-from massage_ctl.compiler.techniques.strokes import stroke_windows
+from massage_ctl.compiler.technique import Technique
 from massage_ctl.program.phases import GentlePhase
 from massage_ctl.safety import GENTLE
 
@@ -27,3 +28,6 @@ def expand(ctx: PhaseCtx, phase: GentlePhase) -> None:
         ("steady",),
         0.0,
     )
+
+
+TECHNIQUES = (Technique("gentle", GentlePhase, expand),)

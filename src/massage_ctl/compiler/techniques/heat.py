@@ -8,6 +8,7 @@ without any heat skips the phase with a warning (heat is a comfort, not the mass
 from __future__ import annotations
 
 from massage_ctl.compiler.context import PhaseCtx
+from massage_ctl.compiler.technique import Technique
 from massage_ctl.devices import ChannelSpec
 from massage_ctl.program.phases import HeatPhase
 from massage_ctl.timeline import HEAT_TAU_S, WARM_WITHIN_C, Command, pad_temperatures
@@ -90,3 +91,6 @@ def _warn_if_not_warm(
             f"{name}: warm ({target:g} °C) for only {warm / 60_000:.1f} of {minutes:.1f} min "
             f"on {channel} (a pad needs about {3 * HEAT_TAU_S / 60:.0f} min to warm up)"
         )
+
+
+TECHNIQUES = (Technique("heat", HeatPhase, expand),)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from massage_ctl.compiler.blocks.common import pick_pattern, stations
+from massage_ctl.compiler.blocks.presses import press_sequence
+from massage_ctl.compiler.blocks.strokes import stroke_windows
 from massage_ctl.compiler.context import PhaseCtx
-from massage_ctl.compiler.techniques.common import pick_pattern, stations
-from massage_ctl.compiler.techniques.presses import press_sequence
-from massage_ctl.compiler.techniques.strokes import stroke_windows
+from massage_ctl.compiler.technique import Technique
 from massage_ctl.devices import ChannelSpec
 from massage_ctl.program.phases import RelaxationPhase
 from massage_ctl.zones import ZONES, Point
@@ -58,3 +59,6 @@ def _vibration(ctx: PhaseCtx, points: list[Point], level: float, rate_hz: float)
             tr.set(t, level, tr.rise_ms(level), pick_pattern(ch, "pulse", "roll"), rate_hz)
             done = max(done, tr.set(on_end - fall, 0.0, fall))
         t = max(done, on_end) + BOUT_OFF_MS
+
+
+TECHNIQUES = (Technique("relaxation", RelaxationPhase, expand),)

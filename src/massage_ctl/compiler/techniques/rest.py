@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from massage_ctl.compiler.context import PhaseCtx
+from massage_ctl.compiler.technique import Technique
 from massage_ctl.program.phases import RestPhase
 
 
 def expand(ctx: PhaseCtx, phase: RestPhase) -> None:
     """Nothing to add: phases always end with their channels at zero."""
     del ctx, phase
+
+
+TECHNIQUES = (Technique("rest", RestPhase, expand),)

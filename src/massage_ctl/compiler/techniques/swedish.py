@@ -7,8 +7,9 @@ zones cross-fade (``wave`` rhythm for petrissage, fast ``pulse`` for tapotement)
 
 from __future__ import annotations
 
+from massage_ctl.compiler.blocks.strokes import stroke_windows
 from massage_ctl.compiler.context import PhaseCtx
-from massage_ctl.compiler.techniques.strokes import stroke_windows
+from massage_ctl.compiler.technique import Technique
 from massage_ctl.program.phases import SwedishPhase
 from massage_ctl.timeline import Pattern
 from massage_ctl.zones import ZONES
@@ -39,3 +40,6 @@ def expand(ctx: PhaseCtx, phase: SwedishPhase) -> None:
         PATTERNS[phase.stroke],
         rate,
     )
+
+
+TECHNIQUES = (Technique("swedish", SwedishPhase, expand),)
