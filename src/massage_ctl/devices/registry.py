@@ -12,7 +12,23 @@ from massage_ctl.devices.model import DeviceProfile
 from massage_ctl.errors import DeviceProfileError
 from massage_ctl.toml_lines import TomlReadError, line_of, parse_toml, read_toml_text
 
-BUILTIN_PROFILES: tuple[str, ...] = ("chair", "bed", "pad")
+#: The profile a device URL or ``--profile`` falls back to (``sim://chair``).
+DEFAULT_PROFILE = "chair"
+
+
+def _shipped_profiles() -> tuple[str, ...]:
+    """The shipped profiles, found from their files in ``devices/profiles/`` (adding one is
+    adding its ``.toml`` file): the default first, then by name."""
+    folder = resources.files("massage_ctl.devices").joinpath("profiles")
+    names = sorted(
+        entry.name.removesuffix(".toml") for entry in folder.iterdir()
+        if entry.name.endswith(".toml")
+    )
+    return tuple(sorted(names, key=lambda n: n != DEFAULT_PROFILE))
+
+
+BUILTIN_PROFILES: tuple[str, ...] = _shipped_profiles()
+
 
 
 _HINT = "see docs/DEVICE_PROFILES.md for the descriptor format"
@@ -88,7 +104,7 @@ def _field(loc: tuple[str | int, ...], data: dict[str, Any]) -> str:
 
 
 def load_device_profile(name_or_path: str | Path) -> DeviceProfile:
-    """A shipped profile (``chair``, ``bed``, ``pad``) or a descriptor ``.toml`` file."""
+    """A shipped profile (:data:`BUILTIN_PROFILES`) or a descriptor ``.toml`` file."""
     name = str(name_or_path)
     if name in BUILTIN_PROFILES:
         text = resources.files("massage_ctl.devices").joinpath(f"profiles/{name}.toml").read_text()
@@ -124,7 +140,7 @@ def resolve_device_profile(device_url: str | None, profile: str | None) -> Devic
     if profile:
         return load_device_profile(profile)
     if not device_url:
-        return load_device_profile("chair")
+        return load_device_profile(DEFAULT_PROFILE)
     # The URL parser the transports use, so compile and run agree on what a URL names
     # (sim:///abs/path.toml is an absolute path) and a bad URL — an unknown scheme such as
     # usb:// — is reported as such. Imported here: it imports this module.
@@ -135,5 +151,6 @@ def resolve_device_profile(device_url: str | None, profile: str | None) -> Devic
         return load_device_profile(url.target)
     raise DeviceProfileError(
         f"cannot know the channels of {device_url!r} without connecting",
-        hint="add --profile NAME (chair, bed, pad or a descriptor file) to compile offline",
+        hint=f"add --profile NAME ({', '.join(BUILTIN_PROFILES)} or a descriptor file) to "
+        "compile offline",
     )
