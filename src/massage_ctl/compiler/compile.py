@@ -2,7 +2,7 @@
 
 Order of work: hard rules (errors) → limits and tracks → plan (warm-up, fit, cool-down) →
 expand each phase with its technique → park (roller home, everything at zero) → sort → a final
-self-check of the safety invariants (see :mod:`massage_ctl.compiler.checks`).
+self-check of the safety invariants (see :mod:`massage_ctl.safety.checks`).
 
 Frame budget: the link sends 10 heartbeats a second, so setpoints may use
 ``max_frame_rate_hz - 10`` frames in any 1-second window. Each command is one setpoint frame;
@@ -16,17 +16,17 @@ import math
 from collections.abc import Iterable
 
 from massage_ctl.compiler.builder import Track
-from massage_ctl.compiler.checks import verify_timeline
 from massage_ctl.compiler.context import HEARTBEAT_FRAMES_PER_S, PhaseCtx, Session
 from massage_ctl.compiler.devicemap import DeviceMap
 from massage_ctl.compiler.plan import make_plan
-from massage_ctl.compiler.rules import check_hard_rules, phase_label
 from massage_ctl.compiler.techniques import EXPANDERS
 from massage_ctl.devices import ChannelSpec, DeviceProfile
 from massage_ctl.errors import CompileError, names_program_file
 from massage_ctl.program.model import Program
 from massage_ctl.program.phases import HeatPhase, _ActivePhase
 from massage_ctl.safety import SafetyProfile
+from massage_ctl.safety.checks import verify_timeline
+from massage_ctl.safety.rules import check_hard_rules, phase_label
 from massage_ctl.timeline import ChannelInfo, Command, PhaseSpan, Timeline
 from massage_ctl.zones import ZONES
 

@@ -4,6 +4,7 @@
   intensity ≤ 0.3): light rocking over that phase's zones at 0.25.
 * Cool-down: added when the last massage phase does not end gently: light rocking at 0.2.
   Each lasts 60 s, or 10 % of the session when that is shorter.
+  (These numbers are safety rules: :mod:`massage_ctl.safety.limits`.)
 * Fit: ``--minutes`` (else the program's ``duration``) sets the whole session length; the
   phases are scaled in proportion to fill what warm-up, cool-down and parking leave. A session
   longer than the safety profile's limit is fitted down to the limit, with a warning.
@@ -23,11 +24,13 @@ from massage_ctl.program.phases import (
     _ActivePhase,
 )
 from massage_ctl.safety import SafetyProfile
+from massage_ctl.safety.limits import (
+    COOL_DOWN_INTENSITY,
+    ENVELOPE_MS,
+    GENTLE_START_INTENSITY,
+    WARM_UP_INTENSITY,
+)
 
-ENVELOPE_MS = 60_000
-GENTLE_START_INTENSITY = 0.3
-WARM_UP_INTENSITY = 0.25
-COOL_DOWN_INTENSITY = 0.2
 MIN_PHASE_MS = 5_000
 #: No phase gets a slot shorter than this (a few-ms phase would do nothing but add gaps).
 MIN_SLOT_MS = 1_000
