@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from massage_ctl.compiler import compile_program
-from massage_ctl.compiler.plan import fill
+from massage_ctl.compiler.fitting import fill
 from massage_ctl.devices import load_device_profile
 from massage_ctl.errors import CompileError
 from massage_ctl.program import Program

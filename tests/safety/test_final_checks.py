@@ -19,7 +19,7 @@ from massage_ctl.errors import SafetyError
 from massage_ctl.program import load_program
 from massage_ctl.safety import GENTLE, STANDARD
 from massage_ctl.safety.checks import longest_hold_ms, problems, verify_timeline
-from massage_ctl.timeline import ChannelInfo, Command, Timeline
+from massage_ctl.timeline import Command, Timeline, TimelineChannel
 
 PAD = load_device_profile("pad")
 SOUND = compile_program(load_program("quick-10-minute"), PAD, STANDARD)
@@ -122,7 +122,7 @@ def _hips(*commands: Command, duration_ms: int = 60_000) -> Timeline:
     """A pad timeline driving only the hips motor (the other channels stay at zero)."""
     return dataclasses.replace(
         SOUND, commands=tuple(commands), duration_ms=duration_ms,
-        channels=(ChannelInfo(HIPS, "hips", "vibration", 0.8),),
+        channels=(TimelineChannel(HIPS, "hips", "vibration", 0.8),),
     )
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from massage_ctl.compiler.context import PhaseCtx
+from massage_ctl.compiler.expansion import PhaseCtx
 from massage_ctl.program.phases import PHASE_MODELS, _Phase
 
 P = TypeVar("P", bound=_Phase)

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from massage_ctl.devices.model import DeviceProfile
+from massage_ctl.devices.descriptor import DeviceProfile
 from massage_ctl.errors import DeviceProfileError
 from massage_ctl.toml_lines import TomlReadError, line_of, parse_toml, read_toml_text
 

@@ -93,7 +93,7 @@ def channel_limits(
 def timeline_caps(timeline: Timeline) -> dict[str, float]:
     """The program's own caps per channel, for :class:`Guard`.
 
-    The compiler lists ``ChannelInfo.max`` *after* applying ``--intensity``; the live intensity
+    The compiler lists ``TimelineChannel.max`` *after* applying ``--intensity``; the live intensity
     may go back up to 1.0, so intensity channels get that scale divided out again (the safety
     profile and the device still cap them independently).
     """
@@ -202,7 +202,7 @@ class _Course:
 class Guard:
     """Re-checks every outgoing setpoint against the active limits; clamps and warns.
 
-    ``timeline_caps`` maps channel id → the timeline's effective cap (``ChannelInfo.max``).
+    ``timeline_caps`` maps channel id → the timeline's effective cap (``TimelineChannel.max``).
     Call :meth:`apply` for each setpoint about to be sent (it updates the guard's model of the
     channel), :meth:`reset` after a STOP (every output is then zero).
     """

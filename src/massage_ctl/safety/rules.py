@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from massage_ctl.errors import CompileError
-from massage_ctl.program.model import Program
+from massage_ctl.program.definition import Program
 from massage_ctl.program.phases import DeepTissuePhase, RelaxationPhase, SwedishPhase
 from massage_ctl.safety import SafetyProfile
 

@@ -2,7 +2,7 @@
 
 Each module declares ``TECHNIQUES`` (:class:`~massage_ctl.compiler.technique.Technique`
 records); each ``expand(ctx, phase)`` fills ``[ctx.start_ms, ctx.end_ms)`` with commands
-through the tracks of :class:`~massage_ctl.compiler.context.PhaseCtx`, which enforce caps, ramp
+through the tracks of :class:`~massage_ctl.compiler.expansion.PhaseCtx`, which enforce caps, ramp
 limits and the frame budget. A phase leaves every intensity channel at zero when it ends.
 Shared building blocks (presses, strokes) live in :mod:`massage_ctl.compiler.blocks`.
 """

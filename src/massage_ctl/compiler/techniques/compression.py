@@ -8,7 +8,7 @@ little so the cycles fill the phase.
 from __future__ import annotations
 
 from massage_ctl.compiler.blocks.presses import press_sequence
-from massage_ctl.compiler.context import PhaseCtx
+from massage_ctl.compiler.expansion import PhaseCtx
 from massage_ctl.compiler.technique import Technique
 from massage_ctl.program.phases import CompressionPhase
 

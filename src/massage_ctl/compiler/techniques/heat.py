@@ -7,7 +7,7 @@ without any heat skips the phase with a warning (heat is a comfort, not the mass
 
 from __future__ import annotations
 
-from massage_ctl.compiler.context import PhaseCtx
+from massage_ctl.compiler.expansion import PhaseCtx
 from massage_ctl.compiler.technique import Technique
 from massage_ctl.devices import ChannelSpec
 from massage_ctl.program.phases import HeatPhase

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from massage_ctl.compiler.blocks.presses import MIN_HOLD_FRACTION, press_sequence
-from massage_ctl.compiler.context import PhaseCtx
+from massage_ctl.compiler.expansion import PhaseCtx
 from massage_ctl.compiler.technique import Technique
 from massage_ctl.program.phases import (
     AcupressurePhase,

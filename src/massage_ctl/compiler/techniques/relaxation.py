@@ -5,7 +5,7 @@ from __future__ import annotations
 from massage_ctl.compiler.blocks.common import pick_pattern, stations
 from massage_ctl.compiler.blocks.presses import press_sequence
 from massage_ctl.compiler.blocks.strokes import stroke_windows
-from massage_ctl.compiler.context import PhaseCtx
+from massage_ctl.compiler.expansion import PhaseCtx
 from massage_ctl.compiler.technique import Technique
 from massage_ctl.devices import ChannelSpec
 from massage_ctl.program.phases import RelaxationPhase

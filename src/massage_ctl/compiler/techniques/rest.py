@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from massage_ctl.compiler.context import PhaseCtx
+from massage_ctl.compiler.expansion import PhaseCtx
 from massage_ctl.compiler.technique import Technique
 from massage_ctl.program.phases import RestPhase
 

@@ -8,7 +8,7 @@ zones cross-fade (``wave`` rhythm for petrissage, fast ``pulse`` for tapotement)
 from __future__ import annotations
 
 from massage_ctl.compiler.blocks.strokes import stroke_windows
-from massage_ctl.compiler.context import PhaseCtx
+from massage_ctl.compiler.expansion import PhaseCtx
 from massage_ctl.compiler.technique import Technique
 from massage_ctl.program.phases import SwedishPhase
 from massage_ctl.timeline import Pattern

@@ -6,7 +6,7 @@ The technique itself never exceeds the gentle profile's intensity, whatever prof
 from __future__ import annotations
 
 from massage_ctl.compiler.blocks.strokes import stroke_windows
-from massage_ctl.compiler.context import PhaseCtx
+from massage_ctl.compiler.expansion import PhaseCtx
 from massage_ctl.compiler.technique import Technique
 from massage_ctl.program.phases import GentlePhase
 from massage_ctl.safety import GENTLE

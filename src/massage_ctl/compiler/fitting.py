@@ -1,4 +1,4 @@
-"""Session planning: warm-up, cool-down and fitting the phases to a length.
+"""Fitting a session: warm-up, cool-down and the phases fitted to a length.
 
 * Warm-up: added when the first massage phase does not start gently (gentle, relaxation, or
   intensity ≤ 0.3): light rocking over that phase's zones at 0.25.
@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from massage_ctl.errors import CompileError
+from massage_ctl.program.definition import Program
 from massage_ctl.program.durations import format_duration
-from massage_ctl.program.model import Program
 from massage_ctl.program.phases import (
     GentlePhase,
     HeatPhase,
@@ -37,7 +37,7 @@ MIN_SLOT_MS = 1_000
 
 
 @dataclass(frozen=True, slots=True)
-class Plan:
+class Fitting:
     """Lengths in ms: warm-up, each phase (background heat: its own run), cool-down, park."""
 
     warm_up: RelaxationPhase | None
@@ -94,13 +94,13 @@ def fill(naturals: list[int], body: int, floor: int) -> list[int]:
     return lengths
 
 
-def make_plan(
+def make_fitting(
     program: Program,
     safety: SafetyProfile,
     minutes: float | None,
     park_ms: int,
     shorten_ms: int = 0,
-) -> Plan:
+) -> Fitting:
     """Decide warm-up/cool-down and every phase's length (see module docstring).
 
     ``shorten_ms``: fit the session that much shorter than it would be; the compiler asks for
@@ -172,7 +172,7 @@ def make_plan(
             lengths[i] = max(MIN_SLOT_MS, round(natural[i] * scale))
     first_zones = active[0].zones if active else []
     last_zones = active[-1].zones if active else []
-    return Plan(
+    return Fitting(
         warm_up=_soft(first_zones, WARM_UP_INTENSITY, warm, "warm-up") if warm else None,
         cool_down=_soft(last_zones, COOL_DOWN_INTENSITY, cool, "cool-down") if cool else None,
         lengths=tuple(lengths),

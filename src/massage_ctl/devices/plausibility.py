@@ -6,7 +6,7 @@ infinite or NaN ramps, a roller's ``reach`` on a vibration motor. Everything dow
 compiler's caps, the guard, the device's clamp) trusts these numbers, so they are checked here,
 once, for both ways in. The rules and their reasons are listed in docs/DEVICE_PROFILES.md
 ("What a descriptor may say"); :func:`validate_channel` is pure so it is property-tested, and
-:class:`~massage_ctl.devices.model.ChannelSpec` runs it on every construction — a file, a
+:class:`~massage_ctl.devices.descriptor.ChannelSpec` runs it on every construction — a file, a
 handshake (``protocol.handshake.channel_spec_from_info``) or code.
 """
 
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from massage_ctl.zones import ZONES
 
 if TYPE_CHECKING:
-    from massage_ctl.devices.model import ChannelSpec
+    from massage_ctl.devices.descriptor import ChannelSpec
 
 #: Top of a heat channel's range (°C). Heat pads for massage run at 38–43 °C.
 HEAT_RANGE_MAX_C = 50.0
