@@ -11,8 +11,8 @@ from massage_ctl.compiler import compile_program
 from massage_ctl.devices import DeviceProfile, load_device_profile
 from massage_ctl.errors import CompileError
 from massage_ctl.program import Program, builtin_program_ids, load_program
-from massage_ctl.program.phases import _ActivePhase
 from massage_ctl.safety import GENTLE, STANDARD, SafetyProfile
+from massage_ctl.techniques._phase import _ActivePhase
 from massage_ctl.zones import ZONES
 
 IDS = builtin_program_ids()

@@ -16,12 +16,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from massage_ctl.compiler import compile_program
-from massage_ctl.compiler.blocks.presses import FIT_RANGE, MIN_HOLD_FRACTION, fit_presses
 from massage_ctl.devices import DeviceProfile, load_device_profile
 from massage_ctl.errors import CompileError
+from massage_ctl.motion.presses import FIT_RANGE, MIN_HOLD_FRACTION, fit_presses
 from massage_ctl.program import Program, builtin_program_ids, load_program
-from massage_ctl.program.phases import TriggerPointPhase, _PressPhase
 from massage_ctl.safety import GENTLE, STANDARD, SafetyProfile
+from massage_ctl.techniques._phase import _PressPhase
+from massage_ctl.techniques.pressing import TriggerPointPhase
 from massage_ctl.timeline import Command, Timeline, value_at
 
 DEVICES = {name: load_device_profile(name) for name in ("chair", "bed", "pad")}

@@ -15,18 +15,19 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from massage_ctl.compiler.builder import Track
-from massage_ctl.compiler.devicemap import DeviceMap
-from massage_ctl.compiler.expansion import HEARTBEAT_FRAMES_PER_S, Compilation, PhaseCtx
 from massage_ctl.compiler.fitting import make_fitting
-from massage_ctl.compiler.techniques import EXPANDERS
 from massage_ctl.devices import ChannelSpec, DeviceProfile
 from massage_ctl.errors import CompileError, names_program_file
+from massage_ctl.motion.builder import Track
+from massage_ctl.motion.devicemap import DeviceMap
+from massage_ctl.motion.expansion import HEARTBEAT_FRAMES_PER_S, Compilation, PhaseCtx
 from massage_ctl.program.definition import Program
-from massage_ctl.program.phases import HeatPhase, _ActivePhase
 from massage_ctl.safety import SafetyProfile
 from massage_ctl.safety.checks import verify_timeline
 from massage_ctl.safety.rules import check_hard_rules, phase_label
+from massage_ctl.techniques import EXPANDERS
+from massage_ctl.techniques._phase import _ActivePhase
+from massage_ctl.techniques.heat import HeatPhase
 from massage_ctl.timeline import Command, PhaseSpan, Timeline, TimelineChannel
 from massage_ctl.zones import ZONES
 

@@ -14,15 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from massage_ctl.durations import format_duration
 from massage_ctl.errors import CompileError
 from massage_ctl.program.definition import Program
-from massage_ctl.program.durations import format_duration
-from massage_ctl.program.phases import (
-    GentlePhase,
-    HeatPhase,
-    RelaxationPhase,
-    _ActivePhase,
-)
 from massage_ctl.safety import SafetyProfile
 from massage_ctl.safety.limits import (
     COOL_DOWN_INTENSITY,
@@ -30,6 +24,10 @@ from massage_ctl.safety.limits import (
     GENTLE_START_INTENSITY,
     WARM_UP_INTENSITY,
 )
+from massage_ctl.techniques._phase import _ActivePhase
+from massage_ctl.techniques.gentle_strokes import GentlePhase
+from massage_ctl.techniques.heat import HeatPhase
+from massage_ctl.techniques.relaxation import RelaxationPhase
 
 MIN_PHASE_MS = 5_000
 #: No phase gets a slot shorter than this (a few-ms phase would do nothing but add gaps).

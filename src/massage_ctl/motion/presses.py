@@ -17,9 +17,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from massage_ctl.compiler.blocks.common import limit_hold, press, press_channels
-from massage_ctl.compiler.expansion import PhaseCtx
 from massage_ctl.errors import CompileError
+from massage_ctl.motion.common import limit_hold, press, press_channels
+from massage_ctl.motion.expansion import PhaseCtx
 from massage_ctl.timeline import Pattern
 from massage_ctl.zones import Point
 

@@ -2,14 +2,35 @@
 
 from __future__ import annotations
 
-from massage_ctl.compiler.blocks.common import pick_pattern, stations
-from massage_ctl.compiler.blocks.presses import press_sequence
-from massage_ctl.compiler.blocks.strokes import stroke_windows
-from massage_ctl.compiler.expansion import PhaseCtx
-from massage_ctl.compiler.technique import Technique
+from typing import Literal
+
+from pydantic import Field
+
 from massage_ctl.devices import ChannelSpec
-from massage_ctl.program.phases import RelaxationPhase
+from massage_ctl.motion.common import pick_pattern, stations
+from massage_ctl.motion.expansion import PhaseCtx
+from massage_ctl.motion.presses import press_sequence
+from massage_ctl.motion.strokes import stroke_windows
+from massage_ctl.techniques._phase import _ActivePhase
+from massage_ctl.techniques._table import Technique
 from massage_ctl.zones import ZONES, Point
+
+
+class RelaxationPhase(_ActivePhase):
+    """Calming work: rocking, holding, vibration or circular friction."""
+
+    technique: Literal["relaxation"]
+    mode: Literal["rocking", "holding", "vibration", "circular"] = Field(
+        "rocking", description="rocking waves, soft holding, vibration, or circular friction"
+    )
+    rate_hz: float | None = Field(
+        None, gt=0, le=10, description="rhythm of vibration/rocking in Hz (default from tempo)"
+    )
+
+    def cycle_ms(self) -> int:
+        """One rocking/holding cycle."""
+        return round(10_000 * self.period_factor())
+
 
 #: Vibration runs in bouts (on, then a short pause) so no channel is held on for long.
 BOUT_ON_MS = 20_000
@@ -61,4 +82,4 @@ def _vibration(ctx: PhaseCtx, points: list[Point], level: float, rate_hz: float)
         t = max(done, on_end) + BOUT_OFF_MS
 
 
-TECHNIQUES = (Technique("relaxation", RelaxationPhase, expand),)
+TECHNIQUES = (Technique("relaxation", RelaxationPhase, expand, rank=7),)

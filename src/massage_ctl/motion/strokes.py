@@ -9,9 +9,9 @@ stroke, both sides are stroked together and the warnings say so.
 
 from __future__ import annotations
 
-from massage_ctl.compiler.blocks.common import roller_reaches, sided_stations, stroke
-from massage_ctl.compiler.expansion import PhaseCtx
 from massage_ctl.devices import ChannelSpec
+from massage_ctl.motion.common import roller_reaches, sided_stations, stroke
+from massage_ctl.motion.expansion import PhaseCtx
 from massage_ctl.timeline import Pattern
 from massage_ctl.zones import ZONES, Point
 

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from massage_ctl.compiler.builder import Track
-from massage_ctl.compiler.devicemap import DeviceMap
 from massage_ctl.devices import ChannelSpec, DeviceProfile
-from massage_ctl.program.definition import Program
+from massage_ctl.motion.builder import Track
+from massage_ctl.motion.devicemap import DeviceMap
 from massage_ctl.safety import SafetyProfile
 from massage_ctl.zones import Point
+
+if TYPE_CHECKING:
+    # Only named in annotations: the program layer builds its phase union from the technique
+    # modules, which use this module, so a runtime import would be circular.
+    from massage_ctl.program.definition import Program
 
 #: Heartbeat frames the link sends each second; they share the device's frame budget.
 HEARTBEAT_FRAMES_PER_S = 10

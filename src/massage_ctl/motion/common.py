@@ -14,8 +14,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Sequence
 
-from massage_ctl.compiler.expansion import PhaseCtx
 from massage_ctl.devices import ChannelSpec
+from massage_ctl.motion.expansion import PhaseCtx
 from massage_ctl.timeline import Pattern
 from massage_ctl.zones import ZONES, Point
 
