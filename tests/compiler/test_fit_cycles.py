@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from massage_ctl.compiler import compile_program
 from massage_ctl.devices import DeviceProfile, load_device_profile
 from massage_ctl.errors import CompileError
-from massage_ctl.motion.presses import FIT_RANGE, MIN_HOLD_FRACTION, fit_presses
+from massage_ctl.motion.presses import FIT_RANGE, MIN_HOLD_FRACTION, _keep_holds, fit_presses
 from massage_ctl.program import Program, builtin_program_ids, load_program
 from massage_ctl.safety import GENTLE, STANDARD, SafetyProfile
 from massage_ctl.techniques._phase import _PressPhase
@@ -289,3 +289,22 @@ def test_a_fitted_press_keeps_half_its_hold_or_the_phase_is_refused() -> None:
                                   r"of (\d+) s", w)
                     if m and m[1] in SUSTAINED:
                         assert int(m[2]) >= int(m[3]) * MIN_HOLD_FRACTION - 1, (pid, dev, w)
+
+
+@given(
+    span=st.integers(1_000, 3_600_000), n=st.integers(1, 4), ramp=st.integers(0, 30_000),
+    hold=st.integers(1_000, 90_000), release=st.integers(0, 30_000),
+    rest=st.integers(0, 40_000), fastest=st.integers(0, 10_000),
+)
+def test_kept_holds_fit_the_span_and_keep_half_the_hold(
+    span: int, n: int, ramp: int, hold: int, release: int, rest: int, fastest: int
+) -> None:
+    ramp, release = max(ramp, fastest), max(release, fastest)
+    min_hold = round(hold * MIN_HOLD_FRACTION)
+    rounds, shape = _keep_holds(span, n, ramp, hold, release, rest, hold, min_hold, fastest)
+    if rounds == 0:  # no room: the caller leaves the presses out (and says so)
+        assert span // n < ramp + min_hold + release
+        return
+    assert rounds * n * shape.total <= span
+    assert shape.hold >= min_hold
+    assert min(shape.ramp, shape.release) >= fastest

@@ -105,7 +105,7 @@ def _keep_holds(
         room = span // n_points - min_hold
         if room < 2 * fastest or ramp + release <= 0:
             return 0, PressShape(ramp, 0, release, 0)
-        quick = max(fastest, ramp * room // (ramp + release))
+        quick = min(max(fastest, ramp * room // (ramp + release)), room - fastest)
         return 1, PressShape(quick, min_hold, max(fastest, room - quick), 0)
     flex = span // (rounds * n_points) - ramp - release
     hi = FIT_RANGE[1]
