@@ -38,8 +38,8 @@ def test_every_technique_has_one_model_and_one_expansion_in_listing_order() -> N
         "trigger-point", "swedish", "gentle", "deep-tissue", "neuromuscular", "myofascial",
         "acupressure", "relaxation", "compression", "heat", "rest",
     )
-    assert list(techniques.TECHNIQUES) == list(TECHNIQUES)
-    for name, tech in techniques.TECHNIQUES.items():
+    assert list(techniques.TABLE) == list(TECHNIQUES)
+    for name, tech in techniques.TABLE.items():
         assert techniques.PHASE_MODELS[name] is tech.model
         assert techniques.EXPANDERS[name] is tech.expand
 

@@ -17,9 +17,9 @@ from typing import Any
 from massage_ctl.techniques._phase import _Phase
 from massage_ctl.techniques._table import Technique, discover
 
-#: technique name → its record, from every module of this package, in listing order.
-TECHNIQUES: dict[str, Technique[Any]] = discover(__name__, __path__)
+#: technique name → its record, from every module's ``TECHNIQUES``, in listing order.
+TABLE: dict[str, Technique[Any]] = discover(__name__, __path__)
 #: technique name → expansion function (what the compiler calls for each phase).
-EXPANDERS: dict[str, Callable[[Any, Any], None]] = {n: t.expand for n, t in TECHNIQUES.items()}
+EXPANDERS: dict[str, Callable[[Any, Any], None]] = {n: t.expand for n, t in TABLE.items()}
 #: technique name → phase model (what a program file's phase is validated against).
-PHASE_MODELS: dict[str, type[_Phase]] = {n: t.model for n, t in TECHNIQUES.items()}
+PHASE_MODELS: dict[str, type[_Phase]] = {n: t.model for n, t in TABLE.items()}
