@@ -24,7 +24,7 @@ PATTERNS: tuple[Pattern, ...] = ("steady", "pulse", "wave", "knead", "roll", "ta
 
 
 @dataclass(frozen=True, slots=True)
-class ChannelInfo:
+class TimelineChannel:
     """One channel as listed in the timeline (``channels`` of the JSON output)."""
 
     id: str
@@ -77,14 +77,14 @@ class Timeline:
     device: str
     safety: str
     duration_ms: int
-    channels: tuple[ChannelInfo, ...]
+    channels: tuple[TimelineChannel, ...]
     commands: tuple[Command, ...]
     phases: tuple[PhaseSpan, ...] = ()
     warnings: tuple[str, ...] = ()
     intensity: float = 1.0
     extra: dict[str, Any] = field(default_factory=dict)
 
-    def channel(self, channel_id: str) -> ChannelInfo:
+    def channel(self, channel_id: str) -> TimelineChannel:
         """The channel with that id (KeyError if absent)."""
         for ch in self.channels:
             if ch.id == channel_id:

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from massage_ctl.timeline import ChannelInfo, Command, PhaseSpan, Timeline, value_at
+from massage_ctl.timeline import Command, PhaseSpan, Timeline, TimelineChannel, value_at
 from massage_ctl.views.chart import BLOCKS, render_chart
 from massage_ctl.views.envelope import Envelope
 
@@ -49,10 +49,10 @@ def test_window_range_contains_every_sampled_value(
 
 def _timeline() -> Timeline:
     channels = (
-        ChannelInfo("air.lower-back.left", "lower-back", "pressure", 0.8),
-        ChannelInfo("roller.position", "mid-back", "position", 1.0),
-        ChannelInfo("roller.knead", "mid-back", "roller", 0.8),
-        ChannelInfo("heat.lower-back", "lower-back", "heat", 40.0),
+        TimelineChannel("air.lower-back.left", "lower-back", "pressure", 0.8),
+        TimelineChannel("roller.position", "mid-back", "position", 1.0),
+        TimelineChannel("roller.knead", "mid-back", "roller", 0.8),
+        TimelineChannel("heat.lower-back", "lower-back", "heat", 40.0),
     )
     commands = sorted(
         [

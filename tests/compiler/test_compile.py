@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 
 from massage_ctl.compiler import compile_program
-from massage_ctl.compiler.checks import by_channel
 from massage_ctl.devices import load_device_profile
 from massage_ctl.errors import CompileError
 from massage_ctl.program import Program, load_program_file
 from massage_ctl.safety import GENTLE, STANDARD
+from massage_ctl.safety.checks import by_channel
 from massage_ctl.timeline import Timeline, value_at
 
 DATA = Path(__file__).parents[1] / "program" / "data"

@@ -7,6 +7,8 @@ press phase where every force channel is at zero.
 
 from __future__ import annotations
 
+import itertools
+import re
 from typing import Any
 
 import pytest
@@ -14,12 +16,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from massage_ctl.compiler import compile_program
-from massage_ctl.compiler.techniques.presses import FIT_RANGE, fit_presses
 from massage_ctl.devices import DeviceProfile, load_device_profile
 from massage_ctl.errors import CompileError
+from massage_ctl.motion.presses import FIT_RANGE, MIN_HOLD_FRACTION, _keep_holds, fit_presses
 from massage_ctl.program import Program, builtin_program_ids, load_program
-from massage_ctl.program.phases import TriggerPointPhase, _PressPhase
 from massage_ctl.safety import GENTLE, STANDARD, SafetyProfile
+from massage_ctl.techniques._phase import _PressPhase
+from massage_ctl.techniques.pressing import TriggerPointPhase
 from massage_ctl.timeline import Command, Timeline, value_at
 
 DEVICES = {name: load_device_profile(name) for name in ("chair", "bed", "pad")}
@@ -216,3 +219,92 @@ def test_the_roller_goes_home_only_after_every_press_is_released() -> None:
             assert value_at(list(tl.commands_for(spec.id)), park.t_ms) == 0, spec.id
     hips = list(tl.commands_for("air.hips.left"))
     assert hips[-1].t_ms + hips[-1].ramp_ms <= 4_000 + 1_000 + 2 * 1_000  # slot + ramps
+
+
+def _rests(cmds: list[Command], a: int, b: int) -> list[int]:
+    """Time from each release's end to the next rise, inside [a, b)."""
+    inside = [c for c in cmds if a <= c.t_ms < b]
+    out: list[int] = []
+    for off, on in itertools.pairwise(inside):
+        if off.value == 0 and on.value > 0:
+            out.append(on.t_ms - (off.t_ms + off.ramp_ms))
+    return out
+
+
+def test_the_first_press_waits_for_the_roller_as_planned_and_keeps_its_rest() -> None:
+    """The roller travelled at the phase's start and the first press began ~4 s late, eating
+    its rest (2.7 s instead of the others' 6.7 s on the bed)."""
+    tl = compile_program(load_program("quick-10-minute"), DEVICES["bed"], STANDARD, minutes=12)
+    span = next(s for s in tl.phases if s.technique == "trigger-point")
+    rests = _rests(list(tl.commands_for("roller.pressure")), span.start_ms, span.end_ms)
+    assert len(rests) >= 3
+    assert max(rests) - min(rests) <= 1_000, rests
+
+
+SUSTAINED = ("trigger-point", "acupressure", "deep-tissue", "neuromuscular", "myofascial")
+
+
+@pytest.mark.parametrize("dev", sorted(DEVICES))
+@pytest.mark.parametrize("minutes", [None, 1, 4, 12])
+def test_a_press_never_rises_while_the_previous_phase_is_still_releasing(
+    dev: str, minutes: float | None
+) -> None:
+    for pid in builtin_program_ids():
+        for safety in (STANDARD, GENTLE):
+            try:
+                tl = compile_program(load_program(pid), DEVICES[dev], safety, minutes=minutes)
+            except CompileError:
+                continue
+            for span in tl.phases:
+                if span.technique not in SUSTAINED:
+                    continue
+                for ch in tl.channels:
+                    cmds = list(tl.commands_for(ch.id))
+                    # The phase's first command on the channel (its first press's rise).
+                    k = next((k for k, c in enumerate(cmds) if c.t_ms >= span.start_ms), 0)
+                    first = cmds[k] if 0 < k < len(cmds) else None
+                    if (first is not None and first.t_ms < span.end_ms and first.value > 0
+                            and ch.kind not in ("position", "heat")):
+                        left = value_at(cmds[:k], first.t_ms)
+                        assert left == 0, (pid, dev, safety.id, span.name, ch.id)
+
+
+def test_a_fitted_press_keeps_half_its_hold_or_the_phase_is_refused() -> None:
+    """A 1-minute fit played trigger-point "presses" with hold 0 s (taps, not the technique)."""
+    tl = compile_program(load_program("quick-10-minute"), DEVICES["chair"], STANDARD, minutes=1)
+    assert any("too short for one press with a sustained hold" in w for w in tl.warnings)
+    span = next(s for s in tl.phases if s.technique == "trigger-point")
+    for cid in ("air.lower-back.left", "air.lower-back.right"):
+        assert presses(list(tl.commands_for(cid)), span.start_ms, span.end_ms) == 0
+    for pid in builtin_program_ids():
+        for dev in sorted(DEVICES):
+            for minutes in (1, 3, 5, 8):
+                try:
+                    tl = compile_program(load_program(pid), DEVICES[dev], STANDARD,
+                                         minutes=minutes)
+                except CompileError:
+                    continue
+                for w in tl.warnings:
+                    m = re.search(r"\((\S+)\): presses shortened to fit: hold (\d+) s instead "
+                                  r"of (\d+) s", w)
+                    if m and m[1] in SUSTAINED:
+                        assert int(m[2]) >= int(m[3]) * MIN_HOLD_FRACTION - 1, (pid, dev, w)
+
+
+@given(
+    span=st.integers(1_000, 3_600_000), n=st.integers(1, 4), ramp=st.integers(0, 30_000),
+    hold=st.integers(1_000, 90_000), release=st.integers(0, 30_000),
+    rest=st.integers(0, 40_000), fastest=st.integers(0, 10_000),
+)
+def test_kept_holds_fit_the_span_and_keep_half_the_hold(
+    span: int, n: int, ramp: int, hold: int, release: int, rest: int, fastest: int
+) -> None:
+    ramp, release = max(ramp, fastest), max(release, fastest)
+    min_hold = round(hold * MIN_HOLD_FRACTION)
+    rounds, shape = _keep_holds(span, n, ramp, hold, release, rest, hold, min_hold, fastest)
+    if rounds == 0:  # no room: the caller leaves the presses out (and says so)
+        assert span // n < ramp + min_hold + release
+        return
+    assert rounds * n * shape.total <= span
+    assert shape.hold >= min_hold
+    assert min(shape.ramp, shape.release) >= fastest

@@ -19,8 +19,8 @@ from massage_ctl.compiler import compile_program
 from massage_ctl.devices import load_device_profile
 from massage_ctl.errors import CompileError
 from massage_ctl.program import Program, builtin_program_ids, load_program
-from massage_ctl.program.phases import HeatPhase
 from massage_ctl.safety import GENTLE, STANDARD, SafetyProfile
+from massage_ctl.techniques.heat import HeatPhase
 from massage_ctl.timeline import (
     AMBIENT_C,
     WARM_WITHIN_C,

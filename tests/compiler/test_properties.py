@@ -13,11 +13,11 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from massage_ctl.compiler import compile_program
-from massage_ctl.compiler.checks import longest_hold_ms
 from massage_ctl.devices import load_device_profile
 from massage_ctl.errors import CompileError
 from massage_ctl.program import Program
 from massage_ctl.safety import GENTLE, STANDARD, SafetyProfile
+from massage_ctl.safety.checks import longest_hold_ms
 from massage_ctl.timeline import Timeline, value_at
 from massage_ctl.zones import ZONES
 

@@ -16,12 +16,12 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from massage_ctl.compiler import compile_program
-from massage_ctl.compiler.checks import problems
-from massage_ctl.compiler.plan import fill
+from massage_ctl.compiler.fitting import fill
 from massage_ctl.devices import load_device_profile
 from massage_ctl.errors import CompileError
 from massage_ctl.program import Program
 from massage_ctl.safety import GENTLE, STANDARD, SafetyProfile
+from massage_ctl.safety.checks import problems
 from massage_ctl.timeline import Command
 
 DEVICES = {name: load_device_profile(name) for name in ("chair", "bed", "pad")}

@@ -130,3 +130,72 @@ def test_shipped_devices_without_sides_say_the_alternation_is_lost(
 ) -> None:
     tl = compile_program(program(TRIGGER), load_device_profile(device), STANDARD)
     assert sum(f"no left/right channels at {zone}" in w for w in tl.warnings) == 1
+
+
+@pytest.fixture
+def sided_back(tmp_path: Path) -> DeviceProfile:
+    """A pad with a left and a right motor at upper-back and at mid-back."""
+    text = 'id = "sided-back"\nname = "Sided back pad"\nmax_frame_rate_hz = 50\n\n' + "\n".join(
+        channel(f"vib.{zone}.{side}", zone, "vibration", side)
+        for zone in ("upper-back", "mid-back") for side in ("left", "right")
+    )
+    path = tmp_path / "sided-back.toml"
+    path.write_text(text)
+    return load_device_profile(path)
+
+
+LEFT = ["vib.upper-back.left", "vib.mid-back.left"]
+RIGHT = ["vib.upper-back.right", "vib.mid-back.right"]
+STROKES = [
+    {"technique": "swedish", "stroke": "effleurage", "direction": "both"},
+    {"technique": "swedish", "stroke": "petrissage"},
+    {"technique": "gentle"},
+    {"technique": "relaxation", "mode": "rocking"},
+    {"technique": "relaxation", "mode": "circular"},
+]
+
+
+def side_on(tl: Timeline, cids: list[str]) -> list[tuple[int, int]]:
+    return sorted(iv for cid in cids for iv in on_intervals(tl, cid))
+
+
+@pytest.mark.parametrize("kind", STROKES, ids=lambda k: "-".join(map(str, k.values())))
+def test_a_stroke_over_one_side_drives_only_that_side(
+    sided_back: DeviceProfile, kind: dict[str, object]
+) -> None:
+    phase = dict(kind, zones=["upper-back.left", "mid-back.left"], intensity=0.3,
+                 duration="3m")
+    tl = compile_program(program(phase), sided_back, STANDARD)
+    assert {cid for cid in LEFT if on_intervals(tl, cid)} == set(LEFT)
+    assert side_on(tl, RIGHT) == []
+    assert not any("no left/right" in w for w in tl.warnings)
+
+
+@pytest.mark.parametrize("kind", STROKES, ids=lambda k: "-".join(map(str, k.values())))
+def test_strokes_over_both_sides_take_turns_without_dead_time(
+    sided_back: DeviceProfile, kind: dict[str, object]
+) -> None:
+    zones = ["upper-back.left", "upper-back.right", "mid-back.left", "mid-back.right"]
+    phase = dict(kind, zones=zones, intensity=0.3, duration="4m")
+    tl = compile_program(program(phase), sided_back, STANDARD)
+    left, right = side_on(tl, LEFT), side_on(tl, RIGHT)
+    assert left and right
+    # Never both sides at once, and each side has more than one turn (they alternate).
+    turns: list[str] = []
+    for a, b, side in sorted([(a, b, "L") for a, b in left] + [(a, b, "R") for a, b in right]):
+        assert not any(a < d and c < b for c, d in (right if side == "L" else left))
+        if not turns or turns[-1] != side:
+            turns.append(side)
+    assert turns[:4] == ["L", "R", "L", "R"]
+    # No dead time inside the phase: something is on at every sampled second but the ends.
+    everything = sorted(left + right)
+    for (_, b), (a, _) in itertools.pairwise(everything):
+        assert a - b <= 1000
+
+
+def test_a_roller_cannot_tell_the_sides_apart_and_says_so() -> None:
+    phase = {"technique": "swedish", "zones": ["mid-back.left", "lower-back.left"],
+             "intensity": 0.3, "duration": "3m"}
+    tl = compile_program(program(phase), load_device_profile("bed"), STANDARD)
+    lost = [w for w in tl.warnings if "no left/right channels" in w]
+    assert len(lost) == 2 and "mid-back" in lost[0] and "lower-back" in lost[1]

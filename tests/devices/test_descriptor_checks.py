@@ -1,6 +1,6 @@
 """Device descriptions must describe hardware that can exist and may be driven.
 
-The same rules (``devices/checks.py::validate_channel``) judge descriptor files and what a
+The same rules (``devices/plausibility.py::validate_channel``) judge descriptor files and what a
 device announces in its handshake; a file's error names the file, the line and the channel.
 """
 
@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from massage_ctl.devices import ChannelSpec, load_device_profile
-from massage_ctl.devices.checks import (
+from massage_ctl.devices.plausibility import (
     HEAT_HARD_MAX_C,
     HEAT_RANGE_MAX_C,
     KIND_PATTERNS,

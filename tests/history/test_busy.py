@@ -27,7 +27,7 @@ from massage_ctl.history import HistoryStore, Outcome, connection, writer
 from massage_ctl.history.connection import HistoryBusyError
 from massage_ctl.history.pending import PENDING_NAME, PendingSession, append_pending
 from massage_ctl.history.recorder import HistoryRecorder
-from massage_ctl.timeline import ChannelInfo, Command, Timeline
+from massage_ctl.timeline import Command, Timeline, TimelineChannel
 
 _HOLD = """
 import sqlite3, sys
@@ -71,7 +71,7 @@ def holder(db: Path) -> Iterator[Holder]:
 
 
 def _timeline() -> Timeline:
-    channels = (ChannelInfo("seat", "hips", "vibration", 0.8),)
+    channels = (TimelineChannel("seat", "hips", "vibration", 0.8),)
     return Timeline("gentle-back", "pad", "gentle", 600_000, channels,
                     (Command(0, "seat", 0.5, 500),))
 
@@ -240,10 +240,10 @@ import sys
 from massage_ctl.devices import load_device_profile
 from massage_ctl.history import HistoryStore
 from massage_ctl.history.recorder import HistoryRecorder
-from massage_ctl.timeline import ChannelInfo, Command, Timeline
+from massage_ctl.timeline import TimelineChannel, Command, Timeline
 store = HistoryStore(sys.argv[1])
 recorder = HistoryRecorder(store, "sim://pad", pain_before=4)
-channels = (ChannelInfo("seat", "hips", "vibration", 0.8),)
+channels = (TimelineChannel("seat", "hips", "vibration", 0.8),)
 timeline = Timeline("quit-early", "pad", "standard", 1000, channels,
                     (Command(0, "seat", 0.5, 500),))
 recorder.started(timeline, load_device_profile("pad"))

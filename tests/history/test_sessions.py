@@ -14,7 +14,7 @@ import pytest
 from massage_ctl.config import AppPaths
 from massage_ctl.errors import HistoryError
 from massage_ctl.history import HistoryStore, Outcome, timeline_hash
-from massage_ctl.timeline import ChannelInfo, Command, Timeline
+from massage_ctl.timeline import Command, Timeline, TimelineChannel
 
 HASH = "0" * 64
 
@@ -141,7 +141,7 @@ def test_running_row_long_past_its_planned_end_is_interrupted_even_if_pid_is_reu
 
 
 def test_timeline_hash_is_sha256_of_canonical_json_and_tracks_content() -> None:
-    channels = (ChannelInfo("seat", "hips", "vibration", 0.8),)
+    channels = (TimelineChannel("seat", "hips", "vibration", 0.8),)
     a = Timeline("p", "pad", "standard", 1000, channels, (Command(0, "seat", 0.5, 500),))
     b = Timeline("p", "pad", "standard", 1000, channels, (Command(0, "seat", 0.6, 500),))
     same_as_a = Timeline("p", "pad", "standard", 1000, channels, (Command(0, "seat", 0.5, 500),),

@@ -39,17 +39,17 @@ TARGETS: dict[str, Target] = {
         Target(
             "profile",
             "src/massage_ctl/safety/profile.py",
-            ("tests/safety/", "tests/compiler/test_rules_table.py"),
+            ("tests/safety/",),
         ),
         Target(
             "checks",
-            "src/massage_ctl/compiler/checks.py",
-            ("tests/compiler/test_final_checks.py", "tests/compiler/test_rules_table.py"),
+            "src/massage_ctl/safety/checks.py",
+            ("tests/safety/test_final_checks.py", "tests/safety/test_rules_table.py"),
         ),
         Target(
             "rules",
-            "src/massage_ctl/compiler/rules.py",
-            ("tests/compiler/test_rules_table.py",),
+            "src/massage_ctl/safety/rules.py",
+            ("tests/safety/test_rules_table.py",),
         ),
         Target(
             "sim-core",

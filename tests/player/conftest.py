@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 import pytest
 
 from massage_ctl.clock import new_event_loop
-from massage_ctl.timeline import ChannelInfo, Command, PhaseSpan, Timeline
+from massage_ctl.timeline import Command, PhaseSpan, Timeline, TimelineChannel
 
 T = TypeVar("T")
 
@@ -47,8 +47,8 @@ def pad_timeline(intensity: float = 1.0) -> Timeline:
         safety="standard",
         duration_ms=60_000,
         channels=(
-            ChannelInfo("vib.hips", "hips", "vibration", 0.8),
-            ChannelInfo("vib.lower-back", "lower-back", "vibration", 0.8),
+            TimelineChannel("vib.hips", "hips", "vibration", 0.8),
+            TimelineChannel("vib.lower-back", "lower-back", "vibration", 0.8),
         ),
         commands=tuple(cmds),
         phases=(

@@ -17,7 +17,7 @@ from massage_ctl.devices import load_device_profile
 from massage_ctl.link.api import ChannelSetpoint
 from massage_ctl.player.guard import MAX_SCALE, Guard, timeline_caps
 from massage_ctl.safety import GENTLE, STANDARD, SafetyProfile
-from massage_ctl.timeline import ChannelInfo, Timeline
+from massage_ctl.timeline import Timeline, TimelineChannel
 
 CHAIR = load_device_profile("chair")
 PAD = load_device_profile("pad")
@@ -107,7 +107,7 @@ def test_the_programs_own_cap_holds_even_when_the_profile_allows_more() -> None:
     # A program written with [limits] max_intensity = 0.65 plays at 0.65, not standard's 0.8.
     timeline = Timeline(
         program="p", device="pad", safety="standard", duration_ms=1000,
-        channels=(ChannelInfo("vib.hips", "hips", "vibration", 0.65),), commands=(),
+        channels=(TimelineChannel("vib.hips", "hips", "vibration", 0.65),), commands=(),
         phases=(), intensity=1.0,
     )
     guard = Guard(PAD, STANDARD, timeline_caps(timeline))
@@ -125,9 +125,9 @@ def test_a_program_compiled_softer_may_be_turned_back_up_only_to_its_own_cap() -
     timeline = Timeline(
         program="p", device="chair", safety="standard", duration_ms=1000,
         channels=(
-            ChannelInfo("seat.vibration", "hips", "vibration", 0.325),
-            ChannelInfo("heat.lower-back", "lower-back", "heat", 39.0),
-            ChannelInfo("roller.position", "upper-back", "position", 0.9),
+            TimelineChannel("seat.vibration", "hips", "vibration", 0.325),
+            TimelineChannel("heat.lower-back", "lower-back", "heat", 39.0),
+            TimelineChannel("roller.position", "upper-back", "position", 0.9),
         ),
         commands=(), phases=(), intensity=0.5,
     )

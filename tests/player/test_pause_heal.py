@@ -11,7 +11,7 @@ from massage_ctl.link.fake import FakeLink
 from massage_ctl.player import Guard, Player
 from massage_ctl.player.guard import timeline_caps
 from massage_ctl.safety import STANDARD
-from massage_ctl.timeline import ChannelInfo, Command, PhaseSpan, Timeline
+from massage_ctl.timeline import Command, PhaseSpan, Timeline, TimelineChannel
 
 PAD = load_device_profile("pad")
 
@@ -45,7 +45,7 @@ def _slow_fade() -> Timeline:
     """The hips motor rises to 0.6, then fades out over 20 s (0.03 per second)."""
     return Timeline(
         program="fade", device="pad", safety="standard", duration_ms=40_000,
-        channels=(ChannelInfo("vib.hips", "hips", "vibration", 0.8),),
+        channels=(TimelineChannel("vib.hips", "hips", "vibration", 0.8),),
         commands=(Command(0, "vib.hips", 0.6, 3000), Command(10_000, "vib.hips", 0.0, 20_000)),
         phases=(PhaseSpan(0, "fade", "relaxation", 0, 40_000),),
     )

@@ -17,7 +17,7 @@ from massage_ctl.link.fake import FakeLink
 from massage_ctl.player import Guard, Player, ProgressEvent
 from massage_ctl.player.guard import timeline_caps
 from massage_ctl.safety import GENTLE, STANDARD
-from massage_ctl.timeline import ChannelInfo, Command, Timeline
+from massage_ctl.timeline import Command, Timeline, TimelineChannel
 
 PAD = load_device_profile("pad")
 
@@ -259,7 +259,7 @@ def long_timeline(minutes: float, n_phases: int) -> Timeline:
         cmds.append(Command(i * step + step // 2, "vib.hips", 0.0, 0))
     return Timeline(
         program="long", device="pad", safety="gentle", duration_ms=span,
-        channels=(ChannelInfo("vib.hips", "hips", "vibration", 0.35),),
+        channels=(TimelineChannel("vib.hips", "hips", "vibration", 0.35),),
         commands=tuple(cmds),
     )
 

@@ -35,7 +35,7 @@ from massage_ctl.compiler import compile_program
 from massage_ctl.devices import DeviceProfile
 from massage_ctl.errors import MassageCtlError
 from massage_ctl.player.session import Session, SessionResult
-from massage_ctl.program.library import load_program
+from massage_ctl.program.catalog import load_program
 from massage_ctl.safety import SafetyProfile
 from massage_ctl.timeline import Timeline
 from massage_sim import FaultPlan, SimDevice

@@ -14,7 +14,8 @@ from massage_ctl.program import (
     parse_duration_ms,
     program_json_schema,
 )
-from massage_ctl.program.phases import SwedishPhase, TriggerPointPhase
+from massage_ctl.techniques.pressing import TriggerPointPhase
+from massage_ctl.techniques.swedish import SwedishPhase
 
 DATA = Path(__file__).parent / "data"
 GOOD = (DATA / "trigger-lower-back.toml").read_text()

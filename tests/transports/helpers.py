@@ -1,48 +1,11 @@
-"""Peers for transport tests: an echo device (sim contract), a pty end, a TCP echo server."""
+"""Peers for transport tests: a pty end and a TCP echo server (the in-process echo device and
+the contract itself are shipped: :mod:`massage_ctl.testing`)."""
 
 from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-
-from massage_ctl.transports.base import Transport
-
-
-class EchoDevice:
-    """A tiny stand-in for ``massage_sim.SimDevice``: sends back whatever it receives."""
-
-    def __init__(self) -> None:
-        self.received = bytearray()
-        self.started = False
-        self.closed = False
-        self._output: Callable[[bytes], None] = lambda _data: None
-        self._on_disconnect: Callable[[], None] = lambda: None
-
-    def receive(self, data: bytes) -> None:
-        self.received += data
-        asyncio.get_running_loop().call_soon(self._output, bytes(data))
-
-    def send(self, data: bytes) -> None:
-        """Emit bytes on the device's own initiative (e.g. a status frame)."""
-        self._output(data)
-
-    def set_output(self, cb: Callable[[bytes], None]) -> None:
-        self._output = cb
-
-    def set_disconnect_handler(self, cb: Callable[[], None]) -> None:
-        self._on_disconnect = cb
-
-    def drop_link(self) -> None:
-        """The device side cuts the link (the simulator's disconnect fault)."""
-        self._on_disconnect()
-
-    async def start(self) -> None:
-        self.started = True
-
-    async def close(self) -> None:
-        self.closed = True
 
 
 class PtyPeer:
@@ -124,19 +87,3 @@ class EchoServer:
         await self.hang_up()
         self.server.close()
         await self.server.wait_closed()
-
-
-@dataclass
-class Rig:
-    """A transport of one kind, and a way to make its peer vanish."""
-
-    transport: Transport
-    disconnect_peer: Callable[[], Awaitable[None]]
-
-
-async def read_n(transport: Transport, n: int) -> bytes:
-    """Read until ``n`` bytes arrived (reads may return any split of the stream)."""
-    data = b""
-    while len(data) < n:
-        data += await asyncio.wait_for(transport.read(), 5)
-    return data

@@ -9,11 +9,10 @@ from bleak import BleakClient
 from bleak.exc import BleakError
 
 from massage_ctl.errors import DisconnectedError, TransportError
+from massage_ctl.testing import EchoDevice, read_n
 from massage_ctl.transports.ble import BleOptions, BleTransport, scan_for_devices
 from massage_ctl.transports.ble_uuids import WRITE_CHAR_UUID
 from massage_sim.ble_backend import SimBleRadio
-
-from .helpers import EchoDevice, read_n
 
 ADDRESS = "C0:FF:EE:00:00:01"
 

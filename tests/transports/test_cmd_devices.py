@@ -9,10 +9,9 @@ from serial.tools import list_ports, list_ports_common
 
 from massage_ctl.cli import cmd_devices
 from massage_ctl.cli.main import main
+from massage_ctl.testing import EchoDevice
 from massage_ctl.transports.ble import BleOptions
 from massage_sim.ble_backend import SimBleRadio
-
-from .helpers import EchoDevice
 
 
 @pytest.fixture

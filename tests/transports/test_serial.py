@@ -8,10 +8,11 @@ import pytest
 import serial
 
 from massage_ctl.errors import DisconnectedError, TransportError
+from massage_ctl.testing import read_n
 from massage_ctl.transports import open_transport
 from massage_ctl.transports.serial_port import SerialTransport
 
-from .helpers import PtyPeer, read_n
+from .helpers import PtyPeer
 
 
 async def test_bytes_both_ways_over_a_pty(pty_peer: PtyPeer) -> None:

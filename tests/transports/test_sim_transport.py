@@ -7,10 +7,9 @@ import asyncio
 import pytest
 
 from massage_ctl.errors import DeviceURLError, DisconnectedError
+from massage_ctl.testing import EchoDevice, read_n
 from massage_ctl.transports import open_transport
 from massage_ctl.transports.sim import SimTransport
-
-from .helpers import EchoDevice, read_n
 
 
 async def test_bytes_travel_to_the_device_and_back() -> None:

@@ -8,9 +8,10 @@ import socket
 import pytest
 
 from massage_ctl.errors import DisconnectedError, TransportError
+from massage_ctl.testing import read_n
 from massage_ctl.transports import open_transport
 
-from .helpers import EchoServer, read_n
+from .helpers import EchoServer
 
 
 async def test_round_trip_through_a_local_tcp_server(echo_server: EchoServer) -> None:

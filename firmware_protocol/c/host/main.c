@@ -3,7 +3,8 @@
  *
  * It behaves like a board on a USB port: the first stdout line is the port to open
  * (e.g. /dev/pts/5); the controller connects there with serial:///dev/pts/5. Options:
- *   --profile pad|chair|bed   the channel table to report (default pad)
+ *   --profile NAME            the channel table to report: a shipped profile's name, as
+ *                             --help lists them (default pad)
  *   --trace FILE              JSON-Lines trace: a sample every 50 ms and at every state
  *                             change, plus "rx" events when valid frames arrive
  * SIGINT/SIGTERM: outputs to zero, trace flushed, exit 0.
@@ -60,7 +61,7 @@ static void host_write(void *ctx, const uint8_t *data, size_t len)
 
 static int usage(FILE *out, int status)
 {
-    fprintf(out, "usage: massage-device-host [--profile pad|chair|bed] [--trace FILE]\n"
+    fprintf(out, "usage: massage-device-host [--profile " MP_PROFILE_NAMES "] [--trace FILE]\n"
                  "Serves the massage_ctl wire protocol on a pseudo terminal; prints its path.\n");
     return status;
 }
@@ -81,17 +82,16 @@ int main(int argc, char **argv)
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--profile") == 0 && i + 1 < argc) {
             const char *p = argv[++i];
-            if (strcmp(p, "pad") == 0) {
-                desc = &mp_profile_pad;
-            } else if (strcmp(p, "chair") == 0) {
-                desc = &mp_profile_chair;
-            } else if (strcmp(p, "bed") == 0) {
-                desc = &mp_profile_bed;
-            } else {
-                fprintf(stderr, "massage-device-host: unknown profile '%s' (pad, chair, bed)\n",
-                        p);
+            const mp_named_profile_t *np = mp_profiles;
+            while (np->name != NULL && strcmp(p, np->name) != 0) {
+                np++;
+            }
+            if (np->name == NULL) {
+                fprintf(stderr, "massage-device-host: unknown profile '%s' (%s)\n", p,
+                        MP_PROFILE_NAMES);
                 return 2;
             }
+            desc = np->desc;
         } else if (strcmp(argv[i], "--trace") == 0 && i + 1 < argc) {
             trace_path = argv[++i];
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {

@@ -2,7 +2,7 @@
 
 Order of work: hard rules (errors) → limits and tracks → plan (warm-up, fit, cool-down) →
 expand each phase with its technique → park (roller home, everything at zero) → sort → a final
-self-check of the safety invariants (see :mod:`massage_ctl.compiler.checks`).
+self-check of the safety invariants (see :mod:`massage_ctl.safety.checks`).
 
 Frame budget: the link sends 10 heartbeats a second, so setpoints may use
 ``max_frame_rate_hz - 10`` frames in any 1-second window. Each command is one setpoint frame;
@@ -15,19 +15,20 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from massage_ctl.compiler.builder import Track
-from massage_ctl.compiler.checks import verify_timeline
-from massage_ctl.compiler.context import HEARTBEAT_FRAMES_PER_S, PhaseCtx, Session
-from massage_ctl.compiler.devicemap import DeviceMap
-from massage_ctl.compiler.plan import make_plan
-from massage_ctl.compiler.rules import check_hard_rules, phase_label
-from massage_ctl.compiler.techniques import EXPANDERS
+from massage_ctl.compiler.fitting import make_fitting
 from massage_ctl.devices import ChannelSpec, DeviceProfile
 from massage_ctl.errors import CompileError, names_program_file
-from massage_ctl.program.model import Program
-from massage_ctl.program.phases import HeatPhase, _ActivePhase
+from massage_ctl.motion.builder import Track
+from massage_ctl.motion.devicemap import DeviceMap
+from massage_ctl.motion.expansion import HEARTBEAT_FRAMES_PER_S, Compilation, PhaseCtx
+from massage_ctl.program.definition import Program
 from massage_ctl.safety import SafetyProfile
-from massage_ctl.timeline import ChannelInfo, Command, PhaseSpan, Timeline
+from massage_ctl.safety.checks import verify_timeline
+from massage_ctl.safety.rules import check_hard_rules, phase_label
+from massage_ctl.techniques import EXPANDERS
+from massage_ctl.techniques._phase import _ActivePhase
+from massage_ctl.techniques.heat import HeatPhase
+from massage_ctl.timeline import Command, PhaseSpan, Timeline, TimelineChannel
 from massage_ctl.zones import ZONES
 
 INTENSITY_RANGE = (0.1, 1.0)
@@ -145,11 +146,11 @@ def _build(
     minutes: float | None,
     excluded: frozenset[str],
     shorten_ms: int,
-) -> tuple[Timeline, Session]:
-    """Plan and expand once (``shorten_ms``: see :func:`make_plan`)."""
+) -> tuple[Timeline, Compilation]:
+    """Plan and expand once (``shorten_ms``: see :func:`make_fitting`)."""
     gap = channel_gap_ms(device)
     tracks: dict[str, Track] = {}
-    infos: list[ChannelInfo] = []
+    infos: list[TimelineChannel] = []
     for ch in device.channels:
         cap, ramp = _caps(ch, safety, program, intensity)
         tracks[ch.id] = Track(
@@ -160,16 +161,16 @@ def _build(
             percussion_allowed=safety.percussion_allowed,
             percussion_pulse_hz=safety.percussion_pulse_hz,
         )
-        infos.append(ChannelInfo(ch.id, ch.zone, ch.kind, cap))
+        infos.append(TimelineChannel(ch.id, ch.zone, ch.kind, cap))
     intensity_cap = min(safety.max_intensity, program.limits.max_intensity or 1.0)
     heat_cap = min(safety.heat_max_c, program.limits.heat_max_c or safety.heat_max_c)
-    session = Session(
+    session = Compilation(
         program, device, safety, intensity, DeviceMap.build(device, excluded), tracks,
         intensity_cap, heat_cap,
     )
     _check_zones(session)
     park_ms = _park_ms(session)
-    plan = make_plan(program, safety, minutes, park_ms, shorten_ms)
+    plan = make_fitting(program, safety, minutes, park_ms, shorten_ms)
     session.warnings.extend(plan.warnings)
 
     spans: list[PhaseSpan] = []
@@ -230,7 +231,7 @@ def _limit_ms(safety: SafetyProfile) -> int:
     return math.floor(safety.max_session_min * 60_000)
 
 
-def _check_released(timeline: Timeline, session: Session, source: str | None) -> None:
+def _check_released(timeline: Timeline, session: Compilation, source: str | None) -> None:
     """Refuse a timeline that plays nothing, or that the fit could not bring under the limit."""
     what = f"{source} (program {session.program.id!r})" if source else (
         f"program {session.program.id!r}"
@@ -260,7 +261,7 @@ def _command_count(tracks: Iterable[Track]) -> int:
     return sum(len(tr.commands) for tr in tracks)
 
 
-def _check_zones(session: Session) -> None:
+def _check_zones(session: Compilation) -> None:
     """Refuse early, naming the program phase, when its zones cannot be served."""
     body = session.map.body_zones()
     for i, phase in enumerate(session.program.phases):
@@ -276,7 +277,7 @@ def _background(phase: object) -> bool:
     return isinstance(phase, HeatPhase) and phase.background
 
 
-def _park_ms(session: Session) -> int:
+def _park_ms(session: Compilation) -> int:
     """Time reserved at the end to bring the roller home and everything to zero."""
     gap = max((tr.gap_ms for tr in session.tracks.values()), default=1000)
     positions = [tr for tr in session.tracks.values() if tr.spec.kind == "position"]
@@ -284,7 +285,7 @@ def _park_ms(session: Session) -> int:
     return travel + 2 * gap
 
 
-def _park(session: Session, t: int) -> int:
+def _park(session: Compilation, t: int) -> int:
     """Everything to zero (roller home, heat off) from ``t``; returns when all is done."""
     end = t
     tracks = list(session.tracks.values())

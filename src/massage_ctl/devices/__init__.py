@@ -1,7 +1,7 @@
 """Device profiles: what a device has (channels, hard limits) — see docs/DEVICE_PROFILES.md."""
 
-from massage_ctl.devices.checks import ChannelProblem, validate_channel
-from massage_ctl.devices.model import ChannelSpec, DeviceProfile
+from massage_ctl.devices.descriptor import ChannelSpec, DeviceProfile
+from massage_ctl.devices.plausibility import ChannelProblem, validate_channel
 from massage_ctl.devices.registry import BUILTIN_PROFILES, load_device_profile
 
 __all__ = [

@@ -8,11 +8,27 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from massage_ctl.devices.model import DeviceProfile
+from massage_ctl.devices.descriptor import DeviceProfile
 from massage_ctl.errors import DeviceProfileError
 from massage_ctl.toml_lines import TomlReadError, line_of, parse_toml, read_toml_text
 
-BUILTIN_PROFILES: tuple[str, ...] = ("chair", "bed", "pad")
+#: The profile a device URL or ``--profile`` falls back to (``sim://chair``).
+DEFAULT_PROFILE = "chair"
+
+
+def _shipped_profiles() -> tuple[str, ...]:
+    """The shipped profiles, found from their files in ``devices/profiles/`` (adding one is
+    adding its ``.toml`` file): the default first, then by name."""
+    folder = resources.files("massage_ctl.devices").joinpath("profiles")
+    names = sorted(
+        entry.name.removesuffix(".toml") for entry in folder.iterdir()
+        if entry.name.endswith(".toml")
+    )
+    return tuple(sorted(names, key=lambda n: n != DEFAULT_PROFILE))
+
+
+BUILTIN_PROFILES: tuple[str, ...] = _shipped_profiles()
+
 
 
 _HINT = "see docs/DEVICE_PROFILES.md for the descriptor format"
@@ -88,7 +104,7 @@ def _field(loc: tuple[str | int, ...], data: dict[str, Any]) -> str:
 
 
 def load_device_profile(name_or_path: str | Path) -> DeviceProfile:
-    """A shipped profile (``chair``, ``bed``, ``pad``) or a descriptor ``.toml`` file."""
+    """A shipped profile (:data:`BUILTIN_PROFILES`) or a descriptor ``.toml`` file."""
     name = str(name_or_path)
     if name in BUILTIN_PROFILES:
         text = resources.files("massage_ctl.devices").joinpath(f"profiles/{name}.toml").read_text()

@@ -1,7 +1,7 @@
 """The link: the wire protocol spoken over one transport (docs/LINK.md explains the choices).
 
 One reader task decodes everything the device sends (bad frames are counted and skipped; a
-transport offering ``set_receiver``, like the in-process simulator, instead hands its bytes
+transport taking ``set_receiver``, like the in-process simulator, instead hands its bytes
 over by a direct call and the reader only waits for the end of the stream); one
 writer task sends everything else in priority order — acknowledged control frames (and their
 retries), heartbeats every 100 ms, then setpoints (one channel per frame) from the newest-wins

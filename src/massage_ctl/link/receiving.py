@@ -51,9 +51,7 @@ class ReceivingSide:
     async def _reader(self) -> None:
         # A transport that can call us with what it receives (the in-process simulator) does
         # so: no task wake-up per chunk. read() then only returns at the end of the stream.
-        set_receiver = getattr(self.transport, "set_receiver", None)
-        if set_receiver is not None:
-            set_receiver(self._received)
+        receiving = self.transport.set_receiver(self._received)
         try:
             while True:
                 try:
@@ -63,8 +61,8 @@ class ReceivingSide:
                     return
                 self._received(data)
         finally:
-            if set_receiver is not None:
-                set_receiver(None)
+            if receiving:
+                self.transport.set_receiver(None)
 
     def _received(self, data: bytes) -> None:
         """Decode and act on received bytes: every complete frame in them, in order."""

@@ -35,28 +35,20 @@ from massage_ctl.devices import ChannelSpec, DeviceProfile
 from massage_ctl.errors import SafetyError
 from massage_ctl.link.api import ChannelSetpoint
 from massage_ctl.safety import SafetyProfile
+from massage_ctl.safety.limits import (
+    INTENSITY_KINDS,
+    MAX_RAMP_MS,
+    MAX_SCALE,
+    PRESSURE_LAG_S,
+    REPORT_AGE_S,
+    REPORT_TOLERANCE_FRACTION,
+    TREND_EPS,
+    WARN_SLOWER_MS,
+    WARN_SLOWER_SHARE,
+)
 from massage_ctl.timeline import Timeline
 
-#: Kinds whose envelope is an intensity (scaled by the live intensity, capped by the profile).
-INTENSITY_KINDS: frozenset[str] = frozenset({"vibration", "pressure", "roller"})
-#: Longest ramp the guard lets through (the wire carries u32 ms; an hour is plenty).
-MAX_RAMP_MS = 3_600_000
-#: Largest live-intensity factor (intensity 1.0 over a timeline compiled at 0.1); caps still hold.
-MAX_SCALE = 10.0
 _EPS = 1e-9
-#: Telemetry disagreeing with the model by more than this share of the range (plus what the
-#: channel can move in REPORT_AGE_S) means the device is not where the guard thinks.
-REPORT_TOLERANCE_FRACTION = 0.03
-#: Oldest a status report can be when it arrives (10 Hz status plus transit), seconds.
-REPORT_AGE_S = 0.25
-#: An air cell reports its pressure, which lags its drive (the ramp the device runs) by up to
-#: the ramp rate × about this long (seconds; a 0.8 s first-order lag in the simulator).
-PRESSURE_LAG_S = 1.0
-#: Two reports of a channel closer than this mean it holds still (not rising, not falling).
-TREND_EPS = 1e-4
-#: A ramp slowed by less than this (ms, or share of the ramp) is not reported as a warning.
-WARN_SLOWER_MS = 250
-WARN_SLOWER_SHARE = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +93,7 @@ def channel_limits(
 def timeline_caps(timeline: Timeline) -> dict[str, float]:
     """The program's own caps per channel, for :class:`Guard`.
 
-    The compiler lists ``ChannelInfo.max`` *after* applying ``--intensity``; the live intensity
+    The compiler lists ``TimelineChannel.max`` *after* applying ``--intensity``; the live intensity
     may go back up to 1.0, so intensity channels get that scale divided out again (the safety
     profile and the device still cap them independently).
     """
@@ -210,7 +202,7 @@ class _Course:
 class Guard:
     """Re-checks every outgoing setpoint against the active limits; clamps and warns.
 
-    ``timeline_caps`` maps channel id → the timeline's effective cap (``ChannelInfo.max``).
+    ``timeline_caps`` maps channel id → the timeline's effective cap (``TimelineChannel.max``).
     Call :meth:`apply` for each setpoint about to be sent (it updates the guard's model of the
     channel), :meth:`reset` after a STOP (every output is then zero).
     """

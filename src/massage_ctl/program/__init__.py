@@ -1,16 +1,22 @@
 """The program language: pydantic model, TOML loader with line numbers, built-in library."""
 
-from massage_ctl.program.durations import Duration, format_duration, parse_duration_ms
-from massage_ctl.program.library import (
+from massage_ctl.durations import Duration, format_duration, parse_duration_ms
+from massage_ctl.program.catalog import (
     builtin_program_dir,
     builtin_program_ids,
     find_program_file,
     list_builtin_programs,
     load_program,
 )
+from massage_ctl.program.definition import (
+    TECHNIQUES,
+    Phase,
+    Program,
+    ProgramLimits,
+    program_json_schema,
+)
 from massage_ctl.program.loader import load_program_file, load_program_text
-from massage_ctl.program.model import Program, ProgramLimits, program_json_schema
-from massage_ctl.program.phases import PHASE_MODELS, TECHNIQUES, Phase
+from massage_ctl.techniques import PHASE_MODELS
 
 __all__ = [
     "PHASE_MODELS",

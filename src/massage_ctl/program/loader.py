@@ -15,8 +15,8 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from massage_ctl.errors import ProgramError, ProgramNotFoundError
-from massage_ctl.program.model import Program, ProgramLimits
-from massage_ctl.program.phases import PHASE_MODELS, TECHNIQUES
+from massage_ctl.program.definition import TECHNIQUES, Program, ProgramLimits
+from massage_ctl.techniques import PHASE_MODELS
 from massage_ctl.toml_lines import TomlReadError, line_of, parse_toml, read_toml_text
 from massage_ctl.zones import ZONES
 

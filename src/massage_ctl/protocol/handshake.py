@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from massage_ctl.devices.model import ChannelSpec, DeviceProfile
+from massage_ctl.devices.descriptor import ChannelSpec, DeviceProfile
 from massage_ctl.errors import LinkError
 from massage_ctl.protocol.enums import ChannelKindCode, PatternCode, SideCode, ZoneCode
 from massage_ctl.protocol.messages import ChannelInfo, DeviceInfo, SetpointEntry

@@ -7,7 +7,8 @@ URLs would close that loop.
 
 from __future__ import annotations
 
-from massage_ctl.devices import DeviceProfile, load_device_profile
+from massage_ctl.devices import BUILTIN_PROFILES, DeviceProfile, load_device_profile
+from massage_ctl.devices.registry import DEFAULT_PROFILE
 from massage_ctl.errors import DeviceProfileError
 from massage_ctl.transports.url import parse_device_url
 
@@ -21,7 +22,7 @@ def resolve_device_profile(device_url: str | None, profile: str | None) -> Devic
     if profile:
         return load_device_profile(profile)
     if not device_url:
-        return load_device_profile("chair")
+        return load_device_profile(DEFAULT_PROFILE)
     # The URL parser the transports use, so compile and run agree on what a URL names
     # (sim:///abs/path.toml is an absolute path) and a bad URL — an unknown scheme such as
     # usb:// — is reported as such.
@@ -30,5 +31,6 @@ def resolve_device_profile(device_url: str | None, profile: str | None) -> Devic
         return load_device_profile(url.target)
     raise DeviceProfileError(
         f"cannot know the channels of {device_url!r} without connecting",
-        hint="add --profile NAME (chair, bed, pad or a descriptor file) to compile offline",
+        hint=f"add --profile NAME ({', '.join(BUILTIN_PROFILES)} or a descriptor file) to "
+        "compile offline",
     )

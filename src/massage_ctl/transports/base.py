@@ -14,16 +14,24 @@ Implementers read this as the reference:
   :class:`DisconnectedError`; it never returns ``b""``.
 * ``_close()`` releases the port. It must be safe to call twice and after a failed open.
 
-Optional: a backend that can take bytes without waiting (a stream whose OS buffer has room,
-the in-process simulator) overrides :meth:`can_write_now` and ``_write_now(data)``; the link
-then hands frames over from timers and ``submit`` directly, without waking a writer task
-(docs/LINK.md, "Direct sends").
+Two fast paths, declared here with safe defaults (the link calls them on every transport; a
+backend overrides them when it can do better):
+
+* :meth:`can_write_now` + ``_write_now(data)``: a backend that can take bytes without waiting
+  (a stream whose OS buffer has room, the in-process simulator) says so; the link then hands
+  frames over from timers and ``submit`` directly, without waking a writer task (docs/LINK.md,
+  "Direct sends"). Default: never.
+* :meth:`set_receiver`: a backend that can call the link with received bytes (the in-process
+  simulator) does so instead of waking a reader task per chunk. Default: not taken.
+
+The contract every backend keeps is :mod:`massage_ctl.testing.transports`, shipped so that a
+third-party backend runs the same checks as ours.
 """
 
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Self
 
@@ -75,7 +83,20 @@ class Transport(abc.ABC):
             raise DisconnectedError(f"{self.description}: {err}") from err
 
     def _write_now(self, data: bytes) -> None:
+        """Backend hook of :meth:`write_now` (only for backends whose :meth:`can_write_now`
+        can be True)."""
         raise TransportError(f"{self.description}: cannot write without waiting")
+
+    def set_receiver(self, receiver: Callable[[bytes], None] | None) -> bool:
+        """Ask the backend to call ``receiver`` with received bytes instead of returning them
+        from :meth:`read`; ``None`` switches back.
+
+        Returns True when the backend takes the receiver: from then on :meth:`read` only waits
+        for the end of the stream (and raises :class:`DisconnectedError` when the device is
+        gone). Returns False (the default) when :meth:`read` keeps delivering the bytes.
+        """
+        del receiver
+        return False
 
     @property
     def is_open(self) -> bool:

@@ -13,7 +13,7 @@ import serial
 import serial_asyncio_fast
 
 from massage_ctl.errors import TransportError
-from massage_ctl.transports.stream import StreamTransport
+from massage_ctl.transports.byte_stream import StreamTransport
 from massage_ctl.transports.url import DEFAULT_BAUD, DeviceURL
 
 

@@ -169,15 +169,16 @@ class SimTransport(Transport):
             raise TransportError(f"{self.description}: not opened yet")
         return self._device
 
-    def set_receiver(self, receiver: Callable[[bytes], None] | None) -> None:
+    def set_receiver(self, receiver: Callable[[bytes], None] | None) -> bool:
         """Deliver the device's bytes by calling ``receiver`` instead of through :meth:`read`.
 
-        An optional transport capability the link uses when present: it spares a reader-task
-        wake-up per received chunk. :meth:`read` then only waits for the end of the stream
-        (and raises :class:`DisconnectedError` when the device is gone). ``None`` switches back.
+        The link uses it to spare a reader-task wake-up per received chunk. :meth:`read` then
+        only waits for the end of the stream (and raises :class:`DisconnectedError` when the
+        device is gone). ``None`` switches back. Always taken (returns True).
         """
         self._receiver = receiver
         self._from_device.attach(receiver)
+        return True
 
     async def _open(self) -> None:
         self._from_device = _DeviceOutput()

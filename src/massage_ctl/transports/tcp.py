@@ -10,7 +10,7 @@ import asyncio
 import socket
 
 from massage_ctl.errors import TransportError
-from massage_ctl.transports.stream import StreamTransport
+from massage_ctl.transports.byte_stream import StreamTransport
 from massage_ctl.transports.url import DeviceURL
 
 #: Give up connecting after this long (a LAN or localhost answers in milliseconds).

@@ -22,6 +22,9 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from massage_ctl.devices.registry import BUILTIN_PROFILES
 from massage_ctl.errors import DeviceURLError
 
+#: ``sim://NAME`` for every shipped profile, for hints.
+SIM_URLS = tuple(f"sim://{name}" for name in BUILTIN_PROFILES)
+
 #: Schemes a device URL may use, in the order help texts list them.
 SCHEMES: tuple[str, ...] = ("sim", "serial", "socket", "ble")
 #: Speeds a ``sim://`` URL accepts (N× real time); ``max`` is the virtual clock.
@@ -147,11 +150,12 @@ def _parse_baud(text: str, value: str) -> int:
 def _parse_sim(text: str, target: str, params: dict[str, str]) -> DeviceURL:
     name = unquote(target).rstrip("/") if not target.startswith("/") else unquote(target)
     if not name:
-        raise _bad(text, "no device profile named", hint="use sim://chair, sim://bed or sim://pad")
+        *head, tail = SIM_URLS
+        raise _bad(text, "no device profile named", hint=f"use {', '.join(head)} or {tail}")
     if name not in BUILTIN_PROFILES and PurePath(name).suffix != ".toml":
         raise _bad(
             text, f"unknown simulator profile {name!r}",
-            hint="use sim://chair, sim://bed, sim://pad or sim:///path/to/descriptor.toml",
+            hint=f"use {', '.join(SIM_URLS)} or sim:///path/to/descriptor.toml",
         )
     faults = params.get("faults")
     if faults is not None and not faults.strip():

@@ -26,8 +26,8 @@ from rich.text import Text
 from massage_ctl.timeline import (
     AMBIENT_C,
     WARM_WITHIN_C,
-    ChannelInfo,
     Timeline,
+    TimelineChannel,
     pad_temperatures,
 )
 from massage_ctl.views.envelope import Envelope
@@ -94,7 +94,9 @@ def _rhythm_note(timeline: Timeline, channel_id: str) -> str:
     return ", ".join(parts)
 
 
-def _intensity_row(timeline: Timeline, ch: ChannelInfo, env: Envelope, columns: int) -> ChartRow:
+def _intensity_row(
+    timeline: Timeline, ch: TimelineChannel, env: Envelope, columns: int
+) -> ChartRow:
     cells = Text()
     for a, b in _windows(timeline.duration_ms, columns):
         _, hi = env.range_in(a, b)
@@ -106,7 +108,7 @@ def _intensity_row(timeline: Timeline, ch: ChannelInfo, env: Envelope, columns: 
     return ChartRow(ch.id, ch.zone, cells, f"{note}  {rhythm}" if rhythm else note)
 
 
-def _heat_row(timeline: Timeline, ch: ChannelInfo, env: Envelope, columns: int) -> ChartRow:
+def _heat_row(timeline: Timeline, ch: TimelineChannel, env: Envelope, columns: int) -> ChartRow:
     """The expected pad temperature (not the setpoint): a heater needs minutes to get warm."""
     lo_c, hi_c = HEAT_SCALE_C
     cells = Text()
@@ -147,7 +149,7 @@ def heat_lines(timeline: Timeline) -> Iterable[str]:
 
 
 def _position_rows(
-    timeline: Timeline, ch: ChannelInfo, env: Envelope, work: list[Envelope], columns: int
+    timeline: Timeline, ch: TimelineChannel, env: Envelope, work: list[Envelope], columns: int
 ) -> list[ChartRow]:
     """One lane per spine zone; ``●`` where the roller is during each time slice."""
     lanes = SPINE_ZONES  # a timeline does not carry the device's reach; show the whole spine

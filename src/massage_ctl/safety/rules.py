@@ -8,9 +8,11 @@
 from __future__ import annotations
 
 from massage_ctl.errors import CompileError
-from massage_ctl.program.model import Program
-from massage_ctl.program.phases import DeepTissuePhase, RelaxationPhase, SwedishPhase
+from massage_ctl.program.definition import Program
 from massage_ctl.safety import SafetyProfile
+from massage_ctl.techniques.pressing import DeepTissuePhase
+from massage_ctl.techniques.relaxation import RelaxationPhase
+from massage_ctl.techniques.swedish import SwedishPhase
 
 _OTHER_PROFILE = "choose a program without it, or the standard profile if this is not nerve pain"
 

@@ -12,8 +12,8 @@ from importlib import resources
 from pathlib import Path
 
 from massage_ctl.errors import ProgramNotFoundError
+from massage_ctl.program.definition import Program
 from massage_ctl.program.loader import load_program_file
-from massage_ctl.program.model import Program
 
 
 def builtin_program_dir() -> Path | None:
@@ -24,7 +24,7 @@ def builtin_program_dir() -> Path | None:
         packaged = None
     if packaged is not None and packaged.is_dir():
         return packaged
-    # src/massage_ctl/program/library.py → repository root is three levels up from the package.
+    # src/massage_ctl/program/catalog.py → repository root is three levels up from the package.
     checkout = Path(__file__).resolve().parents[3] / "programs"
     return checkout if checkout.is_dir() else None
 

@@ -13,7 +13,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StrictFloat, model_validator
 from pydantic_core import PydanticCustomError
 
-from massage_ctl.devices.checks import validate_channel
+from massage_ctl.devices.plausibility import validate_channel
 from massage_ctl.timeline import ChannelKind, Pattern
 from massage_ctl.zones import ZONES, Side
 
@@ -46,7 +46,7 @@ class ChannelSpec(BaseModel):
 
     @model_validator(mode="after")
     def _check(self) -> ChannelSpec:
-        # One set of rules for files and handshakes (devices/checks.py); the first problem is
+        # One set of rules for files and handshakes (devices/plausibility.py); the first problem is
         # reported, naming its field so a file's error can point at the line.
         problems = validate_channel(self)
         if problems:

@@ -2,7 +2,7 @@
 
 A program is metadata (who it is for, tags), an optional default ``duration`` and optional
 ``limits``, then an ordered list of ``[[phases]]``, each one technique (see
-:mod:`massage_ctl.program.phases`). Example::
+:mod:`massage_ctl.techniques`: one module per technique, with its phase model). Example::
 
     id = "trigger-point-lower-back"
     name = "Trigger points, lower back"
@@ -27,12 +27,23 @@ Unknown keys anywhere are errors. ``program_json_schema()`` describes the whole 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any, Union
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-from massage_ctl.program.durations import Duration
-from massage_ctl.program.phases import Phase
+from massage_ctl.durations import Duration
+from massage_ctl.techniques import PHASE_MODELS
+from massage_ctl.techniques._phase import _Phase
+
+#: The technique names a program may use, in listing order.
+TECHNIQUES: tuple[str, ...] = tuple(PHASE_MODELS)
+
+if TYPE_CHECKING:
+    Phase = _Phase
+else:
+    # One model per technique module, told apart by ``technique`` (built from the table, so a
+    # new technique module needs no edit here).
+    Phase = Annotated[Union[tuple(PHASE_MODELS.values())], Field(discriminator="technique")]  # noqa: UP007
 
 _SLUG = r"^[a-z0-9][a-z0-9-]*$"
 

@@ -17,14 +17,22 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from massage_ctl.compiler.context import PhaseCtx
-from massage_ctl.compiler.techniques.common import limit_hold, press, press_channels
 from massage_ctl.errors import CompileError
+from massage_ctl.motion.common import limit_hold, press, press_channels
+from massage_ctl.motion.expansion import PhaseCtx
 from massage_ctl.timeline import Pattern
 from massage_ctl.zones import Point
 
 #: How far fitting may shrink or stretch a press's hold and rest (× what the program wrote).
 FIT_RANGE = (0.67, 1.5)
+#: Sustained-pressure techniques (trigger-point, acupressure, deep-tissue, neuromuscular,
+#: myofascial) work through the hold itself: ischemic compression releases a trigger point
+#: only after pressure held for tens of seconds (Simons, Travell & Simons, *Myofascial Pain
+#: and Dysfunction*, vol. 1; Hou et al. 2002, 30-90 s holds). A press with its hold cut to
+#: nothing is a tap, not the technique, so a fitted press keeps at least this part of its
+#: written hold: fewer whole rounds are played, and a phase without room for one round plays
+#: none (warned) rather than taps.
+MIN_HOLD_FRACTION = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +73,49 @@ def _shape(
     ramp, release = max(ramp, fastest), max(release, fastest)
     level, hold = limit_hold(ctx, level, ramp, hold, release)
     return level, ramp, hold, release, fastest
+
+
+def _lead_ms(ctx: PhaseCtx, first: Point, prefer_cells: bool) -> int:
+    """Time the phase's first press waits for, planned rather than played late: the roller's
+    travel to the first point (it leaves when the phase starts, or later if it is still busy)
+    and the end of a release the previous phase left on the same channels."""
+    on_roller, channels = press_channels(ctx, first, prefer_cells)
+    ready = ctx.start_ms
+    for c in channels:
+        ready = max(ready, ctx.s.tracks[c.id].end_ms())
+    roller = ctx.s.map.roller
+    if on_roller and roller is not None:
+        pos = ctx.s.tracks[roller.position.id]
+        depart = max(ctx.start_ms, pos.last_t + pos.gap_ms) if pos.commands else ctx.start_ms
+        target = ctx.s.map.roller_position(first.zone)
+        ready = max(ready, depart + pos.settle_ms(target, depart))
+    return ready - ctx.start_ms
+
+
+def _keep_holds(
+    span: int, n_points: int, ramp: int, hold: int, release: int, rest: int, max_hold: int,
+    min_hold: int, fastest: int,
+) -> tuple[int, PressShape]:
+    """Fewer whole rounds, each press keeping at least ``min_hold`` (see :func:`press_sequence`);
+    ``(0, shape)`` when not one round does (the caller drops the presses and says so)."""
+    rounds = span // ((ramp + min_hold + release) * n_points)
+    if rounds < 1:
+        # One round with quicker ramps (never beyond the ramp limit: ``fastest``) keeps the
+        # hold, which is the technique; without room even for that, no round.
+        room = span // n_points - min_hold
+        if room < 2 * fastest or ramp + release <= 0:
+            return 0, PressShape(ramp, 0, release, 0)
+        quick = min(max(fastest, ramp * room // (ramp + release)), room - fastest)
+        return 1, PressShape(quick, min_hold, max(fastest, room - quick), 0)
+    flex = span // (rounds * n_points) - ramp - release
+    hi = FIT_RANGE[1]
+    new_hold = min(flex, max(hold, min(round(hold * hi), max_hold)))
+    new_rest = min(flex - new_hold, round(rest * hi))
+    # What hold and rest may not take goes into slower ramps (always within the ramp limit)
+    # rather than into dead time.
+    slower = flex - new_hold - new_rest
+    return rounds, PressShape(ramp + slower // 2, new_hold, release + slower - slower // 2,
+                              new_rest)
 
 
 def fit_presses(
@@ -124,14 +175,23 @@ def press_sequence(
     prefer_cells: bool = False,
     written_ms: int | None = None,
     together: bool = False,
+    min_hold_fraction: float = 0.0,
 ) -> None:
     """Fill the phase with whole rounds of presses (ramp, hold, release, rest); see module.
 
     ``written_ms`` is the phase's length as the program wrote it: when fitting leaves fewer
     rounds than that length holds, the warnings say how many were dropped. ``together``: every
     point is pressed at once in each press (compression with all cells together).
+    ``min_hold_fraction``: for techniques whose press *is* the sustained hold (ischemic
+    compression, point holds), the part of the written hold a fitted press keeps at least;
+    fitting then plays fewer whole rounds, and leaves out (with a warning) the presses of a
+    phase with room for none.
     """
-    span = ctx.end_ms - ctx.start_ms
+    lead = 0 if together else _lead_ms(ctx, points[0], prefer_cells)
+    if ctx.end_ms - ctx.start_ms - lead < (ramp + hold + release) * len(points):
+        lead = 0  # no room to plan the wait: the first press starts as late as it must
+    start = ctx.start_ms + lead
+    span = ctx.end_ms - start
     n_slots = 1 if together else len(points)
     written = 0
     if written_ms is not None:
@@ -142,6 +202,20 @@ def press_sequence(
     )
     max_hold = hold if level > ctx.s.safety.hold_threshold else 10**9
     rounds, shape = fit_presses(span, n_slots, ramp, hold, release, rest, max_hold)
+    min_hold = round(hold * min_hold_fraction)
+    if min_hold and (shape.hold < min_hold or rounds * n_slots * shape.total > span):
+        rounds, shape = _keep_holds(
+            span, len(points), ramp, hold, release, rest, max_hold, min_hold, fastest
+        )
+        if rounds == 0:
+            need_s = len(points) * (ramp + min_hold + release) / 1000
+            ctx.warn(
+                f"{span / 1000:.0f} s is too short for one press with a sustained hold (at "
+                f"least {min_hold / 1000:.0f} s) on each of its {len(points)} points (needs "
+                f"about {need_s:.0f} s): its presses are left out; give the session more "
+                "minutes to keep them"
+            )
+            return
     if rounds < written:
         what = "left/right pairs" if len({p.side for p in points}) > 1 else "rounds of presses"
         ctx.warn(f"{rounds} of {written} {what} fit the phase's {span / 60000:.1f} min; "
@@ -177,7 +251,7 @@ def press_sequence(
     for n, point in enumerate(press_order(points, alternate, count)):
         # Each press starts in its own slot, so a late start (roller travel, a frame gap)
         # never accumulates into a lost press at the end.
-        t = ctx.start_ms + n * shape.total
+        t = start + n * shape.total
         released = max(ctx.start_ms, t - shape.rest)  # the previous press is off from here
         press(
             ctx, point, level, t, shape.ramp, shape.hold, shape.release, pattern, rate_hz,

@@ -7,11 +7,35 @@ without any heat skips the phase with a warning (heat is a comfort, not the mass
 
 from __future__ import annotations
 
-from massage_ctl.compiler.context import PhaseCtx
+from typing import ClassVar, Literal
+
+from pydantic import Field, field_validator
+
 from massage_ctl.devices import ChannelSpec
-from massage_ctl.program.phases import HeatPhase
+from massage_ctl.motion.expansion import PhaseCtx
+from massage_ctl.techniques._phase import _check_zone, _Phase
+from massage_ctl.techniques._table import Technique
 from massage_ctl.timeline import HEAT_TAU_S, WARM_WITHIN_C, Command, pad_temperatures
 from massage_ctl.zones import ZONES, Point
+
+
+class HeatPhase(_Phase):
+    """Warm the zones to ``target_c``; with ``background`` it runs alongside later phases."""
+
+    technique: Literal["heat"]
+    zones: list[str] = Field(min_length=1, description="zones to warm")
+    target_c: float = Field(ge=30, le=45, description="target temperature in °C")
+    background: bool = Field(
+        False,
+        description="true: heat alongside the following phases for `duration` instead of "
+        "taking its own slot in the sequence",
+    )
+    duration_only: ClassVar[bool] = True
+
+    @field_validator("zones")
+    @classmethod
+    def _zones_known(cls, zones: list[str]) -> list[str]:
+        return [_check_zone(z) for z in zones]
 
 
 def heat_channels(ctx: PhaseCtx, zones: list[str]) -> list[ChannelSpec]:
@@ -90,3 +114,6 @@ def _warn_if_not_warm(
             f"{name}: warm ({target:g} °C) for only {warm / 60_000:.1f} of {minutes:.1f} min "
             f"on {channel} (a pad needs about {3 * HEAT_TAU_S / 60:.0f} min to warm up)"
         )
+
+
+TECHNIQUES = (Technique("heat", HeatPhase, expand, rank=9),)

@@ -20,11 +20,11 @@ from __future__ import annotations
 import pytest
 
 from massage_ctl.compiler import compile_program
-from massage_ctl.compiler.checks import by_channel, longest_hold_ms, start_values
 from massage_ctl.devices import load_device_profile
 from massage_ctl.errors import CompileError
 from massage_ctl.program.loader import load_program_text
 from massage_ctl.safety import GENTLE, STANDARD, SafetyProfile
+from massage_ctl.safety.checks import by_channel, longest_hold_ms, start_values
 from massage_ctl.timeline import Timeline
 
 CHAIR = load_device_profile("chair")

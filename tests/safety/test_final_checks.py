@@ -1,4 +1,4 @@
-"""The compiler's last line of defence (``compiler.checks``): before a timeline is released it is
+"""The compiler's last line of defence (``safety.checks``): before a timeline is released it is
 checked again — sorted, every value within its channel's cap, no change faster than the ramp
 limit, every channel back at zero, the frame budget kept. A sound timeline passes; each kind of
 damage, applied to a real compiled timeline, is caught and the timeline is not released."""
@@ -13,13 +13,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from massage_ctl.compiler import compile_program
-from massage_ctl.compiler.checks import longest_hold_ms, problems, verify_timeline
 from massage_ctl.compiler.compile import frame_budget
 from massage_ctl.devices import load_device_profile
 from massage_ctl.errors import SafetyError
 from massage_ctl.program import load_program
 from massage_ctl.safety import GENTLE, STANDARD
-from massage_ctl.timeline import ChannelInfo, Command, Timeline
+from massage_ctl.safety.checks import longest_hold_ms, problems, verify_timeline
+from massage_ctl.timeline import Command, Timeline, TimelineChannel
 
 PAD = load_device_profile("pad")
 SOUND = compile_program(load_program("quick-10-minute"), PAD, STANDARD)
@@ -105,7 +105,7 @@ def test_each_kind_of_damage_is_caught_and_the_timeline_not_released(
 
 def test_longest_hold_ends_a_ramp_where_the_next_command_cut_it() -> None:
     """A rise to 0.35 cut at 0.25 by a release never held above 0.25 (it counted 32 s)."""
-    from massage_ctl.compiler.checks import longest_hold_ms
+    from massage_ctl.safety.checks import longest_hold_ms
 
     cmds = [Command(5_000, "air.thighs", 0.35, 7_000), Command(10_000, "air.thighs", 0.0, 5_000)]
     assert longest_hold_ms(cmds, 0.25, 40_000) < 1_000
@@ -122,7 +122,7 @@ def _hips(*commands: Command, duration_ms: int = 60_000) -> Timeline:
     """A pad timeline driving only the hips motor (the other channels stay at zero)."""
     return dataclasses.replace(
         SOUND, commands=tuple(commands), duration_ms=duration_ms,
-        channels=(ChannelInfo(HIPS, "hips", "vibration", 0.8),),
+        channels=(TimelineChannel(HIPS, "hips", "vibration", 0.8),),
     )
 
 
@@ -221,7 +221,7 @@ def test_the_longest_hold_is_measured_exactly() -> None:
 
 
 def test_each_command_is_judged_from_the_value_the_channel_really_has() -> None:
-    from massage_ctl.compiler.checks import start_values
+    from massage_ctl.safety.checks import start_values
 
     # 0 → 0.8 over 4 s, cut at 1 s (0.2); → 0.4 over 2 s, cut half-way (0.3); → 0.1 at once
     # from 0.3; a ramp that ends exactly when the next command starts has reached its target.

@@ -6,7 +6,7 @@ infinite or NaN ramps, a roller's ``reach`` on a vibration motor. Everything dow
 compiler's caps, the guard, the device's clamp) trusts these numbers, so they are checked here,
 once, for both ways in. The rules and their reasons are listed in docs/DEVICE_PROFILES.md
 ("What a descriptor may say"); :func:`validate_channel` is pure so it is property-tested, and
-:class:`~massage_ctl.devices.model.ChannelSpec` runs it on every construction — a file, a
+:class:`~massage_ctl.devices.descriptor.ChannelSpec` runs it on every construction — a file, a
 handshake (``protocol.handshake.channel_spec_from_info``) or code.
 """
 
@@ -15,12 +15,37 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+from massage_ctl.timeline import ChannelKind, Pattern
 from massage_ctl.zones import ZONES
 
-if TYPE_CHECKING:
-    from massage_ctl.devices.model import ChannelSpec
+
+class ChannelFields(Protocol):
+    """The fields of a channel description that the checks read.
+
+    A protocol rather than the pydantic ``ChannelSpec`` itself: the descriptor runs these checks
+    while it is being built, so naming it here would make the two modules import each other.
+    """
+
+    @property
+    def zone(self) -> str: ...
+    @property
+    def kind(self) -> ChannelKind: ...
+    @property
+    def min(self) -> float: ...
+    @property
+    def max(self) -> float: ...
+    @property
+    def hard_max(self) -> float: ...
+    @property
+    def max_ramp_per_s(self) -> float: ...
+    @property
+    def patterns(self) -> tuple[Pattern, ...]: ...
+    @property
+    def rate_hz(self) -> tuple[float, float]: ...
+    @property
+    def reach(self) -> tuple[str, str] | None: ...
 
 #: Top of a heat channel's range (°C). Heat pads for massage run at 38–43 °C.
 HEAT_RANGE_MAX_C = 50.0
@@ -57,7 +82,7 @@ class ChannelProblem:
         return f"{self.field}: {self.problem}"
 
 
-def validate_channel(spec: ChannelSpec) -> list[ChannelProblem]:
+def validate_channel(spec: ChannelFields) -> list[ChannelProblem]:
     """Everything physically impossible or unsafe about ``spec``; empty when it is sound.
 
     Usable on a spec from a file, from a device's handshake, or built with
@@ -98,7 +123,7 @@ def validate_channel(spec: ChannelSpec) -> list[ChannelProblem]:
     return problems
 
 
-def _check_rhythm(spec: ChannelSpec, bad: Callable[[str, str], None]) -> None:
+def _check_rhythm(spec: ChannelFields, bad: Callable[[str, str], None]) -> None:
     lo, hi = spec.rate_hz
     allowed = KIND_PATTERNS[spec.kind]
     if "steady" not in spec.patterns:
@@ -118,7 +143,7 @@ def _check_rhythm(spec: ChannelSpec, bad: Callable[[str, str], None]) -> None:
         bad("rate_hz", "a channel with rhythm patterns needs a rate range above 0 Hz")
 
 
-def _check_place(spec: ChannelSpec, bad: Callable[[str, str], None]) -> None:
+def _check_place(spec: ChannelFields, bad: Callable[[str, str], None]) -> None:
     if spec.zone not in ZONES:
         bad("zone", f"unknown zone {spec.zone!r}; zones are: {', '.join(ZONES)}")
     if spec.reach is None:

@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from massage_ctl.compiler.builder import Track
-from massage_ctl.compiler.devicemap import DeviceMap
 from massage_ctl.devices import ChannelSpec, DeviceProfile
-from massage_ctl.program.model import Program
+from massage_ctl.motion.builder import Track
+from massage_ctl.motion.devicemap import DeviceMap
 from massage_ctl.safety import SafetyProfile
 from massage_ctl.zones import Point
+
+if TYPE_CHECKING:
+    # Only named in annotations: the program layer builds its phase union from the technique
+    # modules, which use this module, so a runtime import would be circular.
+    from massage_ctl.program.definition import Program
 
 #: Heartbeat frames the link sends each second; they share the device's frame budget.
 HEARTBEAT_FRAMES_PER_S = 10
 
 
 @dataclass(slots=True)
-class Session:
-    """Everything one compilation shares: device, limits, tracks, warnings."""
+class Compilation:
+    """Everything one compilation shares: device, limits, tracks, warnings (not a played
+    session: that is :class:`massage_ctl.player.session.Session`)."""
 
     program: Program
     device: DeviceProfile
@@ -44,7 +50,7 @@ class Session:
 class PhaseCtx:
     """One phase being expanded into ``[start_ms, end_ms)``."""
 
-    s: Session
+    s: Compilation
     label: str  # "phase 3 (trigger-point)"
     start_ms: int
     end_ms: int

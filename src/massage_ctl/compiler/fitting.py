@@ -1,9 +1,10 @@
-"""Session planning: warm-up, cool-down and fitting the phases to a length.
+"""Fitting a session: warm-up, cool-down and the phases fitted to a length.
 
 * Warm-up: added when the first massage phase does not start gently (gentle, relaxation, or
   intensity ≤ 0.3): light rocking over that phase's zones at 0.25.
 * Cool-down: added when the last massage phase does not end gently: light rocking at 0.2.
   Each lasts 60 s, or 10 % of the session when that is shorter.
+  (These numbers are safety rules: :mod:`massage_ctl.safety.limits`.)
 * Fit: ``--minutes`` (else the program's ``duration``) sets the whole session length; the
   phases are scaled in proportion to fill what warm-up, cool-down and parking leave. A session
   longer than the safety profile's limit is fitted down to the limit, with a warning.
@@ -13,28 +14,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from massage_ctl.durations import format_duration
 from massage_ctl.errors import CompileError
-from massage_ctl.program.durations import format_duration
-from massage_ctl.program.model import Program
-from massage_ctl.program.phases import (
-    GentlePhase,
-    HeatPhase,
-    RelaxationPhase,
-    _ActivePhase,
-)
+from massage_ctl.program.definition import Program
 from massage_ctl.safety import SafetyProfile
+from massage_ctl.safety.limits import (
+    COOL_DOWN_INTENSITY,
+    ENVELOPE_MS,
+    GENTLE_START_INTENSITY,
+    WARM_UP_INTENSITY,
+)
+from massage_ctl.techniques._phase import _ActivePhase
+from massage_ctl.techniques.gentle_strokes import GentlePhase
+from massage_ctl.techniques.heat import HeatPhase
+from massage_ctl.techniques.relaxation import RelaxationPhase
 
-ENVELOPE_MS = 60_000
-GENTLE_START_INTENSITY = 0.3
-WARM_UP_INTENSITY = 0.25
-COOL_DOWN_INTENSITY = 0.2
 MIN_PHASE_MS = 5_000
 #: No phase gets a slot shorter than this (a few-ms phase would do nothing but add gaps).
 MIN_SLOT_MS = 1_000
 
 
 @dataclass(frozen=True, slots=True)
-class Plan:
+class Fitting:
     """Lengths in ms: warm-up, each phase (background heat: its own run), cool-down, park."""
 
     warm_up: RelaxationPhase | None
@@ -91,13 +92,13 @@ def fill(naturals: list[int], body: int, floor: int) -> list[int]:
     return lengths
 
 
-def make_plan(
+def make_fitting(
     program: Program,
     safety: SafetyProfile,
     minutes: float | None,
     park_ms: int,
     shorten_ms: int = 0,
-) -> Plan:
+) -> Fitting:
     """Decide warm-up/cool-down and every phase's length (see module docstring).
 
     ``shorten_ms``: fit the session that much shorter than it would be; the compiler asks for
@@ -169,7 +170,7 @@ def make_plan(
             lengths[i] = max(MIN_SLOT_MS, round(natural[i] * scale))
     first_zones = active[0].zones if active else []
     last_zones = active[-1].zones if active else []
-    return Plan(
+    return Fitting(
         warm_up=_soft(first_zones, WARM_UP_INTENSITY, warm, "warm-up") if warm else None,
         cool_down=_soft(last_zones, COOL_DOWN_INTENSITY, cool, "cool-down") if cool else None,
         lengths=tuple(lengths),

@@ -14,8 +14,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Sequence
 
-from massage_ctl.compiler.context import PhaseCtx
 from massage_ctl.devices import ChannelSpec
+from massage_ctl.motion.expansion import PhaseCtx
 from massage_ctl.timeline import Pattern
 from massage_ctl.zones import ZONES, Point
 
@@ -133,6 +133,19 @@ def stations(ctx: PhaseCtx, zones: Sequence[str]) -> list[list[ChannelSpec]]:
     return out
 
 
+def sided_stations(ctx: PhaseCtx, points: Sequence[Point]) -> list[list[ChannelSpec]]:
+    """Like :func:`stations`, for points that may carry a side: a sided point's zone drives
+    only that side's channels where the device has them (both, with a warning, where not)."""
+    m = ctx.s.map
+    out: list[list[ChannelSpec]] = []
+    for p in sorted(points, key=lambda p: ZONES.index(p.zone)):
+        chans = m.pressure.get(p.zone) or m.vibration.get(p.zone) or []
+        chosen = ctx.sided(list(chans), p) if chans else []
+        if chosen:
+            out.append(chosen)
+    return out
+
+
 def ping_pong(n: int, direction: str) -> Iterator[tuple[int, bool]]:
     """Endless station order for strokes; yields (index, with the stroke direction?)."""
     if n == 1:
@@ -169,16 +182,23 @@ def stroke(
     direction: str,
     patterns: Sequence[Pattern] = ("steady",),
     rate_hz: float = 0.0,
+    rows: list[list[ChannelSpec]] | None = None,
 ) -> int:
     """Continuous strokes over ``zones`` from ``t`` until ``end``; returns when all is at zero.
 
     ``step_ms`` is the time from one zone to the next. The stroke is drawn by the roller when it
-    reaches every zone, otherwise as a cross-fading wave over the zones' channels.
+    reaches every zone, otherwise as a cross-fading wave over the zones' channels (``rows``:
+    the channels per zone when the caller chose them, e.g. one side's; see
+    :func:`sided_stations`).
     """
-    ordered = sorted(set(zones), key=ZONES.index)
-    if roller_reaches(ctx, ordered):
-        return _roller_stroke(ctx, ordered, level, t, end, step_ms, direction, patterns, rate_hz)
-    return _wave_stroke(ctx, ordered, level, t, end, step_ms, direction, patterns, rate_hz)
+    if rows is None:
+        ordered = sorted(set(zones), key=ZONES.index)
+        if roller_reaches(ctx, ordered):
+            return _roller_stroke(
+                ctx, ordered, level, t, end, step_ms, direction, patterns, rate_hz
+            )
+        rows = stations(ctx, ordered)
+    return _wave_stroke(ctx, rows, level, t, end, step_ms, direction, patterns, rate_hz)
 
 
 def _roller_stroke(
@@ -228,7 +248,7 @@ def _roller_stroke(
 
 def _wave_stroke(
     ctx: PhaseCtx,
-    zones: list[str],
+    rows: list[list[ChannelSpec]],
     level: float,
     t: int,
     end: int,
@@ -237,7 +257,6 @@ def _wave_stroke(
     patterns: Sequence[Pattern],
     rate_hz: float,
 ) -> int:
-    rows = stations(ctx, zones)
     if not rows:
         return t
     gap = max(ctx.s.tracks[c.id].gap_ms for row in rows for c in row)
