@@ -105,3 +105,18 @@ def test_last_seq_is_zero_before_any_frame() -> None:
         await device.close()
 
     run_virtual(main)
+
+
+def test_session_end_reaches_zero_within_1_s_even_on_a_slow_channel() -> None:
+    # PROTOCOL.md §5.5: the 1 s bound wins over the ramp limit (0.9 at 0.5/s would take 1.8 s).
+    d = Driver("chair")
+    d.start()
+    d.set("air.shoulders.left", 0.9)
+    d.run(4.0)
+    assert d.value("air.shoulders.left") > 0.85
+    reply = d.core.session_end(d.now, d.next_seq())
+    assert reply is not None and reply.result == AckResult.OK
+    d.run(0.5, step=0.01)
+    assert d.value("air.shoulders.left") > 0.0  # a fall, not a jump
+    d.run(0.51, step=0.01)
+    assert d.value("air.shoulders.left") == 0.0
