@@ -157,8 +157,9 @@ class DeviceCore(TimedDevice):
                 replies.append(Reply(AckResult.BAD_CHANNEL, entry.channel))
                 continue
             newest = self._channel_seq.get(entry.channel)
-            if newest is not None and not seq_newer(seq, newest):
-                continue  # a late or repeated frame must not undo a newer target
+            if newest is not None and seq_newer(newest, seq):
+                continue  # a late frame must not undo a newer target; a later entry of
+                # the same frame (same seq) still replaces an earlier one (PROTOCOL.md §5.6)
             self._channel_seq[entry.channel] = seq
             channel = self.channels[entry.channel]
             if entry.pattern not in channel.spec.patterns:

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import asyncio
 
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
 from massage_ctl.protocol.enums import AckResult, DeviceState, PatternCode
 from massage_ctl.protocol.messages import (
     Ack,
@@ -120,3 +123,51 @@ def test_session_end_reaches_zero_within_1_s_even_on_a_slow_channel() -> None:
     assert d.value("air.shoulders.left") > 0.0  # a fall, not a jump
     d.run(0.51, step=0.01)
     assert d.value("air.shoulders.left") == 0.0
+
+
+_ENTRY = st.builds(
+    SetpointRequest,
+    channel=st.integers(0, 20),
+    target=st.floats(0.0, 1.2),
+    ramp_ms=st.integers(0, 2000),
+    pattern=st.sampled_from(["steady", "pulse", "wave", "knead", "roll", "tap"]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_ENTRY, min_size=1, max_size=24))
+@example([SetpointRequest(0, 0.5, 0), SetpointRequest(0, 0.5, 0, "knead")])
+def test_a_setpoint_gets_at_most_one_ack_and_never_a_clamp_over_a_reject(
+    entries: list[SetpointRequest],
+) -> None:
+    d = Driver("chair")
+    d.start()
+    replies = d.core.setpoint(d.now, d.next_seq(), entries)
+    assert len(replies) <= 1
+    n = len(d.core.channels)
+    rejected = [
+        e for e in entries
+        if not 0 <= e.channel < n or e.pattern not in d.core.channels[e.channel].spec.patterns
+    ]  # fmt: skip
+    if rejected:
+        assert [(r.result, r.detail) for r in replies] == [
+            (
+                AckResult.BAD_CHANNEL
+                if not 0 <= rejected[0].channel < n
+                else AckResult.UNSUPPORTED_PATTERN,
+                rejected[0].channel,
+            )
+        ]
+    # Safety: no output is commanded above its hard max, whatever the frame held.
+    d.run(3.0)
+    for channel in d.core.channels:
+        assert channel.actual <= channel.spec.hard_max + 1e-9
+
+
+def test_two_entries_for_one_channel_in_one_frame_the_later_wins() -> None:
+    # PROTOCOL.md §5.6: entries in order, each replacing what that channel was doing.
+    d = Driver("pad")
+    d.start()
+    d.core.setpoint(d.now, d.next_seq(), [SetpointRequest(0, 0.9, 0), SetpointRequest(0, 0.1, 0)])
+    d.run(2.0)
+    assert abs(d.value("vib.upper-back") - 0.1) < 1e-6
