@@ -226,7 +226,8 @@ def decode_frame(data: bytes) -> Frame:
     """Decode one encoded frame (with or without its trailing 0x00) into a :class:`Frame`.
 
     Raises exactly one of the :mod:`massage_ctl.protocol.errors` frame errors; checks are made
-    in this order: size, COBS, length, CRC, version, type, payload.
+    in this order: size, COBS, length, CRC, version, type, payload (walked as PROTOCOL.md §3.4
+    says), then the value constraints of messages.toml (``malformed``).
     """
     if data[-1:] == b"\x00":
         data = data[:-1]
