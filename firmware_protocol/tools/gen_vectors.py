@@ -47,6 +47,11 @@ from massage_ctl.protocol import (
 )
 from massage_ctl.protocol.codec import encode_payload
 
+# The sibling files of this script: the constraint vectors and the scripted exchanges.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from constraint_vectors import constraint_cases
+from exchanges import exchanges
+
 VECTORS = Path(__file__).resolve().parent.parent / "vectors"
 
 
@@ -200,6 +205,18 @@ def invalid_cases() -> list[dict[str, Any]]:
         _invalid(
             "malformed: setpoint with no entries", _raw_frame(1, 0x20, 1, b"\x00"), "malformed"
         ),
+        # §3.4: a message of fixed-size fields is checked for length as a whole first ...
+        _invalid(
+            "truncated: ack with result 99 and one byte short",
+            _raw_frame(1, 0x41, 1, b"\x01\x00\x20\x63\x00"),
+            "truncated",
+        ),
+        # ... a message with a str or array field field by field, the first problem deciding.
+        _invalid(
+            "malformed: channel-info zone 9, then cut short",
+            _raw_frame(1, 0x03, 1, b"\x00\x01a\x09\x00\x00"),
+            "malformed",
+        ),
         _invalid(
             "malformed: setpoint count 25 (over 24)",
             _raw_frame(1, 0x20, 1, b"\x19" + sp[1:] * 2),
@@ -285,11 +302,12 @@ def stream_cases() -> list[dict[str, Any]]:
 def generate() -> dict[str, str]:
     """File name → exact file text of every vector file."""
     files = {
-        "messages.json": messages_cases(),
-        "invalid.json": invalid_cases(),
+        "messages.json": messages_cases() + constraint_cases()[1],
+        "invalid.json": invalid_cases() + constraint_cases()[0],
         "cobs.json": cobs_cases(),
         "crc.json": crc_cases(),
         "stream.json": stream_cases(),
+        "exchanges.json": exchanges(),
     }
     return {
         name: json.dumps(cases, indent=1, ensure_ascii=False) + "\n"

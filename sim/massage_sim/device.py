@@ -42,7 +42,14 @@ from massage_ctl.protocol.messages import (
 from massage_ctl.protocol.schema import PROTOCOL_VERSION, SCHEMA_HASH
 from massage_ctl.protocol.shortcuts import encode_status, read_heartbeat
 from massage_ctl.protocol.stream import FrameDecoder
-from massage_ctl.protocol.units import RAW_FULL_SCALE, chz_to_hz, raw_to_value, value_to_raw
+from massage_ctl.protocol.units import (
+    RAW_FULL_SCALE,
+    chz_to_hz,
+    hard_max_raw,
+    raw_to_value,
+    to_milli,
+    value_to_raw,
+)
 from massage_ctl.timeline import PATTERNS
 from massage_sim.device_core import DeviceCore, Reply, SetpointRequest
 from massage_sim.faults import FaultPlan
@@ -223,6 +230,10 @@ class SimDevice:
     ) -> SetpointRequest:
         spec = self.profile.channels[channel] if channel < len(self.profile.channels) else None
         target = raw_to_value(raw, spec.max) if spec else 0.0
+        if spec is not None and raw <= hard_max_raw(to_milli(spec.hard_max), to_milli(spec.max)):
+            # The hard max is compared in raw units (PROTOCOL.md §5.6): the controller's own
+            # encoding of it is no clamp, and the output still stays at the hard max itself.
+            target = min(target, spec.hard_max)
         name = PATTERNS[pattern] if 0 <= pattern < len(PATTERNS) else "unknown"
         return SetpointRequest(channel, target, ramp_ms, name, chz_to_hz(rate_chz))
 

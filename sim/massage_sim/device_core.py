@@ -56,6 +56,8 @@ WATCHDOG_MIN_MS = 250
 WATCHDOG_MAX_MS = 2000
 SEQ_MODULO = 1 << 16
 _DEDUP_DEPTH = 64
+#: Outside RUNNING, at most one SETPOINT reject ACK per this many seconds (PROTOCOL.md §5.6).
+REJECT_GAP_S = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,9 +139,16 @@ class DeviceCore(TimedDevice):
         self.last_seq = seq
 
     def setpoint(self, now_s: float, seq: int, entries: Sequence[SetpointRequest]) -> list[Reply]:
-        """Apply new targets (newest per channel wins). Returns the ACKs to send (not OK ones)."""
+        """Apply new targets (newest per channel wins). Returns the ACK to send, if any: at most
+        one per frame -- the first rejected entry, else the first clamped one; outside RUNNING
+        at most one reject per 100 ms (PROTOCOL.md §5.6)."""
         self._frame(now_s, seq)
         if self.state != DeviceState.RUNNING:
+            # A controller still streaming into a stopped device must not flood the link the
+            # STOP's STATUS travels on.
+            if self.last_reject_s is not None and now_s - self.last_reject_s < REJECT_GAP_S:
+                return []
+            self.last_reject_s = now_s
             latched = self.state in (DeviceState.STOPPED, DeviceState.FAULT, DeviceState.LINK_LOST)
             return [Reply(AckResult.LATCHED if latched else AckResult.BAD_STATE)]
         replies: list[Reply] = []
@@ -148,8 +157,9 @@ class DeviceCore(TimedDevice):
                 replies.append(Reply(AckResult.BAD_CHANNEL, entry.channel))
                 continue
             newest = self._channel_seq.get(entry.channel)
-            if newest is not None and not seq_newer(seq, newest):
-                continue  # a late or repeated frame must not undo a newer target
+            if newest is not None and seq_newer(newest, seq):
+                continue  # a late frame must not undo a newer target; a later entry of
+                # the same frame (same seq) still replaces an earlier one (PROTOCOL.md §5.6)
             self._channel_seq[entry.channel] = seq
             channel = self.channels[entry.channel]
             if entry.pattern not in channel.spec.patterns:
@@ -162,7 +172,9 @@ class DeviceCore(TimedDevice):
             if channel.command(entry.target, entry.ramp_ms / 1000.0):
                 self.event("clamped", f"{channel.spec.id} {entry.target:g} -> {channel.target:g}")
                 replies.append(Reply(AckResult.CLAMPED, entry.channel))
-        return replies
+        # A reject (the controller stops the session) must never hide behind a clamp.
+        rejects = [r for r in replies if r.result != AckResult.CLAMPED]
+        return (rejects or replies)[:1]
 
     # ------------------------------------------------------------------------------ internals
     def _frame(self, now_s: float, seq: int) -> None:

@@ -87,6 +87,8 @@ class TimedDevice:
         self.state = DeviceState.IDLE
         self.fault_bits = FaultBits(0)
         self.last_seq = 0
+        #: When the last SETPOINT reject outside RUNNING was answered (None: never since reset).
+        self.last_reject_s: float | None = None
         self.watchdog_ms = 500
         self.handshaken = False
         self.now_s = start_s
@@ -284,6 +286,7 @@ class TimedDevice:
         self.handshaken = False
         self.fault_bits = FaultBits(0)
         self.last_seq = 0
+        self.last_reject_s = None
         self._replies.clear()
         self._channel_seq.clear()
         self._newest_cmd_seq = None

@@ -3,6 +3,7 @@ applicable; each deliberately broken one fails exactly the checks of the rule it
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import cast
 
@@ -18,6 +19,8 @@ from massage_ctl.conformance import (
     run_conformance,
     select_checks,
 )
+from massage_ctl.devices import DeviceProfile
+from massage_ctl.protocol import ChannelInfo, DeviceInfo
 from massage_ctl.transports.sim import SimTransport
 from massage_sim.device import SimDevice
 from massage_sim.device_core import DeviceCore
@@ -111,3 +114,19 @@ def test_sections_select_their_checks() -> None:
         "§5.8 STOP regardless of seq",
     }
     assert select_checks([]) == list(ALL_CHECKS)
+
+
+def test_a_device_declaring_too_few_frames_per_second_for_its_channels_fails_7_5(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The chair has 16 channels: 10 heartbeats + 16 setpoints a second need 26 frames/s
+    # (PROTOCOL.md §7.5); 20 was enough for the old check (heartbeats alone).
+    real = massage_sim.device.handshake_messages_for
+
+    def slow(profile: DeviceProfile, **kw: str) -> tuple[DeviceInfo, tuple[ChannelInfo, ...]]:
+        info, channels = real(profile, **kw)
+        return dataclasses.replace(info, max_frame_rate_chz=2000), channels
+
+    monkeypatch.setattr(massage_sim.device, "handshake_messages_for", slow)
+    report = run_conformance("sim://chair", ["7.5"], transport=SimTransport("chair"))
+    assert "§7.5 frame rate declared" in _failures(report.results)

@@ -125,6 +125,7 @@ def test_unknown_channel_and_unsupported_pattern_are_rejected() -> None:
         d.next_seq(),
         [SetpointRequest(99, 0.5, 0), SetpointRequest(0, 0.5, 0, pattern="tap")],
     )
-    assert [r.result for r in replies] == [AckResult.BAD_CHANNEL, AckResult.UNSUPPORTED_PATTERN]
+    # One ACK per frame, for the first rejected entry (PROTOCOL.md §5.6).
+    assert [(r.result, r.detail) for r in replies] == [(AckResult.BAD_CHANNEL, 99)]
     d.run(1.0)
     assert d.value("vib.upper-back") == 0.0

@@ -8,6 +8,23 @@ static uint32_t elapsed(uint32_t now, uint32_t then)
     return (uint32_t)(now - then); /* unsigned arithmetic survives the 2^32 wrap */
 }
 
+/* The hard max in raw units, round(hard * 65535 / range) half up: exactly what a controller
+ * sends for a target at the hard max, so that target is not reported CLAMPED (PROTOCOL.md
+ * §5.6). 64-bit, once per channel at start-up: a float (32-bit double on AVR) would round
+ * 0.9 x 65535 = 58981.5 down. */
+static uint16_t hard_max_raw(int32_t hard_milli, int32_t range_milli)
+{
+    uint64_t n;
+    if (hard_milli <= 0 || range_milli <= 0) {
+        return 0u;
+    }
+    if (hard_milli >= range_milli) {
+        return 0xFFFFu;
+    }
+    n = (uint64_t)(uint32_t)hard_milli * 65535u + (uint64_t)((uint32_t)range_milli / 2u);
+    return (uint16_t)(n / (uint32_t)range_milli);
+}
+
 void mp_device_init(mp_device_t *dev, const mp_device_desc_t *desc, const mp_hal_t *hal)
 {
     uint8_t i;
@@ -43,11 +60,29 @@ void mp_device_init(mp_device_t *dev, const mp_device_desc_t *desc, const mp_hal
         if (s->hard_max < 0.0f) {
             s->hard_max = 0.0f;
         }
+        s->hard_max_raw = hard_max_raw(c->hard_max_milli, c->range_max_milli);
         s->max_rate_per_s = (float)c->max_ramp_milli_per_s / range;
         s->pattern = MP_PATTERN_STEADY;
         s->rate_chz = 0;
     }
     mp_session_apply_outputs(dev);
+}
+
+/* Whether `type` is a controller->device message (the only ones a device acts on). */
+static int from_controller(uint8_t type)
+{
+    switch (type) {
+    case MP_MSG_HELLO:
+    case MP_MSG_SESSION_START:
+    case MP_MSG_SESSION_END:
+    case MP_MSG_SETPOINT:
+    case MP_MSG_HEARTBEAT:
+    case MP_MSG_STOP:
+    case MP_MSG_CLEAR:
+        return 1;
+    default:
+        return 0;
+    }
 }
 
 void mp_device_receive(mp_device_t *dev, const uint8_t *data, size_t len)
@@ -70,7 +105,11 @@ void mp_device_receive(mp_device_t *dev, const uint8_t *data, size_t len)
         }
         dev->frames_ok++;
         dev->now_ms = dev->hal.millis(dev->hal.ctx);
-        dev->last_rx_ms = dev->now_ms;
+        if (from_controller(dev->in.type)) {
+            /* Only controller frames prove a controller is there: a TX line looped back onto
+             * RX must not keep a running device alive on its own STATUS (PROTOCOL.md §7.1). */
+            dev->last_rx_ms = dev->now_ms;
+        }
         mp_session_handle(dev, seq, &dev->in);
     }
 }

@@ -80,6 +80,7 @@ typedef struct mp_cmd_record {
 typedef struct mp_channel_state {
     mp_ramp_t ramp;
     float hard_max;      /* hard_max / range_max */
+    uint16_t hard_max_raw; /* the hard max as a raw target (PROTOCOL.md §5.6) */
     float max_rate_per_s; /* ramp limit as a fraction of range max per second */
     uint8_t pattern;
     uint16_t rate_chz;

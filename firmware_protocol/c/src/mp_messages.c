@@ -174,6 +174,48 @@ static void get_str(reader_t *r, char *dst, uint8_t n)
     dst[n] = '\0';
 }
 
+/* Whether the n bytes at s match [a-z0-9][a-z0-9_-]* (messages.toml). */
+static int matches_id_0(const char *s, uint8_t n)
+{
+    uint8_t k;
+    char c;
+    if (n == 0u) {
+        return 0;
+    }
+    c = s[0];
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
+        return 0;
+    }
+    for (k = 1; k < n; k++) {
+        c = s[k];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Whether the n bytes at s match [a-z0-9][a-z0-9._-]* (messages.toml). */
+static int matches_id_1(const char *s, uint8_t n)
+{
+    uint8_t k;
+    char c;
+    if (n == 0u) {
+        return 0;
+    }
+    c = s[0];
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
+        return 0;
+    }
+    for (k = 1; k < n; k++) {
+        c = s[k];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-')) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static void encode_setpoint_entry(writer_t *w, const mp_setpoint_entry_t *s)
 {
     PUT_U8(w, s->channel);
@@ -216,6 +258,11 @@ static void decode_hello(reader_t *r, mp_msg_hello_t *m)
 
 static mp_err_t encode_device_info(writer_t *w, const mp_msg_device_info_t *m)
 {
+    if ((m->channel_count < 1u) ||
+        (m->channel_count > 32u) ||
+        (!matches_id_0(m->profile_id, m->profile_id_len))) {
+        return MP_ERR_FIELD_RANGE;
+    }
     PUT_U8(w, m->protocol_version);
     PUT_U32(w, m->schema_hash);
     PUT_U32(w, m->max_frame_rate_chz);
@@ -247,10 +294,27 @@ static void decode_device_info(reader_t *r, mp_msg_device_info_t *m)
     get_str(r, m->name, m->name_len);
     m->firmware_version_len = get_len(r, 0u, 24u);
     get_str(r, m->firmware_version, m->firmware_version_len);
+    if (r->err == MP_OK &&
+        ((m->channel_count < 1u) ||
+        (m->channel_count > 32u) ||
+        (!matches_id_0(m->profile_id, m->profile_id_len)))) {
+        r->err = MP_ERR_MALFORMED; /* a value constraint of messages.toml */
+    }
 }
 
 static mp_err_t encode_channel_info(writer_t *w, const mp_msg_channel_info_t *m)
 {
+    if ((m->index > 31u) ||
+        (!matches_id_1(m->channel_id, m->channel_id_len)) ||
+        (m->zone == 255u) ||
+        (m->range_max_milli < 1L) ||
+        (m->hard_max_milli < m->min_milli) ||
+        (m->hard_max_milli > m->range_max_milli) ||
+        (m->max_ramp_milli_per_s < 1u) ||
+        ((m->patterns & 1u) != 1u) ||
+        (m->rate_max_chz < m->rate_min_chz)) {
+        return MP_ERR_FIELD_RANGE;
+    }
     PUT_U8(w, m->index);
     if (m->channel_id_len > 24u) {
         return MP_ERR_FIELD_RANGE;
@@ -302,6 +366,18 @@ static void decode_channel_info(reader_t *r, mp_msg_channel_info_t *m)
     m->reach_last = GET_U8(r);
     if (m->reach_last > 8u && m->reach_last != 255u) {
         set_malformed(r);
+    }
+    if (r->err == MP_OK &&
+        ((m->index > 31u) ||
+        (!matches_id_1(m->channel_id, m->channel_id_len)) ||
+        (m->zone == 255u) ||
+        (m->range_max_milli < 1L) ||
+        (m->hard_max_milli < m->min_milli) ||
+        (m->hard_max_milli > m->range_max_milli) ||
+        (m->max_ramp_milli_per_s < 1u) ||
+        ((m->patterns & 1u) != 1u) ||
+        (m->rate_max_chz < m->rate_min_chz))) {
+        r->err = MP_ERR_MALFORMED; /* a value constraint of messages.toml */
     }
 }
 

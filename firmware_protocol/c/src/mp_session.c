@@ -111,10 +111,14 @@ static uint8_t apply_entry(mp_device_t *dev, const mp_setpoint_entry_t *e)
     if ((c->patterns & MP_PATTERN_BIT(e->pattern)) == 0u && e->pattern != MP_PATTERN_STEADY) {
         return MP_ACK_UNSUPPORTED_PATTERN;
     }
+    /* Compared in raw units (PROTOCOL.md §5.6): a target at the hard max as the controller
+     * encodes it is not a clamp; the output still never goes above the hard max itself. */
     target = (float)e->target / 65535.0f;
+    if (e->target > s->hard_max_raw) {
+        result = MP_ACK_CLAMPED;
+    }
     if (target > s->hard_max) {
         target = s->hard_max;
-        result = MP_ACK_CLAMPED;
     }
     if (e->pattern != MP_PATTERN_STEADY) {
         /* Clamped into the channel's range without an ACK (PROTOCOL.md §5.6). */
@@ -147,11 +151,13 @@ static void handle_setpoint(mp_device_t *dev, uint16_t seq, const mp_msg_setpoin
         }
         return;
     }
-    /* Entries are independent: a bad one is skipped, the others still apply. One ACK, for
-     * the first problem. */
+    /* Entries are independent: a bad one is skipped, the others still apply. One ACK: the
+     * first rejected entry, else the first clamped one -- a reject (the controller stops the
+     * session) must never hide behind a clamp it only logs (PROTOCOL.md §5.6). */
     for (i = 0; i < m->entries_count; i++) {
         uint8_t r = apply_entry(dev, &m->entries[i]);
-        if (r != MP_ACK_OK && first == MP_ACK_OK) {
+        int rejected = r != MP_ACK_OK && r != MP_ACK_CLAMPED;
+        if (r != MP_ACK_OK && (first == MP_ACK_OK || (rejected && first == MP_ACK_CLAMPED))) {
             first = r;
             first_channel = m->entries[i].channel;
         }

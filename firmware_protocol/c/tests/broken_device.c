@@ -24,6 +24,7 @@ void broken_device_init(mp_device_t *dev, const mp_device_desc_t *desc, const mp
         uint8_t i;
         for (i = 0; i < MP_MAX_CHANNELS; i++) {
             dev->ch[i].hard_max = 1.0f; /* the range max: the hard max is ignored */
+            dev->ch[i].hard_max_raw = 0xFFFFu;
         }
     }
 #endif

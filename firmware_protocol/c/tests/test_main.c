@@ -24,6 +24,7 @@ int main(void)
     run_ramp_tests();
     run_vector_tests();
     run_device_tests();
+    run_rules_tests();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

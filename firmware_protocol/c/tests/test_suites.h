@@ -7,5 +7,6 @@ void run_ramp_tests(void);
 void run_vector_tests(void);
 void run_device_tests(void);
 void run_watchdog_tests(void);
+void run_rules_tests(void);
 
 #endif /* TEST_SUITES_H */

@@ -17,6 +17,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from c_constraints import breaches, decode_checks, encode_checks, regex_helpers
 from c_names import enum_prefix, msg_c_name, snake, struct_c_name
 from c_templates import C_HELPERS
 
@@ -257,6 +258,8 @@ def render_h(data: dict[str, Any], hash_value: int) -> str:
 def render_c(data: dict[str, Any]) -> str:
     enums = data["enums"]
     out = [HEADER, '#include "mp_messages.h"', C_HELPERS]
+    helpers, regex_fns = regex_helpers(data)
+    out += helpers
     for sname, s in data["structs"].items():
         cname = struct_c_name(sname)
         fields = s["fields"]
@@ -286,6 +289,7 @@ def render_c(data: dict[str, Any]) -> str:
         if not fields:
             out.append("    (void)w;")
             out.append("    (void)m;")
+        out += encode_checks(breaches(m, enums, regex_fns, "m->"))
         for fd in fields:
             out += encode_stmts(fd, "m->", enums)
         out.append("    return MP_OK;")
@@ -300,6 +304,7 @@ def render_c(data: dict[str, Any]) -> str:
         out += flat_size_check(fields)
         for fd in fields:
             out += decode_stmts(fd, "m->", enums)
+        out += decode_checks(breaches(m, enums, regex_fns, "m->"))
         out.append("}")
         out.append("")
     out += [

@@ -25,8 +25,9 @@ from massage_ctl.protocol import (
 
 _PROFILE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _CHANNEL_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-#: Heartbeats alone are 10 frames/s (PROTOCOL.md §5.7): a device must accept at least that.
-MIN_FRAME_RATE_CHZ = 1000
+#: Heartbeats alone are 10 frames/s (PROTOCOL.md §5.7), and every channel needs room for at
+#: least one setpoint per second: a device declares at least 10 + channel_count frames/s (§7.5).
+HEARTBEAT_RATE_CHZ = 1000
 
 
 async def handshake_order(ctx: Context, rec: Recorder) -> None:
@@ -100,9 +101,11 @@ async def frame_rate_declared(ctx: Context, rec: Recorder) -> None:
     assert ctx.info is not None
     rate = ctx.info.max_frame_rate_chz
     rec.saw(ctx.probe.now(), f"max_frame_rate_chz={rate}")
-    if rate < MIN_FRAME_RATE_CHZ:
+    least = HEARTBEAT_RATE_CHZ + 100 * ctx.info.channel_count
+    if rate < least:
         raise CheckFailed(
-            f"declares {rate / 100:g} frames/s; the 100 ms heartbeat alone needs 10 frames/s"
+            f"declares {rate / 100:g} frames/s; {ctx.info.channel_count} channels need at least "
+            f"{least / 100:g} (10 heartbeats + 1 setpoint per channel per second, PROTOCOL.md §7.5)"
         )
 
 
@@ -175,7 +178,8 @@ CHECKS = (
         "§7.5 frame rate declared",
         "7.5",
         "The controller never sends more frames per second than max_frame_rate_chz / 100, "
-        "heartbeats included (every 100 ms).",
+        "heartbeats included (every 100 ms); a device declares at least 10 + channel_count "
+        "frames/s.",
         frame_rate_declared,
     ),
     CheckSpec(

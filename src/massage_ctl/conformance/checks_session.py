@@ -119,6 +119,21 @@ async def hard_max_clamped(ctx: Context, rec: Recorder) -> None:
     await ctx.start_session()
     # Range max over a ramp so slow the output creeps at most CREEP_PER_S, cancelled below.
     ramp_ms = round(1000.0 / CREEP_PER_S)
+    # First the hard max itself as a controller encodes it, creeping slower still: compared
+    # in raw units it is no clamp (PROTOCOL.md §5.6), so it gets no ACK.
+    start = ctx.probe.mark()
+    exact = channel.hard_max_milli / channel.range_max_milli
+    seq = await ctx.setpoint(channel, exact, 20 * ramp_ms)
+    ack = await ctx.probe.wait_ack(seq, Setpoint.TYPE, ANSWER_S, start=start)
+    await ctx.setpoint(channel, 0.0)
+    answer = "no ACK" if ack is None else f"ACK {ack.result.name}"
+    rec.saw(ctx.probe.now(), f"the hard max {exact:g} itself: {answer}")
+    if ack is not None:
+        raise CheckFailed(
+            f"channel {channel.index}'s own hard max ({channel.hard_max_milli / 1000:g}, raw "
+            f"{round(exact * RAW_FULL_SCALE)}) was answered {ack.result.name}: compare the hard "
+            "max in raw units, rounded half up (PROTOCOL.md §5.6)"
+        )
     start = ctx.probe.mark()
     seq = await ctx.setpoint(channel, 1.0, ramp_ms)
     ack = await ctx.probe.wait_ack(seq, Setpoint.TYPE, ANSWER_S, start=start)
@@ -251,7 +266,8 @@ CHECKS = (
     CheckSpec(
         "§5.6 hard max clamped",
         "5.6",
-        "target above the hard max → clamped to the hard max, ACK CLAMPED (detail = channel).",
+        "target above the hard max → clamped to the hard max, ACK CLAMPED (detail = channel); "
+        "compared in raw units, so the hard max itself as the controller encodes it is no clamp.",
         hard_max_clamped,
     ),
     CheckSpec(

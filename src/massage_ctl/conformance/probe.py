@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -54,6 +55,10 @@ def describe(message: Message, seq: int | None = None) -> str:
         )
     text = f"{message.NAME}({fields})"
     return text if seq is None else f"{text} seq={seq}"
+
+
+#: What asyncio counts as "now" around a timer (it uses the monotonic clock's resolution).
+_CLOCK_RESOLUTION_S = time.get_clock_info("monotonic").resolution
 
 
 class Probe:
@@ -174,7 +179,10 @@ class Probe:
                 if match(item):
                     return item
             remaining = deadline - self.now()
-            if remaining <= 0 or self.closed_reason is not None:
+            # A deadline closer than the clock's resolution has been reached: asyncio runs a
+            # timer that close at once, without moving a virtual clock, so waiting for it would
+            # spin at the same instant forever.
+            if remaining <= _CLOCK_RESOLUTION_S or self.closed_reason is not None:
                 return None
             self._arrived.clear()
             with contextlib.suppress(TimeoutError):

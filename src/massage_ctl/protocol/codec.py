@@ -26,6 +26,7 @@ from massage_ctl.protocol.cobs import (
     cobs_encode_reference,
     crc16,
 )
+from massage_ctl.protocol.constraints import CONSTRAINTS, constraint_problem
 from massage_ctl.protocol.enums import ENUMS
 from massage_ctl.protocol.errors import (
     CrcError,
@@ -202,6 +203,7 @@ _LAYOUTS: dict[type[Message], _Layout] = {
 
 def encode_payload(message: Message) -> bytes:
     """The payload bytes of ``message`` (no header, CRC or COBS)."""
+    _refuse_constraint_breach(message)
     out = bytearray()
     _LAYOUTS[type(message)].encode(message, out)
     return bytes(out)
@@ -224,7 +226,8 @@ def decode_frame(data: bytes) -> Frame:
     """Decode one encoded frame (with or without its trailing 0x00) into a :class:`Frame`.
 
     Raises exactly one of the :mod:`massage_ctl.protocol.errors` frame errors; checks are made
-    in this order: size, COBS, length, CRC, version, type, payload.
+    in this order: size, COBS, length, CRC, version, type, payload (walked as PROTOCOL.md §3.4
+    says), then the value constraints of messages.toml (``malformed``).
     """
     if data[-1:] == b"\x00":
         data = data[:-1]
@@ -277,7 +280,31 @@ def decode_raw(raw: bytes) -> tuple[int, Message]:
             f"{cls.NAME}: {len(body) - end} unexpected bytes after the payload"
         )
     assert isinstance(message, Message)
+    if cls.NAME in CONSTRAINTS:
+        # Check 9 of PROTOCOL.md §3.4: values the layout can carry but the spec forbids.
+        problem = constraint_problem(cls.NAME, _values(message))
+        if problem is not None:
+            raise MalformedFrameError(problem)
     return seq, message
+
+
+def _values(message: Message) -> dict[str, Any]:
+    return {fd.name: getattr(message, fd.name) for fd in message.LAYOUT}
+
+
+def _refuse_constraint_breach(message: Message) -> None:
+    """An encoder never builds a frame a conforming decoder calls ``malformed``."""
+    if message.NAME in CONSTRAINTS:
+        problem = constraint_problem(message.NAME, _values(message))
+        if problem is not None:
+            raise FieldRangeError(f"cannot encode {problem}")
+
+
+# The fast paths skip the constraint check, so no constrained message may have one.
+assert not {cls.NAME for cls in FAST_ENCODERS} & CONSTRAINTS.keys()
+assert not {cls.NAME for cls in MESSAGES_BY_TYPE.values() if cls.TYPE in FAST_DECODERS} & (
+    CONSTRAINTS.keys()
+)
 
 
 # ------------------------------------------------------------------ the generic (reference) path
@@ -290,6 +317,7 @@ def encode_frame_generic(message: Message, seq: int) -> bytes:
     """:func:`encode_frame` by walking the layout tables (the reference implementation)."""
     if not 0 <= seq <= 0xFFFF:
         raise FieldRangeError(f"sequence number {seq} does not fit u16")
+    _refuse_constraint_breach(message)
     out = bytearray(_HEADER.pack(PROTOCOL_VERSION, message.TYPE, seq))
     _LAYOUTS[type(message)].encode(message, out)
     if len(out) - _HEADER.size > MAX_PAYLOAD_BYTES:

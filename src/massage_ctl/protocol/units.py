@@ -31,6 +31,17 @@ def raw_to_value(raw: int, range_max: float) -> float:
     return raw / RAW_FULL_SCALE * range_max
 
 
+def hard_max_raw(hard_max_milli: int, range_max_milli: int) -> int:
+    """A channel's hard max as a raw target (PROTOCOL.md §5.6): ``hard × 65535 / range``
+    rounded half up, in integers. A raw target above it is clamped (ACK ``CLAMPED``); one at or
+    below it is not, so the controller's own encoding of the hard max is never reported."""
+    if hard_max_milli <= 0 or range_max_milli <= 0:
+        return 0
+    if hard_max_milli >= range_max_milli:
+        return RAW_FULL_SCALE
+    return (hard_max_milli * RAW_FULL_SCALE + range_max_milli // 2) // range_max_milli
+
+
 def hz_to_chz(rate_hz: float) -> int:
     """Rate in Hz → integer centi-hertz (0.01 Hz) as carried on the wire."""
     if not math.isfinite(rate_hz) or rate_hz < 0:
