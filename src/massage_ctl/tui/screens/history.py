@@ -158,7 +158,7 @@ class HistoryScreen(Screen[None]):
 
     def action_report(self) -> None:
         """Write the provider report (as ``massage-ctl report --out``); the path is shown."""
-        dialog = ReportDialog(self.report_dir / f"massage-report-{date.today()}.html")
+        dialog = ReportDialog(self.report_dir / "massage-report.html")
 
         def write(path: Path | None) -> None:
             if path is None:

@@ -101,6 +101,8 @@ class LibraryScreen(Screen[None]):
         #: Favourite program ids (in the order marked) and recently used ones (newest first).
         self.favourites: list[str] = []
         self.recent: list[str] = []
+        #: The program the cursor follows at the next refill (one just marked a favourite).
+        self._follow: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -213,8 +215,10 @@ class LibraryScreen(Screen[None]):
 
         table = self.query_one("#programs", DataTable)
         row = table.cursor_row
-        # The highlighted program keeps the cursor (a resize, a favourite moving to the top).
-        current = self.shown[row].id if 0 <= row < len(self.shown) else None
+        # The highlighted program keeps the cursor (a resize; a favourite just marked, which
+        # moves up). A cursor at the top stays at the top (the list filling in at start-up).
+        current = self._follow or (self.shown[row].id if 0 < row < len(self.shown) else None)
+        self._follow = None
         area = self.query_one("#area", Select).value
         condition = self.query_one("#condition", Select).value
         text = self.query_one("#search", Input).value
@@ -283,7 +287,9 @@ class LibraryScreen(Screen[None]):
         """Mark or unmark the highlighted program as a favourite."""
         table = self.query_one("#programs", DataTable)
         if self.shown and table.cursor_row < len(self.shown):
-            self.post_message(self.FavouriteToggled(self.shown[table.cursor_row]))
+            program = self.shown[table.cursor_row]
+            self._follow = program.id
+            self.post_message(self.FavouriteToggled(program))
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()
