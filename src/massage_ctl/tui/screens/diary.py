@@ -37,9 +37,9 @@ class DiaryEntry:
 
 
 def _buttons(ok: str) -> ComposeResult:
-    with Horizontal(classes="dialog-buttons"):
-        yield Button(ok, variant="primary", id="ok")
-        yield Button("Cancel", id="cancel")
+    with Horizontal(classes="form-buttons"):
+        yield Button(ok, variant="primary", id="ok", compact=True)
+        yield Button("Cancel", id="cancel", compact=True)
 
 
 class _FormDialog(ModalScreen[T | None]):
@@ -77,12 +77,12 @@ class PainDiaryDialog(_FormDialog[DiaryEntry]):
     """Today's pain rating (0–10) and an optional note."""
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with Vertical(classes="dialog form"):
             yield Label("Pain diary: how is your pain today?", classes="title")
             yield Static(PAIN_SCALE_HINT, classes="muted")
-            yield Input(placeholder="0–10", id="rating", max_length=2)
-            yield Input(placeholder="note (optional): what hurts, what you did", id="note",
-                        max_length=500)
+            yield Input(compact=True, placeholder="0–10", id="rating", max_length=2)
+            yield Input(compact=True, placeholder="note (optional): what hurts, what you did",
+                        id="note", max_length=500)
             yield Static("", id="problem", classes="error")
             yield from _buttons("Save")
 
@@ -114,27 +114,29 @@ class PlanDialog(_FormDialog[PlanChoice]):
 
     def compose(self) -> ComposeResult:
         plan = self.current
-        with Vertical(classes="dialog"):
+        with Vertical(classes="dialog form"):
             yield Label("Treatment plan", classes="title")
             yield Static(
                 "Spans like 7d or 1w. E.g. every 1w for 6w, then every 3w. The plan only "
                 "reminds you; it never starts a device.", classes="muted")
             yield Label("Every")
-            yield Input(value=f"{plan.every_days}d" if plan else "1w", id="every")
+            yield Input(compact=True, value=f"{plan.every_days}d" if plan else "1w",
+                        id="every")
             yield Label("For (empty: no end)")
-            yield Input(value=f"{plan.for_days}d" if plan and plan.for_days else "", id="for")
+            yield Input(compact=True, value=f"{plan.for_days}d" if plan and plan.for_days
+                        else "", id="for")
             yield Label("Then every (needs For)")
-            yield Input(value=f"{plan.then_every_days}d" if plan and plan.then_every_days
-                        else "", id="then")
+            yield Input(compact=True, value=f"{plan.then_every_days}d"
+                        if plan and plan.then_every_days else "", id="then")
             if plan is not None:
                 yield Static(f"Now: {plan.describe()} (every {format_days(plan.every_days)})",
                              classes="muted")
             yield Static("", id="problem", classes="error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Save", variant="primary", id="ok")
+            with Horizontal(classes="form-buttons"):
+                yield Button("Save", variant="primary", id="ok", compact=True)
                 if plan is not None:
-                    yield Button("Clear plan", variant="error", id="clear")
-                yield Button("Cancel", id="cancel")
+                    yield Button("Clear plan", variant="error", id="clear", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
 
     @on(Button.Pressed, "#clear")
     def _clear(self, event: Button.Pressed) -> None:
@@ -174,11 +176,11 @@ class ReportDialog(_FormDialog[Path]):
         self.default = default
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with Vertical(classes="dialog form"):
             yield Label("Report for your healthcare provider", classes="title")
             yield Static("A one-page HTML file of your sessions and pain ratings; it opens "
                          "in any browser without a network.", classes="muted")
-            yield Input(value=str(self.default), id="path")
+            yield Input(compact=True, value=str(self.default), id="path")
             yield Static("", id="problem", classes="error")
             yield from _buttons("Write report")
 
