@@ -144,3 +144,20 @@ def test_favourites_are_each_program_once_whatever_the_clicks(clicks: list[str])
             else:
                 expected.remove(program)
         assert prefs.favourites() == expected
+
+
+_CELL = st.one_of(st.none(), st.integers(), st.floats(allow_nan=True), st.text(max_size=20),
+                  st.binary(max_size=8))
+
+
+@given(st.tuples(_CELL, _CELL, _CELL, _CELL, _CELL))
+def test_any_stored_row_reads_as_a_good_setup_or_none(row: tuple[object, ...]) -> None:
+    # The file is the user's own: whatever a tool left in a row, reading it never raises and
+    # never yields a set-up outside the accepted ranges.
+    from massage_ctl.history.preferences import _setup_from
+
+    setup = _setup_from(row)
+    if setup is not None:
+        assert 0 < setup.intensity <= 1
+        assert setup.minutes is None or 0 < setup.minutes <= 24 * 60  # finite: it is rounded
+        assert all(isinstance(z, str) for z in setup.exclude)

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 #: The only person there is until the household arrives; every new row defaults to it.
 ONE_PERSON = 1
+#: A stored length longer than a day is damage, not a set-up (nor is infinity).
+_DAY_MIN = 24 * 60
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ def _setup_from(row: tuple[Any, ...], device: str | None = None) -> SavedSetup |
         isinstance(program_id, str) and program_id
         and isinstance(safety, str) and safety
         and isinstance(intensity, (int, float)) and 0 < intensity <= 1
-        and (minutes is None or (isinstance(minutes, (int, float)) and minutes > 0))
+        and (minutes is None or (isinstance(minutes, (int, float)) and 0 < minutes <= _DAY_MIN))
         and exclude is not None
     )
     if not good or exclude is None:
