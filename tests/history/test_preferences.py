@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from massage_ctl.errors import HistoryError
@@ -131,6 +131,8 @@ def test_migration_from_version_2_keeps_sessions_as_the_one_person(isolated_home
                                                     device="sim://chair")
 
 
+# Each example opens a database: no deadline (a shared 2-core box), fewer examples.
+@settings(deadline=None, max_examples=30)
 @given(st.lists(st.sampled_from("abcdef"), max_size=12))
 def test_favourites_are_each_program_once_whatever_the_clicks(clicks: list[str]) -> None:
     import tempfile
