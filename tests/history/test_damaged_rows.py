@@ -30,8 +30,9 @@ COLUMNS = {
     "sessions": ("started_at", "ended_at", "program_id", "timeline_hash", "device", "safety",
                  "intensity", "planned_ms", "actual_ms", "outcome", "pid", "note", "person_id",
                  "minutes", "exclude"),
-    "pain": ("recorded_at", "rating", "note", "session_id", "moment"),
-    "plan": ("every_days", "for_days", "then_every_days", "program_id", "start_date"),
+    "pain": ("recorded_at", "rating", "note", "session_id", "moment", "person_id"),
+    "plan": ("every_days", "for_days", "then_every_days", "program_id", "start_date",
+             "person_id"),
 }
 
 

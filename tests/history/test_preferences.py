@@ -121,8 +121,16 @@ def test_migration_from_version_2_keeps_sessions_as_the_one_person(isolated_home
         "'sim://chair', 'standard', 1.0, 60000, 'completed')"
     )
     conn.close()
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("INSERT INTO pain (recorded_at, rating, moment) "
+                 "VALUES ('2026-01-01T10:00:00+00:00', 5, 'day')")
+    conn.close()
     with _store(isolated_home) as store:
         assert schema_version(sqlite3.connect(db)) >= 3
+        owners = {row[0] for table in ("sessions", "pain") for row in sqlite3.connect(db)
+                  .execute(f"SELECT person_id FROM {table}")}
+        assert owners == {ONE_PERSON}  # existing data is the one person's
+        assert [p.rating for p in store.pain_entries()] == [5]
         assert [s.program_id for s in store.sessions()] == ["a"]
         prefs = Preferences(store, ONE_PERSON)
         assert prefs.recent() == ["a"]

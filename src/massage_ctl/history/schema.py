@@ -62,6 +62,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # today: a household later adds people, not a new layout (docs/HISTORY.md).
     (
         "ALTER TABLE sessions ADD COLUMN person_id INTEGER NOT NULL DEFAULT 1",
+        "ALTER TABLE pain ADD COLUMN person_id INTEGER NOT NULL DEFAULT 1",
+        "ALTER TABLE plan ADD COLUMN person_id INTEGER NOT NULL DEFAULT 1",
         "ALTER TABLE sessions ADD COLUMN minutes REAL",
         "ALTER TABLE sessions ADD COLUMN exclude TEXT",
         """CREATE TABLE favourites (
