@@ -151,3 +151,15 @@ def test_dialog_snapshots(snap_compare: Any, tmp_path: Path, fixed_home: None, k
                           dialog: type, size: tuple[int, int]) -> None:
     assert snap_compare(make_app(URL, tmp_path), terminal_size=size,
                         run_before=_opener(key, dialog))
+
+
+async def test_escape_in_a_dialog_is_stop_and_s_types_into_the_note(tmp_path: Path) -> None:
+    app = make_app(URL, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _opener("p", PainDiaryDialog)(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, PainDiaryDialog)  # STOP, not "cancel"
+        assert any("STOP always works" in str(n.message) for n in app._notifications)
+        await _type(pilot, "note", "sore")
+        assert app.screen.query_one("#note", Input).value == "sore"  # no session: s types
