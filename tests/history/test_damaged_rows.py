@@ -28,9 +28,11 @@ from massage_ctl.tui.home_line import home_summary
 HASH = "0" * 64
 COLUMNS = {
     "sessions": ("started_at", "ended_at", "program_id", "timeline_hash", "device", "safety",
-                 "intensity", "planned_ms", "actual_ms", "outcome", "pid", "note"),
-    "pain": ("recorded_at", "rating", "note", "session_id", "moment"),
-    "plan": ("every_days", "for_days", "then_every_days", "program_id", "start_date"),
+                 "intensity", "planned_ms", "actual_ms", "outcome", "pid", "note", "person_id",
+                 "minutes", "exclude"),
+    "pain": ("recorded_at", "rating", "note", "session_id", "moment", "person_id"),
+    "plan": ("every_days", "for_days", "then_every_days", "program_id", "start_date",
+             "person_id"),
 }
 
 

@@ -74,3 +74,43 @@ async def test_adjustments_are_said_under_start_before_the_chart(tmp_path: Path)
         preview = _text(detail, "#preview")
         assert "no heat" in preview and "thighs" in preview
         assert preview.index("no heat") < preview.index("Preview: strength per zone")
+
+
+def _with_hint(program_id: str, hint: str | None, tags: list[str] | None = None) -> object:
+    program = load_program(program_id)
+    update: dict[str, object] = {"recommended_safety": hint}
+    if tags is not None:
+        update["tags"] = tags
+    return program.model_copy(update=update)
+
+
+@pytest.mark.parametrize(
+    ("hint", "tags", "configured", "expected"),
+    [
+        ("gentle", [], "standard", "gentle"),  # the author's hint, no tags needed
+        ("standard", ["sciatica"], "standard", "standard"),  # the hint wins over the tags
+        ("standard", [], "gentle", "gentle"),  # still never looser than the user's config
+        (None, ["nerve-pain"], "standard", "gentle"),  # an older file: its tags decide
+    ],
+)
+def test_recommended_safety_follows_the_programs_hint(
+    hint: str | None, tags: list[str], configured: str, expected: str
+) -> None:
+    program = _with_hint("quick-10-minute", hint, tags)
+    assert recommended_safety(program, configured) == expected  # type: ignore[arg-type]
+
+
+def test_gentle_sciatica_declares_the_gentle_profile() -> None:
+    assert load_program("gentle-sciatica").recommended_safety == "gentle"
+
+
+def test_a_wrong_hint_is_named_with_its_file_and_line(tmp_path: Path) -> None:
+    from massage_ctl.errors import ProgramError
+
+    path = tmp_path / "p.toml"
+    path.write_text('id = "p"\nname = "P"\ndescription = "d"\nrecommended_safety = "firm"\n'
+                    '[[phases]]\ntechnique = "rest"\nduration = "1m"\n')
+    with pytest.raises(ProgramError) as caught:
+        load_program(str(path))
+    assert caught.value.line == 4 and "recommended_safety" in str(caught.value)
+    assert "'standard' or 'gentle'" in str(caught.value)

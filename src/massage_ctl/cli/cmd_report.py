@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from massage_ctl.cli.history_args import date_arg, open_default_store, warn_damage
-from massage_ctl.history.output import write_private
-from massage_ctl.history.report import render_report
+from massage_ctl.history.report import export_report
 
 
 def register(subparsers: Any) -> None:
@@ -37,13 +36,8 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     with open_default_store() as store:
-        sessions = store.sessions(since=args.since, until=until)
-        pain = store.pain_entries(since=args.since, until=until)
-        status = store.plan_status()
+        written = export_report(store, args.out, since=args.since, until=until)
         warn_damage(store)
-    html = render_report(
-        sessions, pain, generated_at=datetime.now().astimezone(), plan=status, since=args.since
-    )
-    write_private(args.out, html)
-    print(f"Report written to {args.out} ({len(sessions)} sessions, {len(pain)} pain ratings).")
+    print(f"Report written to {written.path} ({written.sessions} sessions, "
+          f"{written.pain} pain ratings).")
     return 0

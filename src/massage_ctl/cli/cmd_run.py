@@ -18,7 +18,8 @@ import sys
 from types import FrameType
 from typing import Any
 
-from massage_ctl.cli.history_args import pain_rating_arg
+from massage_ctl.cli.history_args import pain_rating_arg, session_id_arg
+from massage_ctl.cli.run_again import LATEST, again_options, describe
 from massage_ctl.cli.run_view import RunView, make_view
 from massage_ctl.cli.target_args import add_target_options
 from massage_ctl.config import AppPaths, effective_options, load_config
@@ -52,13 +53,19 @@ def register(subparsers: Any) -> None:
         "STOP at once. Exit status: 0 completed and confirmed off, 1 fault/error/refused start/"
         "not confirmed off, 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP.",
     )
-    parser.add_argument("program", metavar="PROGRAM", help="built-in program id or .toml file")
+    parser.add_argument("program", metavar="PROGRAM", nargs="?",
+                        help="built-in program id or .toml file")
+    parser.add_argument(
+        "--again", nargs="?", const=LATEST, type=session_id_arg, metavar="SESSION_ID",
+        help="play a past session's program again with its set-up (device, safety, strength, "
+        "length, zones avoided; options given here win); the latest session when no id",
+    )
     add_target_options(parser)
     parser.add_argument("--pain-before", type=pain_rating_arg, metavar="N",
                         help="your pain now, 0–10 (recorded in the diary)")
     parser.add_argument("--pain-after", type=pain_rating_arg, metavar="N",
                         help="your pain after the session, 0–10 (else asked when interactive)")
-    parser.set_defaults(func=run_command)
+    parser.set_defaults(func=run_command, run_parser=parser)
 
 
 def _open_history() -> HistoryStore | None:
@@ -85,21 +92,26 @@ def run_command(args: argparse.Namespace) -> int:
             "run plays on a device; --profile only names one for offline compiling",
             hint="use --device URL (e.g. sim://pad) instead",
         )
-    opts = effective_options(load_config(), args)
-    device_text = opts.device or DEFAULT_DEVICE
-    parse_device_url(device_text)  # a malformed URL fails here, before anything runs
-    options = SessionOptions(
-        program=load_program(args.program),
-        device_url=device_text,
-        device=None,  # the device describes itself on connect; compiled for what answers
-        safety=load_safety_profile(opts.safety),
-        intensity=opts.intensity,
-        minutes=args.minutes,
-        exclude=opts.exclude,
-    )
+    if (args.program is None) == (args.again is None):
+        args.run_parser.error("give a PROGRAM, or --again [SESSION_ID] to repeat a session")
+    if args.again is not None:
+        # The history is where the set-up comes from: here it must open (else exit 1).
+        history = HistoryStore(AppPaths.from_env().history_db)
+        try:
+            options = again_options(args, history)
+        except BaseException:
+            history.close()
+            raise
+        print(describe(options, args.again))
+        store: HistoryStore | None = history
+    else:
+        options = _options(args)
+        store = None
+    parse_device_url(options.device_url)  # a malformed URL fails here, before anything runs
     # Draws nothing until the first frame: an early error leaves the terminal as it was.
     view = make_view(sys.stdout.isatty())
-    store = _open_history()
+    if store is None:
+        store = _open_history()
     try:
         # The timeline's warnings (length fitted, heat skipped, zones remapped) are printed
         # before it plays: it is compiled for the device that answered, so only then known.
@@ -121,6 +133,20 @@ def run_command(args: argparse.Namespace) -> int:
     finally:
         if store is not None:
             store.close()
+
+
+def _options(args: argparse.Namespace) -> SessionOptions:
+    """The options ``run PROGRAM`` plays with: the command line over the user's config."""
+    opts = effective_options(load_config(), args)
+    return SessionOptions(
+        program=load_program(args.program),
+        device_url=opts.device or DEFAULT_DEVICE,
+        device=None,  # the device describes itself on connect; compiled for what answers
+        safety=load_safety_profile(opts.safety),
+        intensity=opts.intensity,
+        minutes=args.minutes,
+        exclude=opts.exclude,
+    )
 
 
 def _finish(

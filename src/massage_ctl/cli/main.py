@@ -36,6 +36,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "pain",
     "plan",
     "report",
+    "favourite",
     "schema",
     "conformance",
 )

@@ -84,6 +84,14 @@ class PendingSession:
                 raise ValueError(f"{name} is not an object")
         if not isinstance(self.pains, list) or not all(isinstance(p, dict) for p in self.pains):
             raise ValueError("pains is not a list of objects")
+        start_setup = self.start or {}
+        minutes, exclude = start_setup.get("minutes"), start_setup.get("exclude")
+        if minutes is not None and (
+            isinstance(minutes, bool) or not isinstance(minutes, (int, float)) or minutes <= 0
+        ):
+            raise ValueError(f"minutes: {minutes!r} is not a positive number")
+        if exclude is not None and not isinstance(exclude, str):
+            raise ValueError(f"exclude: {exclude!r} is not a list of zones as JSON text")
         problems: list[Damage] = []
         finish = self.finish or {}
         if self.finish is not None and finish.get("outcome") == RUNNING:
@@ -107,7 +115,7 @@ class PendingSession:
 
 
 _START_COLUMNS = ("started_at", "program_id", "timeline_hash", "device", "safety", "intensity",
-                  "planned_ms", "pid")
+                  "planned_ms", "pid", "minutes", "exclude")
 
 
 _GOOD_START: dict[str, Any] = {
@@ -132,7 +140,8 @@ def apply(conn: sqlite3.Connection, pending: PendingSession) -> int:
         values = [pending.start.get(c) for c in _START_COLUMNS]
         cur = conn.execute(
             "INSERT INTO sessions (started_at, program_id, timeline_hash, device, safety, "
-            "intensity, planned_ms, pid, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "intensity, planned_ms, pid, minutes, exclude, outcome) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (*values, RUNNING),
         )
         session_id = cur.lastrowid

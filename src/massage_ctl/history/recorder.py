@@ -8,6 +8,7 @@ attached to it once it has an id.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from massage_ctl.devices import DeviceProfile
@@ -26,7 +27,8 @@ class HistoryRecorder:
     """Records one session in a :class:`HistoryStore`.
 
     ``device_url`` is what the history shows as the device; ``pain_before`` (0–10) is stored
-    as the "before" rating of this session once it starts.
+    as the "before" rating of this session once it starts. ``minutes`` and ``exclude`` are the
+    set-up's length and zones avoided, kept with the row so "run again" repeats them.
     """
 
     def __init__(
@@ -36,8 +38,12 @@ class HistoryRecorder:
         *,
         pain_before: int | None = None,
         pain_note: str | None = None,
+        minutes: float | None = None,
+        exclude: tuple[str, ...] = (),
     ) -> None:
         self.store = store
+        self.minutes = minutes
+        self.exclude = exclude
         self.device_url = device_url
         self.pain_before = pain_before
         self.pain_note = pain_note
@@ -68,6 +74,7 @@ class HistoryRecorder:
             "timeline_hash": timeline_hash(timeline), "device": self.device_url,
             "safety": timeline.safety, "intensity": float(timeline.intensity),
             "planned_ms": int(timeline.duration_ms), "pid": self.store.pid,
+            "minutes": self.minutes, "exclude": json.dumps(list(self.exclude)),
         }
         before = None if self.pain_before is None else _pain(
             self.store.stamp(), self.pain_before, self.pain_note, "before"

@@ -7,14 +7,21 @@ Every value from the database is HTML-escaped.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from massage_ctl import __version__
+from massage_ctl.history.output import write_private
 from massage_ctl.history.plan import PlanStatus
 from massage_ctl.history.records import PainEntry, SessionRecord
 from massage_ctl.history.summary import Summary, counts_as_session, describe_change, summarize
 from massage_ctl.history.svg_chart import pain_trend_svg
+
+if TYPE_CHECKING:
+    from massage_ctl.history.store import HistoryStore
 
 _CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; color: #111827;
@@ -169,3 +176,27 @@ user ended the session early.</p>
 </body>
 </html>
 """
+
+
+@dataclass(frozen=True, slots=True)
+class ReportWritten:
+    """What :func:`export_report` wrote: where, and how many sessions and ratings."""
+
+    path: Path
+    sessions: int
+    pain: int
+
+
+def export_report(
+    store: HistoryStore, out: Path, *, since: date | None = None, until: date | None = None
+) -> ReportWritten:
+    """Render the provider report from ``store`` and write it, private (0600), to ``out``.
+
+    The one implementation behind ``massage-ctl report`` and the terminal UI's export.
+    """
+    sessions = store.sessions(since=since, until=until)
+    pain = store.pain_entries(since=since, until=until)
+    html = render_report(sessions, pain, generated_at=datetime.now().astimezone(),
+                         plan=store.plan_status(), since=since)
+    write_private(out, html)
+    return ReportWritten(out, len(sessions), len(pain))

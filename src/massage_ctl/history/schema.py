@@ -57,6 +57,33 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         "CREATE INDEX pain_session ON pain (session_id)",
     ),
+    # 3: favourites, remembered set-ups, and the set-up a session was played with (so "run
+    # again" repeats it). Every new row carries a person id, 1 = the one person there is
+    # today: a household later adds people, not a new layout (docs/HISTORY.md).
+    (
+        "ALTER TABLE sessions ADD COLUMN person_id INTEGER NOT NULL DEFAULT 1",
+        "ALTER TABLE pain ADD COLUMN person_id INTEGER NOT NULL DEFAULT 1",
+        "ALTER TABLE plan ADD COLUMN person_id INTEGER NOT NULL DEFAULT 1",
+        "ALTER TABLE sessions ADD COLUMN minutes REAL",
+        "ALTER TABLE sessions ADD COLUMN exclude TEXT",
+        """CREATE TABLE favourites (
+            person_id  INTEGER NOT NULL DEFAULT 1,
+            program_id TEXT    NOT NULL,
+            added_at   TEXT    NOT NULL,
+            PRIMARY KEY (person_id, program_id)
+        )""",
+        """CREATE TABLE setups (
+            person_id  INTEGER NOT NULL DEFAULT 1,
+            program_id TEXT    NOT NULL,
+            safety     TEXT    NOT NULL,
+            intensity  REAL    NOT NULL CHECK (intensity > 0 AND intensity <= 1),
+            minutes    REAL    CHECK (minutes > 0),
+            exclude    TEXT    NOT NULL DEFAULT '[]',
+            saved_at   TEXT    NOT NULL,
+            PRIMARY KEY (person_id, program_id)
+        )""",
+        "CREATE INDEX sessions_program ON sessions (program_id, started_at)",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

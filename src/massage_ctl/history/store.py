@@ -109,6 +109,11 @@ class HistoryStore:
         """The process id recorded with sessions started through this store."""
         return self._pid
 
+    @property
+    def connection(self) -> HistoryConnection:
+        """The database connection, for the history's own modules (preferences.py)."""
+        return self._db
+
     def stamp(self) -> str:
         """Now, as the history stores it (ISO 8601 local time with offset, to the second)."""
         return self._stamp()

@@ -27,7 +27,7 @@ Unknown keys anywhere are errors. ``program_json_schema()`` describes the whole 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
@@ -97,6 +97,11 @@ class Program(BaseModel):
     )
     limits: ProgramLimits = Field(
         default_factory=ProgramLimits, description="limits that tighten the safety profile"
+    )
+    recommended_safety: Literal["standard", "gentle"] | None = Field(
+        None,
+        description="the safety profile the program is written for; the terminal UI opens "
+        "with it (a set-up the user chose for this program before wins)",
     )
     phases: list[Phase] = Field(min_length=1, description="the session, in order")
 

@@ -84,7 +84,8 @@ class LiveSession:
         #: None without a history (it could not be opened): the massage still plays.
         self.recorder: HistoryRecorder | None = (
             HistoryRecorder(store, options.device_url, pain_before=pain_before,
-                            pain_note=pain_note)
+                            pain_note=pain_note, minutes=options.minutes,
+                            exclude=options.exclude)
             if store is not None else None
         )
         url = options.device_url

@@ -27,9 +27,12 @@ from massage_ctl.tui.session_app import SessionApp
 if TYPE_CHECKING:
     from massage_ctl.config import UserConfig
     from massage_ctl.history import HistoryStore
+    from massage_ctl.history.preferences import Preferences
     from massage_ctl.program import Program
     from massage_ctl.session import ConnectionOpener
     from massage_ctl.tui.screens.devices import DevicesScreen
+    from massage_ctl.tui.screens.history import HistoryScreen
+    from massage_ctl.tui.setup import SessionSetup
     from massage_ctl.tui.startup import StartupData, StartupLoader
 
 
@@ -94,6 +97,7 @@ class MassageApp(SessionApp):
         for screen in self.screen_stack:
             if isinstance(screen, LibraryScreen):
                 screen.show_programs(self.programs)
+                self.refresh_marks(screen)
         if not self.config.acknowledged_medical_note:
             self.push_screen(FirstRunNote(), self._medical_note_read)
 
@@ -136,18 +140,117 @@ class MassageApp(SessionApp):
         self._summary = home_summary(self.store)
         return self._summary
 
+    # -- favourites, recent, remembered set-ups (history/preferences.py) -----------------
+    def preferences(self) -> Preferences | None:
+        """The user's favourites and remembered set-ups; None without a history."""
+        if not self.loaded or self.store is None:
+            return None
+        # Deferred: the history models load on the start-up worker, not before first paint.
+        from massage_ctl.history.preferences import Preferences
+
+        return Preferences(self.store)
+
+    def refresh_marks(self, library: LibraryScreen) -> None:
+        """Hand the library its favourites and recently used programs (listed first)."""
+        prefs = self.preferences()
+        if prefs is None:
+            return
+        # A busy or damaged history only means nothing is listed first.
+        with contextlib.suppress(MassageCtlError):
+            library.set_marks(prefs.favourites(), prefs.recent())
+
+    @on(LibraryScreen.FavouriteToggled)
+    def _toggle_favourite(self, message: LibraryScreen.FavouriteToggled) -> None:
+        prefs = self.preferences()
+        if prefs is None:
+            self.notify("Favourites are kept in the history, which is not available.",
+                        severity="warning")
+            return
+        try:
+            now = prefs.toggle_favourite(message.program.id)
+        except MassageCtlError as err:
+            self.notify(f"Could not change the favourites: {err}", severity="error")
+            return
+        self.notify(f"{message.program.name}: " + ("now a favourite ★" if now
+                    else "no longer a favourite"), timeout=3)
+        if isinstance(self.screen, LibraryScreen):
+            self.refresh_marks(self.screen)
+
+    def remember_setup(self, program: Program, setup: SessionSetup) -> None:
+        """Keep the set-up a session starts with, offered next time for this program."""
+        prefs = self.preferences()
+        if prefs is not None:
+            # A busy history must not hold up the start: it is only a convenience.
+            with contextlib.suppress(MassageCtlError):
+                prefs.remember(setup.saved(program))
+
     # -- navigation (screens' messages) ----------------------------------------------------
     @on(LibraryScreen.ProgramChosen)
     def _open_program(self, message: LibraryScreen.ProgramChosen) -> None:
-        """Show the detail and set-up screen of the chosen program."""
+        """Show the detail and set-up screen of the chosen program, with the set-up the user
+        chose for it last time (docs/TUI.md, "Remembered set-ups")."""
         # Deferred: the detail screen brings the compiler and the chart (docs/TUI.md,
         # "Start-up": they load when it is first opened).
         from massage_ctl.tui.screens.detail import DetailScreen
         from massage_ctl.tui.setup import initial_setup
 
         program = message.program
-        setup = initial_setup(program, self.config, self.device_profile)
+        prefs = self.preferences()
+        remembered = None
+        if prefs is not None:
+            with contextlib.suppress(MassageCtlError):
+                remembered = prefs.remembered(program.id)
+        setup = initial_setup(program, self.config, self.device_profile, remembered)
         self.push_screen(DetailScreen(program, self.device_profile, setup))
+
+    def on_history_screen_run_again(self, message: HistoryScreen.RunAgain) -> None:
+        """Run again: the session's program on the set-up screen, set up as it was played;
+        the user confirms there (Start, then the pain question) — nothing starts from the
+        history directly."""
+        # Deferred: as for _open_program.
+        from massage_ctl.tui.screens.detail import DetailScreen
+        from massage_ctl.tui.setup import initial_setup
+
+        prefs = self.preferences()
+        if prefs is None:
+            self.notify("The history is not available.", severity="error")
+            return
+        try:
+            saved = prefs.session_setup(message.session_id)
+        except MassageCtlError as err:
+            self.notify(str(err), severity="error", timeout=8)
+            return
+        program = next((p for p in self.programs if p.id == saved.program_id), None)
+        if program is None:
+            self.notify(
+                f"{saved.program_id} is not in the library (a program file run from the "
+                f"command line?): run it again with  massage-ctl run --again "
+                f"{message.session_id}", severity="warning", timeout=10,
+            )
+            return
+        if saved.device and saved.device != self.device_url:
+            self._use_device_of_session(saved.device)
+        setup = initial_setup(program, self.config, self.device_profile, saved)
+        self.push_screen(DetailScreen(program, self.device_profile, setup))
+
+    def _use_device_of_session(self, url: str) -> None:
+        """Switch to the device a repeated session played on, when that needs no connection
+        (a simulator); another real device is chosen under Devices (it must describe itself)."""
+        from massage_ctl.session.device_profile import resolve_device_profile
+        from massage_ctl.transports.url import parse_device_url
+
+        profile = None
+        if not self.session_active:
+            with contextlib.suppress(MassageCtlError):
+                if parse_device_url(url).scheme == "sim":
+                    profile = resolve_device_profile(url, None)
+        if profile is None:
+            self.notify(f"That session played on {url}; this set-up is for {self.device_url}. "
+                        f"To play it there, choose it under Devices (d) first.", timeout=10)
+            return
+        self.device_url, self.device_profile = url, profile
+        self.sub_title = f"device: {url}"
+        self.notify(f"Using {profile.name} at {url}, as that session did.", timeout=5)
 
     def action_devices(self) -> None:
         # Deferred: the device screen brings the link (to read a device's description).

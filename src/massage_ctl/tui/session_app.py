@@ -38,11 +38,13 @@ if TYPE_CHECKING:
     from massage_ctl.devices import DeviceProfile
     from massage_ctl.player.events import ProgressEvent
     from massage_ctl.player.runner import SessionRunner
+    from massage_ctl.program import Program
     from massage_ctl.session import SessionOptions
     from massage_ctl.timeline import Timeline
     from massage_ctl.tui.controller import SessionController
     from massage_ctl.tui.screens.detail import DetailScreen
     from massage_ctl.tui.screens.run import RunScreen
+    from massage_ctl.tui.setup import SessionSetup
 
 #: After SIGTERM/SIGHUP (device already stopped), how long the UI may take to shut down before
 #: the process ends regardless.
@@ -107,11 +109,16 @@ class SessionApp(App[int]):
             return
         options = message.setup.options(message.program, self.device_url, self.device_profile)
         timeline = message.timeline
+        self.remember_setup(message.program, message.setup)
 
         def rated(rating: int | None) -> None:
             self._start_session(options, timeline, rating)
 
         self.push_screen(PainDialog("How is your pain right now?"), rated)
+
+    def remember_setup(self, program: Program, setup: SessionSetup) -> None:
+        """Keep the set-up a session starts with; the app stores it in the history
+        (``MassageApp.remember_setup``). Without a history there is nothing to keep."""
 
     def _start_session(
         self, options: SessionOptions, preview: Timeline, pain_before: int | None

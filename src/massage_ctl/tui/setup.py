@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from massage_ctl.config import UserConfig
 from massage_ctl.devices import DeviceProfile
+from massage_ctl.history.preferences import SavedSetup
 from massage_ctl.program import Program
 from massage_ctl.safety import BUILTIN_SAFETY, STANDARD, SafetyProfile
 from massage_ctl.session.options import SessionOptions
@@ -27,25 +28,44 @@ SAFETY_EXPLAINED: dict[str, str] = {
 }
 
 
-#: Program tags that mark a program written for the gentle (nerve-safe) profile. The program
-#: format has no field naming a safety profile; these tags are how the shipped programs say it
-#: (gentle-sciatica: "gentle", "nerve-pain", "sciatica"). See docs/TUI.md, "Decisions".
+#: Program tags that mark a program written for the gentle (nerve-safe) profile, for programs
+#: that do not say so with ``recommended_safety`` (a user's own file from before that field).
 GENTLE_TAGS: frozenset[str] = frozenset({"gentle", "nerve-pain", "sciatica"})
 
 
 def recommended_safety(program: Program, configured: str) -> str:
-    """The safety profile the detail screen opens with: ``gentle`` for a program written for
-    it (:data:`GENTLE_TAGS`) or when the user chose gentle; else the configured profile.
+    """The safety profile a program opens with when the user has not chosen one for it:
+    ``gentle`` when the program says it is written for it (``recommended_safety``, else
+    :data:`GENTLE_TAGS`) or when the user configured gentle; else the configured profile.
     Never looser than what the user configured."""
-    if configured == "gentle" or GENTLE_TAGS & set(program.tags):
+    if configured == "gentle" or program.recommended_safety == "gentle" or (
+        program.recommended_safety is None and GENTLE_TAGS & set(program.tags)
+    ):
         return "gentle"
     return configured if configured in SAFETY_EXPLAINED else "standard"
 
 
-def initial_setup(program: Program, config: UserConfig, device: DeviceProfile) -> SessionSetup:
-    """The set-up a program's detail screen opens with: the recommended safety profile
-    (:func:`recommended_safety`), the configured strength, and the configured zones to avoid
-    that this device has."""
+def initial_setup(
+    program: Program, config: UserConfig, device: DeviceProfile,
+    remembered: SavedSetup | None = None,
+) -> SessionSetup:
+    """The set-up a program's detail screen opens with.
+
+    The user's own last choice for this program (``remembered``) wins; without one: the
+    recommended safety profile (:func:`recommended_safety`), the configured strength, and the
+    configured zones to avoid that this device has (docs/TUI.md, "Remembered set-ups").
+    """
+    if remembered is not None and remembered.safety in BUILTIN_SAFETY:
+        setup = SessionSetup(
+            safety=BUILTIN_SAFETY[remembered.safety],
+            intensity=remembered.intensity,
+            exclude=[z for z in remembered.exclude if z in device.zones()],
+        )
+        minutes = round(remembered.minutes) if remembered.minutes is not None else None
+        # Within the profile's own limit; a longer one falls back to the program's length.
+        ok = minutes is not None and 0 < minutes <= setup.safety.max_session_min
+        setup.minutes = minutes if ok else None
+        return setup
     return SessionSetup(
         safety=BUILTIN_SAFETY[recommended_safety(program, config.safety)],
         intensity=config.intensity,
@@ -68,6 +88,12 @@ class SessionSetup:
     def lengths(self) -> list[int]:
         """Lengths allowed under the chosen safety profile (its own limit, file or built-in)."""
         return [m for m in LENGTH_CHOICES if m <= self.safety.max_session_min]
+
+    def saved(self, program: Program) -> SavedSetup:
+        """This set-up as the history remembers it for ``program``."""
+        return SavedSetup(program.id, self.safety.id, self.intensity,
+                          None if self.minutes is None else float(self.minutes),
+                          tuple(self.exclude))
 
     def options(self, program: Program, device_url: str, device: DeviceProfile) -> SessionOptions:
         """The options a session with this set-up plays with."""

@@ -120,7 +120,10 @@ class DetailScreen(Screen[None]):
                         id="intensity",
                     )
                     yield Label("  Length ")
-                    yield Select(self._length_options(), prompt="as written", id="minutes")
+                    minutes = Select(self._length_options(), prompt="as written", id="minutes")
+                    if self.setup.minutes is not None:  # remembered, or a session repeated
+                        minutes.value = self.setup.minutes
+                    yield minutes
                 yield Label("Zones to avoid (space ticks a zone)", classes="title")
                 yield SelectionList[str](
                     *[(z, z, z in self.setup.exclude) for z in self._device_zones()], id="exclude"
@@ -142,7 +145,14 @@ class DetailScreen(Screen[None]):
         return min((x for _, x in INTENSITY_CHOICES), key=lambda x: abs(x - self.setup.intensity))
 
     def _length_options(self) -> list[tuple[str, int]]:
-        return [(f"{m} min", m) for m in self.setup.lengths()]
+        lengths = self.setup.lengths()
+        chosen = self.setup.minutes
+        # A remembered or repeated length that is not one of the usual choices (run from the
+        # command line with --minutes 12) is offered as it was, within the profile's limit.
+        if chosen is not None and chosen not in lengths \
+                and chosen <= self.setup.safety.max_session_min:
+            lengths = sorted([*lengths, chosen])
+        return [(f"{m} min", m) for m in lengths]
 
     def recompile(self) -> None:
         """Compile with the current set-up and redraw the preview and warnings."""

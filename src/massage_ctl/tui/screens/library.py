@@ -1,4 +1,7 @@
-"""Home screen: the program library with body-area / condition filters and a name search."""
+"""Home screen: the program library with body-area / condition filters and a name search.
+
+Favourites (★) come first, then recently used programs (↺), then the rest (docs/TUI.md).
+"""
 
 from __future__ import annotations
 
@@ -21,6 +24,11 @@ if TYPE_CHECKING:  # the program models load after the first paint (tui/startup.
 
 #: Shown under the table until the programs have loaded (a fraction of a second).
 LOADING_TEXT = "Loading the program library…"
+
+#: Marks in front of a program's name: a favourite, a recently used program.
+FAVOURITE_MARK, RECENT_MARK, NO_MARK = "★ ", "↺ ", "  "
+#: Said on screen whenever something is listed first.
+ORDER_NOTE = "★ favourites, then ↺ recent first"
 
 #: Library table columns (label, minimum width in cells): at 80 columns every column gets its
 #: minimum; a wider screen gives the extra to the columns whose text is cut (see
@@ -68,8 +76,17 @@ class LibraryScreen(Screen[None]):
             super().__init__()
             self.program = program
 
+    class FavouriteToggled(Message):
+        """The user marked or unmarked ``program`` as a favourite (the app stores it and
+        hands back the new marks with :meth:`LibraryScreen.set_marks`)."""
+
+        def __init__(self, program: Program) -> None:
+            super().__init__()
+            self.program = program
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open", show=True),
+        Binding("f", "favourite", "Favourite"),
         Binding("slash", "search", "Search"),
         Binding("d", "app.devices", "Devices"),
         Binding("h", "app.history", "History"),
@@ -81,6 +98,11 @@ class LibraryScreen(Screen[None]):
         self.programs: list[Program] = programs or []
         self.loaded = programs is not None
         self.shown: list[Program] = []
+        #: Favourite program ids (in the order marked) and recently used ones (newest first).
+        self.favourites: list[str] = []
+        self.recent: list[str] = []
+        #: The program the cursor follows at the next refill (one just marked a favourite).
+        self._follow: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -115,13 +137,39 @@ class LibraryScreen(Screen[None]):
             self.refresh_table()
             self.refresh_summary()
 
+    def set_marks(self, favourites: list[str], recent: list[str]) -> None:
+        """Favourites and recently used programs (listed first, marked); refills the table."""
+        self.favourites, self.recent = list(favourites), list(recent)
+        if self.is_mounted:
+            self.refresh_table()
+
+    def _mark(self, p: Program) -> str:
+        if not (self.favourites or self.recent):
+            return ""  # nothing is listed first: no column of marks
+        if p.id in self.favourites:
+            return FAVOURITE_MARK
+        return RECENT_MARK if p.id in self.recent else NO_MARK
+
+    def _order(self, programs: list[Program]) -> list[Program]:
+        """Favourites in the order marked, then recent ones newest first, then the rest as
+        the library lists them."""
+        def key(item: tuple[int, Program]) -> tuple[int, int]:
+            index, p = item
+            if p.id in self.favourites:
+                return (0, self.favourites.index(p.id))
+            if p.id in self.recent:
+                return (1, self.recent.index(p.id))
+            return (2, index)
+
+        return [p for _, p in sorted(enumerate(programs), key=key)]
+
     def _cells(self, p: Program) -> tuple[str, str, str, str]:
         # Deferred: massage_ctl.program builds the pydantic models, which load on the start-up
         # worker after the first paint (docs/TUI.md, "Start-up"); programs exist only then.
         from massage_ctl.program import format_duration
 
         length = format_duration(p.duration) if p.duration else "—"
-        return (p.name, length, ", ".join(p.techniques()), body_areas_of(p))
+        return (self._mark(p) + p.name, length, ", ".join(p.techniques()), body_areas_of(p))
 
     def _set_columns(self, width: int) -> bool:
         """Size the columns for a ``width``-cell table; True when they changed (the table is
@@ -148,6 +196,10 @@ class LibraryScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         if self.loaded:
             self.refresh_summary()
+            # A session just played is now recently used.
+            marks = getattr(self.app, "refresh_marks", None)
+            if callable(marks):
+                marks(self)
 
     def refresh_summary(self) -> None:
         """Last session and what the treatment plan says is due (from the history)."""
@@ -161,10 +213,16 @@ class LibraryScreen(Screen[None]):
             return  # filters changed while loading: applied when the programs arrive
         self._set_columns(self.size.width or self.app.size.width)
 
+        table = self.query_one("#programs", DataTable)
+        row = table.cursor_row
+        # The highlighted program keeps the cursor (a resize; a favourite just marked, which
+        # moves up). A cursor at the top stays at the top (the list filling in at start-up).
+        current = self._follow or (self.shown[row].id if 0 < row < len(self.shown) else None)
+        self._follow = None
         area = self.query_one("#area", Select).value
         condition = self.query_one("#condition", Select).value
         text = self.query_one("#search", Input).value
-        self.shown = [
+        self.shown = self._order([
             p
             for p in self.programs
             if matches(
@@ -173,16 +231,15 @@ class LibraryScreen(Screen[None]):
                 condition=condition if isinstance(condition, str) else None,
                 text=text,
             )
-        ]
-        table = self.query_one("#programs", DataTable)
-        row = table.cursor_row
+        ])
         table.clear()
         for p in self.shown:
             table.add_row(
                 *(Text(c, no_wrap=True, overflow="ellipsis") for c in self._cells(p)), key=p.id
             )
-        if 0 < row < len(self.shown):
-            table.move_cursor(row=row)  # a resize keeps the highlighted program
+        ids = [p.id for p in self.shown]
+        if current in ids and ids.index(current) > 0:
+            table.move_cursor(row=ids.index(current))
         self._show_info()
 
     def _show_info(self) -> None:
@@ -193,8 +250,9 @@ class LibraryScreen(Screen[None]):
             return
         row = self.query_one("#programs", DataTable).cursor_row
         p = self.shown[min(max(row, 0), len(self.shown) - 1)]
+        first = f"{ORDER_NOTE} · " if self.favourites or self.recent else ""
         info.update(
-            f"{len(self.shown)}/{len(self.programs)} · {p.name}: "
+            f"{first}{len(self.shown)}/{len(self.programs)} · {p.name}: "
             f"{', '.join(p.techniques())} · {body_areas_of(p)}"
         )
 
@@ -224,6 +282,14 @@ class LibraryScreen(Screen[None]):
         table = self.query_one("#programs", DataTable)
         if self.shown and table.cursor_row < len(self.shown):
             self._open(self.shown[table.cursor_row].id)
+
+    def action_favourite(self) -> None:
+        """Mark or unmark the highlighted program as a favourite."""
+        table = self.query_one("#programs", DataTable)
+        if self.shown and table.cursor_row < len(self.shown):
+            program = self.shown[table.cursor_row]
+            self._follow = program.id
+            self.post_message(self.FavouriteToggled(program))
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()
