@@ -81,24 +81,30 @@ def test_pre_activity_under_gentle_is_a_compile_error_naming_the_phase(device: s
 zone_lists = st.lists(st.sampled_from(ZONES), min_size=1, max_size=4, unique=True)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
+    stage=st.sampled_from(["pre-activity", "post-activity"]),
     zones=zone_lists,
     intensity=st.floats(0.05, 1),
     minutes=st.integers(2, 25),
     tempo=st.sampled_from(["slow", "medium", "fast"]),
     device=st.sampled_from(sorted(DEVICES)),
 )
-def test_a_post_activity_phase_under_gentle_never_breaks_a_gentle_rule(
-    zones: list[str], intensity: float, minutes: int, tempo: str, device: str
+def test_a_sports_phase_under_gentle_never_breaks_a_gentle_rule(
+    stage: str, zones: list[str], intensity: float, minutes: int, tempo: str, device: str
 ) -> None:
-    text = _text("post-activity", str(zones).replace("'", '"'), intensity, f"{minutes}m", tempo)
+    """Pre-activity is always refused; post-activity compiles within every gentle rule."""
+    text = _text(stage, str(zones).replace("'", '"'), intensity, f"{minutes}m", tempo)
     try:
         tl = _compile(text, GENTLE, device)
     except CompileError as err:
+        if stage == "pre-activity":
+            assert "percussion, not allowed under the 'gentle' profile" in str(err)
+            return
         # Only the documented refusal: a phase entirely outside the device's reach.
         assert "no massage channel at" in str(err), str(err)
         return
+    assert stage == "post-activity", "pre-activity must never compile under gentle"
     dev = DEVICES[device]
     ramp = {c.id: c.max_ramp_per_s if c.kind in ("position", "heat")
             else min(c.max_ramp_per_s, GENTLE.max_ramp_per_s) for c in dev.channels}
