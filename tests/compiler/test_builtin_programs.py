@@ -39,13 +39,15 @@ def unreachable_phases(prog: Program, device: DeviceProfile) -> set[str]:
             continue
         near = {ZONES[j] for p in phase.points() for j in (ZONES.index(p.zone) - 1,
                 ZONES.index(p.zone), ZONES.index(p.zone) + 1) if 0 <= j < len(ZONES)}
+        if phase.technique == "reflexology":
+            near = {"feet"}  # the feet themselves: the calves instead would not be reflexology
         if not near & zones:
             out.add(f"phase {i + 1} ({phase.technique})")
     return out
 
 
 def test_library_is_there() -> None:
-    assert len(IDS) >= 12
+    assert len(IDS) >= 20
 
 
 @pytest.mark.parametrize("safety", [STANDARD, GENTLE], ids=lambda s: s.id)
@@ -74,12 +76,18 @@ def test_builtin_program_compiles(program_id: str, device: str, safety: SafetyPr
     assert any(c.value > 0 for c in tl.commands)
 
 
-def test_only_the_pad_lacks_whole_phases_and_only_the_neck_holds() -> None:
-    """The refusal above is only accepted where the device's channels really miss a phase."""
+def test_only_the_pads_neck_and_the_feet_for_reflexology_are_missing() -> None:
+    """The refusal above is only accepted where the device's channels really miss a phase:
+    the pad's neck, and the feet reflexology needs (only the chair has a feet channel)."""
     missing = {
         (pid, device): unreachable_phases(load_program(pid), load_device_profile(device))
         for pid in IDS for device in ("chair", "bed", "pad")
     }
     assert {k: v for k, v in missing.items() if v} == {
-        ("tension-headache-neck-shoulders", "pad"): {"phase 4 (acupressure)"}
+        ("tension-headache-neck-shoulders", "pad"): {"phase 4 (acupressure)"},
+        ("reflexology-feet", "bed"): {"phase 2 (reflexology)", "phase 3 (reflexology)"},
+        ("reflexology-feet", "pad"): {
+            "phase 1 (compression)", "phase 2 (reflexology)", "phase 3 (reflexology)",
+            "phase 4 (relaxation)",
+        },
     }

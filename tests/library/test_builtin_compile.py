@@ -16,12 +16,20 @@ from massage_ctl.timeline import Timeline, value_at
 
 #: Programs that use a technique the gentle profile refuses (docs/SAFETY.md).
 DEEP_TISSUE = {"deep-tissue-upper-back"}
-PERCUSSION = {"swedish-full-back", "post-workout-recovery"}  # tapotement
+#: Tapotement; pre-activity sports massage taps too (docs/SAFETY.md).
+PERCUSSION = {"swedish-full-back", "post-workout-recovery", "sports-pre-activity"}
 #: Programs with phases for body areas the 4-zone pad (upper-back … hips) lacks. The compiler
 #: may leave an unreachable zone out with a warning, or refuse a phase it cannot place at all.
-NEEDS_NECK = {"trigger-point-neck-shoulders", "tension-headache-neck-shoulders"}
-NEEDS_LEGS = {"post-workout-recovery", "warm-compression-legs"}
+NEEDS_NECK = {"trigger-point-neck-shoulders", "tension-headache-neck-shoulders", "desk-break"}
+NEEDS_LEGS = {"post-workout-recovery", "warm-compression-legs", "sports-pre-activity",
+              "sports-post-activity", "hips-and-glutes"}
 PAD_MISSING = "the pad device has no massage channel at"
+#: Reflexology works on the feet only: a device without a feet channel refuses it (the bed's
+#: calves are next to the feet, but pressing them would not be reflexology).
+NEEDS_FEET = {"reflexology-feet"}
+NO_FEET = {"bed", "pad"}
+#: Written for the nerve-safe profile: under it nothing is lowered, shortened or narrowed.
+WRITTEN_FOR_GENTLE = ("gentle-sciatica", "evening-wind-down")
 
 CASES = [
     (pid, device, safety)
@@ -37,6 +45,8 @@ def expected_error(program_id: str, device: str, safety: str) -> str | None:
         return "deep-tissue is not allowed under the 'gentle' safety profile"
     if safety == "gentle" and program_id in PERCUSSION:
         return "percussion, not allowed under the 'gentle' profile"
+    if program_id in NEEDS_FEET and device in NO_FEET:
+        return f"the {device} device has no massage channel at feet"
     return None
 
 
@@ -91,10 +101,11 @@ def test_every_program_runs_somewhere_under_both_profiles_except_the_refused_one
             assert bool(runnable) != refused, (pid, safety)
 
 
-def test_gentle_program_needs_no_clamping_under_gentle() -> None:
+@pytest.mark.parametrize("program_id", WRITTEN_FOR_GENTLE)
+def test_gentle_program_needs_no_clamping_under_gentle(program_id: str) -> None:
     """Written for the nerve-safe profile: nothing is lowered, shortened or narrowed."""
     for device in BUILTIN_PROFILES:
-        timeline = _compile("gentle-sciatica", device, "gentle")
+        timeline = _compile(program_id, device, "gentle")
         clamped = [w for w in timeline.warnings if "lowered" in w or "shortened" in w]
         assert not clamped, clamped
         assert not [w for w in timeline.warnings if "narrowed" in w or "scaled" in w]

@@ -33,6 +33,14 @@ REQUIRED = {
     "tension headache, neck and shoulders": "tension-headache-neck-shoulders",
     "concentrated 10 minutes": "quick-10-minute",
     "post-workout recovery": "post-workout-recovery",
+    # issue 16: the rest of the seed techniques and the areas people ask for
+    "reflexology, feet": "reflexology-feet",
+    "sports massage before activity": "sports-pre-activity",
+    "sports massage after activity": "sports-post-activity",
+    "hips and glutes": "hips-and-glutes",
+    "mid-back stiffness": "mid-back-stiffness",
+    "short desk break": "desk-break",
+    "evening wind-down": "evening-wind-down",
 }
 #: The main technique each required program must actually use.
 MAIN_TECHNIQUE = {
@@ -47,13 +55,19 @@ MAIN_TECHNIQUE = {
     "relaxation-sleep": "relaxation",
     "tension-headache-neck-shoulders": "trigger-point",
     "post-workout-recovery": "compression",
+    "reflexology-feet": "reflexology",
+    "sports-pre-activity": "sports",
+    "sports-post-activity": "sports",
+    "hips-and-glutes": "trigger-point",
+    "mid-back-stiffness": "myofascial",
+    "evening-wind-down": "relaxation",
 }
 IDS = builtin_program_ids()
 
 
 def test_library_is_the_repository_programs_folder() -> None:
     assert builtin_program_dir() == PROGRAMS_DIR
-    assert len(IDS) >= 12
+    assert len(IDS) >= 20
 
 
 @pytest.mark.parametrize("kind", sorted(REQUIRED))
@@ -118,6 +132,46 @@ def test_gentle_program_is_written_for_the_gentle_profile() -> None:
         if phase.technique == "relaxation":
             assert phase.mode in ("rocking", "holding")  # type: ignore[union-attr]
             assert phase.intensity <= GENTLE.hold_threshold  # type: ignore[union-attr]
+
+
+def _minutes(program_id: str) -> float:
+    program = load_program(program_id)
+    return (program.duration or program.natural_ms()) / 60_000
+
+
+def test_session_lengths_follow_what_each_kind_of_session_is() -> None:
+    # Pre-activity sports massage is short (about 10-15 min), post-activity 10-20 min
+    # (programs/README.md, "Where the numbers come from"); a desk break is 5-8 minutes.
+    assert 8 <= _minutes("sports-pre-activity") <= 15
+    assert 10 <= _minutes("sports-post-activity") <= GENTLE.max_session_min
+    assert 5 <= _minutes("desk-break") <= 8
+    assert _minutes("evening-wind-down") <= GENTLE.max_session_min
+
+
+def test_reflexology_presses_are_short_point_presses_on_the_feet() -> None:
+    for phase in load_program("reflexology-feet").phases:
+        if phase.technique != "reflexology":
+            continue
+        assert 3_000 <= phase.hold <= 10_000  # type: ignore[union-attr]
+        assert phase.walk_hz <= 2  # type: ignore[union-attr]
+        assert phase.intensity <= 0.5  # type: ignore[union-attr]  # firm, never painful
+        assert {z.partition(".")[0] for z in phase.zones} == {"feet"}  # type: ignore[union-attr]
+
+
+def test_new_programs_warn_against_what_they_must_not_be_used_for() -> None:
+    expected = {
+        "reflexology-feet": ("wound", "diabetic", "clots"),
+        "sports-pre-activity": ("injury", "nerve pain"),
+        "sports-post-activity": ("strain", "clots"),
+        "hips-and-glutes": ("sciatica", "hip replacement"),
+        "mid-back-stiffness": ("osteoporosis", "chest"),
+        "desk-break": ("nerve pain", "neck"),
+        "evening-wind-down": ("heat",),
+    }
+    for program_id, words in expected.items():
+        not_for = " ".join(load_program(program_id).not_for).lower()
+        for word in words:
+            assert word in not_for, (program_id, word)
 
 
 def test_deep_tissue_program_warns_against_nerve_pain_and_pregnancy() -> None:

@@ -36,7 +36,7 @@ TECHNIQUES = (Technique("{name}", StillnessPhase, expand, rank=99),)
 def test_every_technique_has_one_model_and_one_expansion_in_listing_order() -> None:
     assert TECHNIQUES == (
         "trigger-point", "swedish", "gentle", "deep-tissue", "neuromuscular", "myofascial",
-        "acupressure", "relaxation", "compression", "heat", "rest",
+        "acupressure", "relaxation", "compression", "heat", "rest", "sports", "reflexology",
     )
     assert list(techniques.TABLE) == list(TECHNIQUES)
     for name, tech in techniques.TABLE.items():

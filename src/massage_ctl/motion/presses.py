@@ -75,14 +75,22 @@ def _shape(
     return level, ramp, hold, release, fastest
 
 
+def _release_wait_ms(ctx: PhaseCtx, first: Point, prefer_cells: bool) -> int:
+    """Time until the channels of the first press are done with a release the previous phase
+    left on them (a press never rises from a value still falling)."""
+    _on_roller, channels = press_channels(ctx, first, prefer_cells)
+    ready = ctx.start_ms
+    for c in channels:
+        ready = max(ready, ctx.s.tracks[c.id].end_ms())
+    return ready - ctx.start_ms
+
+
 def _lead_ms(ctx: PhaseCtx, first: Point, prefer_cells: bool) -> int:
     """Time the phase's first press waits for, planned rather than played late: the roller's
     travel to the first point (it leaves when the phase starts, or later if it is still busy)
     and the end of a release the previous phase left on the same channels."""
-    on_roller, channels = press_channels(ctx, first, prefer_cells)
-    ready = ctx.start_ms
-    for c in channels:
-        ready = max(ready, ctx.s.tracks[c.id].end_ms())
+    on_roller = press_channels(ctx, first, prefer_cells)[0]
+    ready = ctx.start_ms + _release_wait_ms(ctx, first, prefer_cells)
     roller = ctx.s.map.roller
     if on_roller and roller is not None:
         pos = ctx.s.tracks[roller.position.id]
@@ -189,7 +197,9 @@ def press_sequence(
     """
     lead = 0 if together else _lead_ms(ctx, points[0], prefer_cells)
     if ctx.end_ms - ctx.start_ms - lead < (ramp + hold + release) * len(points):
-        lead = 0  # no room to plan the wait: the first press starts as late as it must
+        # No room to plan the whole wait: the first press starts as late as it must, but
+        # never before the previous phase's release on its channels is over.
+        lead = 0 if together else _release_wait_ms(ctx, points[0], prefer_cells)
     start = ctx.start_ms + lead
     span = ctx.end_ms - start
     n_slots = 1 if together else len(points)

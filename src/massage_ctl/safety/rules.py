@@ -2,7 +2,9 @@
 
 * deep-tissue is refused when the profile does not allow it (``gentle``);
 * percussion — swedish tapotement (the ``tap`` rhythm) or a vibration ``pulse`` faster than
-  ``percussion_pulse_hz`` — is refused when the profile does not allow it.
+  ``percussion_pulse_hz`` — is refused when the profile does not allow it;
+* so is pre-activity sports massage: it taps, and its brisk presses cannot be played within
+  a nerve-safe ramp limit (see :mod:`massage_ctl.techniques.sports`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from massage_ctl.program.definition import Program
 from massage_ctl.safety import SafetyProfile
 from massage_ctl.techniques.pressing import DeepTissuePhase
 from massage_ctl.techniques.relaxation import RelaxationPhase
+from massage_ctl.techniques.sports import SportsPhase
 from massage_ctl.techniques.swedish import SwedishPhase
 
 _OTHER_PROFILE = "choose a program without it, or the standard profile if this is not nerve pain"
@@ -40,6 +43,14 @@ def check_hard_rules(program: Program, safety: SafetyProfile) -> None:
                 f"tapotement (tapping) is percussion, not allowed under the {safety.id!r} profile",
                 phase=label,
                 hint=_OTHER_PROFILE,
+            )
+        if isinstance(phase, SportsPhase) and phase.stage == "pre-activity":
+            raise CompileError(
+                "pre-activity sports massage is brisk and taps (tapotement): percussion, "
+                f"not allowed under the {safety.id!r} profile",
+                phase=label,
+                hint="use stage = \"post-activity\" (slow flushing strokes and holds), or "
+                + _OTHER_PROFILE,
             )
         if (
             isinstance(phase, RelaxationPhase)
