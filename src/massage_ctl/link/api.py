@@ -109,9 +109,22 @@ class ControlLink(Protocol):
         SESSION_END or STOP; before, a refused start leaves an idle device alone."""
         ...
 
-    async def start_session(self) -> int:
+    async def start_session(
+        self, *, limits: Mapping[str, tuple[float, float]] | None = None
+    ) -> int:
         """Start a session: CLEAR (frees the last session's latch; refused while a fault is
-        present), then SESSION_START; acknowledged. Returns the watchdog period (ms)."""
+        present), then SESSION_START; acknowledged. Returns the watchdog period (ms).
+
+        ``limits`` (channel id → (cap, ramp per s), channel units) are the session's active
+        limits; a device that can (protocol version 2) enforces them too, on top of its hard
+        limits. :attr:`limits_note` tells the user when it cannot."""
+        ...
+
+    @property
+    def limits_note(self) -> str | None:
+        """One line for the user when the device does not enforce the session's limits
+        (it enforces only its hard limits; massage_ctl alone enforces the session's), else
+        None."""
         ...
 
     async def end_session(self) -> None:

@@ -238,7 +238,10 @@ class Session:
             if self._pause_wanted:
                 player.pause()
             self._player = player
-            await conn.link.start_session()
+            # The device enforces these too where it can (protocol version 2, PROTOCOL.md §5.4).
+            await conn.link.start_session(limits={
+                cid: (lim.cap, lim.ramp_per_s) for cid, lim in guard.limits.items()
+            })
             # Acknowledged: now it is a session (recorded; a killed process leaves a record).
             result.started = True
             if self._recorder:
