@@ -49,7 +49,10 @@ def bad_frames(seq: int) -> list[tuple[str, bytes]]:
             "SESSION_START with a wrong CRC (kind crc)",
             _reframe(start[:-1] + bytes([start[-1] ^ 0x01])),
         ),
-        ("STOP with version 2 (kind version)", _with_crc(bytes([2]) + body[1:])),
+        (
+            f"STOP with version {PROTOCOL_VERSION + 1} (kind version)",
+            _with_crc(bytes([PROTOCOL_VERSION + 1]) + body[1:]),
+        ),
         ("STOP without its reason byte (kind truncated)", _with_crc(body[:-1])),
         (
             "unknown type 0x7F (kind unknown-type)",

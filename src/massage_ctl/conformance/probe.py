@@ -45,7 +45,11 @@ class Received:
 
 def describe(message: Message, seq: int | None = None) -> str:
     """``NAME(field=value, ...) seq=N`` — how reports show a frame."""
-    fields = ", ".join(f"{k}={v}" for k, v in message_to_fields(message).items() if k != "entries")
+    fields = ", ".join(
+        f"{k}={v}"
+        for k, v in message_to_fields(message).items()
+        if k != "entries" and v != []  # an empty list (no session limits) says nothing
+    )
     if isinstance(message, Setpoint):
         fields = ", ".join(
             f"[ch {e.channel} target {e.target} ramp {e.ramp_ms} ms pattern {int(e.pattern)}"
