@@ -323,7 +323,11 @@ def stream_cases() -> list[dict[str, Any]]:
 
 def generate() -> dict[str, str]:
     """File name → exact file text of every vector file."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from gen_exchanges import exchanges_cases
+
     files = {
+        "exchanges.json": exchanges_cases(),
         "messages.json": messages_cases(),
         "invalid.json": invalid_cases(),
         "cobs.json": cobs_cases(),
