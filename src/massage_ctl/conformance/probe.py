@@ -16,11 +16,14 @@ from dataclasses import dataclass
 from massage_ctl.conformance.model import Recorder
 from massage_ctl.errors import DisconnectedError, TransportError
 from massage_ctl.protocol import (
+    PROTOCOL_VERSION,
+    SCHEMA_HASHES,
     Ack,
     Frame,
     FrameDecoder,
     FrameError,
     Heartbeat,
+    Hello,
     Message,
     Setpoint,
     Status,
@@ -33,6 +36,10 @@ from massage_ctl.transports.base import Transport
 
 #: Controller heartbeat period (PROTOCOL.md §5.7).
 HEARTBEAT_S = 0.1
+
+
+#: Time left on a wait that counts as none (s); see :meth:`Probe.wait_for`.
+DEADLINE_SLACK_S = 1e-6
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +72,10 @@ class Probe:
 
     def __init__(self, transport: Transport) -> None:
         self.transport = transport
-        self.decoder = FrameDecoder()
+        #: The protocol version spoken (the newest, unless the device speaks an older one:
+        #: runner.detect_version).
+        self.version = PROTOCOL_VERSION
+        self.decoder = FrameDecoder(self.version)
         self.frames: list[Received] = []
         self.bad_frames: list[tuple[float, FrameError]] = []
         self.seq = 0
@@ -112,6 +122,16 @@ class Probe:
             self.closed_reason = str(err)
             self._arrived.set()
 
+    def use_version(self, version: int) -> None:
+        """Speak protocol ``version`` from now on (frames out, frames accepted)."""
+        self.version = version
+        self.decoder.version = version
+
+    def hello(self, schema_hash: int | None = None) -> Hello:
+        """A HELLO in the version spoken, with its schema hash (or ``schema_hash``)."""
+        return Hello(self.version, SCHEMA_HASHES[self.version] if schema_hash is None
+                     else schema_hash)
+
     # ------------------------------------------------------------------------- sending
     def next_seq(self) -> int:
         """The next sequence number of this controller (+1, wrapping at 16 bits)."""
@@ -122,7 +142,9 @@ class Probe:
         """Encode and write one frame; returns its seq (the next one unless given)."""
         if seq is None:
             seq = self.next_seq()
-        await self.write(encode_frame(message, seq), describe(message, seq) if log else None)
+        await self.write(
+            encode_frame(message, seq, self.version), describe(message, seq) if log else None
+        )
         self.last_valid_t = self.now()
         return seq
 
@@ -152,7 +174,7 @@ class Probe:
     async def stop_now(self) -> None:
         """STOP three times back to back with one seq (PROTOCOL.md §7.2); best effort."""
         seq = self.next_seq()
-        frame = encode_frame(Stop(StopReason.USER), seq)
+        frame = encode_frame(Stop(StopReason.USER), seq, self.version)
         with contextlib.suppress(DisconnectedError, TransportError, OSError):
             await self.write(frame * 3, f"STOP(reason=USER) seq={seq} ×3")
 
@@ -178,7 +200,10 @@ class Probe:
                 if match(item):
                     return item
             remaining = deadline - self.now()
-            if remaining <= 0 or self.closed_reason is not None:
+            # Not "<= 0": a timer closer than the loop's clock resolution is run at once
+            # without the clock moving, so a float residue would spin here forever on the
+            # virtual clock.
+            if remaining <= DEADLINE_SLACK_S or self.closed_reason is not None:
                 return None
             self._arrived.clear()
             with contextlib.suppress(TimeoutError):

@@ -36,7 +36,10 @@ class LinkStatus:
     ``state`` is the user-facing device state name (docs/CONTRACTS.md): ``idle``, ``running``,
     ``stopped``, ``link-lost`` or ``fault``; ``actual`` maps channel id → actual output value
     (°C for heat);
-    ``faults`` names the fault bits that are set (empty when healthy).
+    ``faults`` names the fault bits that are set (empty when healthy). ``measured_c`` maps heat
+    channel id → the temperature its sensor measures (°C, protocol version 2 TEMPERATURE;
+    empty when the device reports none: then ``actual`` of a heat channel is only its
+    setpoint, PROTOCOL.md §5.14).
     """
 
     state: str
@@ -44,6 +47,7 @@ class LinkStatus:
     faults: tuple[str, ...] = ()
     last_seq: int = 0
     t: float = 0.0  # loop time at receipt
+    measured_c: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def all_zero(self) -> bool:

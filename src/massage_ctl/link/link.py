@@ -112,7 +112,6 @@ class Link(ReceivingSide):
         self.last_fault: Fault | None = None
         #: What the last SESSION_START asked the device to enforce (empty on a v1 device).
         self.session_limits: tuple[SessionLimit, ...] = ()
-        self.temperatures_c = {}
 
     # -- ControlLink properties ---------------------------------------------------------------
     @property

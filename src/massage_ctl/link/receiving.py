@@ -57,8 +57,6 @@ class ReceivingSide:
     _last_rx: float
     #: STATUS straight from the bytes, for the negotiated version (read_status by default).
     _read_status: Callable[[bytes], StatusFields | None] = staticmethod(read_status)
-    #: Newest measured temperature per heat channel index, °C (protocol version 2).
-    temperatures_c: dict[int, float]
 
     @staticmethod
     def _status_reader(version: int) -> Callable[[bytes], StatusFields | None]:
@@ -163,9 +161,10 @@ class ReceivingSide:
             self._handshake.add(msg)
         elif isinstance(msg, Fault):
             self.last_fault = msg
-        elif isinstance(msg, Temperature):
-            for reading in msg.readings:
-                self.temperatures_c[reading.channel] = reading.temp_milli / 1000.0
+        elif isinstance(msg, Temperature) and self._telemetry is not None:
+            self._telemetry.temperature(
+                {r.channel: r.temp_milli / 1000.0 for r in msg.readings}
+            )
 
     def _went_silent(self, now: float) -> bool:
         """True (and the link failed) when the device sent nothing for ``silence_s``."""
