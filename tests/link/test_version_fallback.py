@@ -91,3 +91,33 @@ def test_a_device_with_another_schema_under_the_same_version_is_refused_by_name(
 
     text = _run(go)
     assert "speaks protocol version 2" in text and "refused the handshake" in text
+
+
+@pytest.mark.parametrize("protocol", [2, 1])
+def test_the_measured_pad_temperature_reaches_the_status_only_from_a_version_2_device(
+    protocol: int,
+) -> None:
+    # Issue 11 §5: the heater's setpoint reaches 40 °C after 40 s (1 °C/s from 0); the pad
+    # (tau 60 s, ambient 25 °C) is still far below it at 60 s, and that is what to show.
+    async def go() -> tuple[float, dict[str, float]]:
+        device = SimDevice("chair", protocol=protocol)
+        transport = SimTransport("chair", device_factory=lambda: device)
+        await transport.open()
+        link = Link(transport)
+        await link.connect()
+        await link.start_session()
+        link.submit(ChannelSetpoint("heat.lower-back", 40.0, 0))
+        await asyncio.sleep(60.0)
+        status = link.status
+        assert status is not None
+        await link.stop()
+        await link.close()
+        await transport.close()
+        return status.actual["heat.lower-back"], dict(status.measured_c)
+
+    setpoint, measured = _run(go)
+    if protocol == 1:
+        assert measured == {}  # nothing measured: the view then says "setpoint"
+    else:
+        assert 26.0 < measured["heat.lower-back"] < 37.0
+        assert setpoint == pytest.approx(40.0, abs=0.01)
