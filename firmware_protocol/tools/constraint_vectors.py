@@ -13,6 +13,7 @@ from typing import Any
 
 from massage_ctl.devices import load_device_profile
 from massage_ctl.protocol import (
+    PROTOCOL_VERSION,
     ChannelInfo,
     DeviceInfo,
     ZoneCode,
@@ -26,7 +27,7 @@ from massage_ctl.protocol.codec import encode_payload
 
 
 def _raw_frame(type_code: int, payload: bytes) -> bytes:
-    body = bytes([1, type_code, 0, 0]) + payload
+    body = bytes([PROTOCOL_VERSION, type_code, 0, 0]) + payload
     return cobs_encode(body + crc16(body).to_bytes(2, "big")) + b"\x00"
 
 

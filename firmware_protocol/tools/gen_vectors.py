@@ -33,12 +33,15 @@ from massage_ctl.protocol import (
     Message,
     PatternCode,
     SessionEnd,
+    SessionLimit,
     SessionStart,
     Setpoint,
     SetpointEntry,
     Status,
     Stop,
     StopReason,
+    Temperature,
+    TemperatureReading,
     cobs_encode,
     crc16,
     encode_frame,
@@ -53,6 +56,9 @@ from constraint_vectors import constraint_cases
 from exchanges import exchanges
 
 VECTORS = Path(__file__).resolve().parent.parent / "vectors"
+#: The version byte of every hand-built frame (the newest version; vectors/v1/ keeps the
+#: frozen version-1 vectors, which this script no longer writes).
+V = PROTOCOL_VERSION
 
 
 def _valid(name: str, message: Message, seq: int) -> dict[str, Any]:
@@ -94,6 +100,16 @@ def messages_cases() -> list[dict[str, Any]]:
         _valid("channel-info chair heat (degC)", heat, 16),
         _valid("session-start 500 ms", SessionStart(500), 1),
         _valid("session-start 1000 ms", SessionStart(1000), 2),
+        _valid(
+            "session-start gentle limits",
+            SessionStart(500, (SessionLimit(0, 22937, 50), SessionLimit(3, 22937, 50))),
+            3,
+        ),
+        _valid(
+            "session-start heat ceiling",
+            SessionStart(500, (SessionLimit(9, 55705, 100),)),
+            4,
+        ),
         _valid("session-end", SessionEnd(), 900),
         _valid(
             "setpoint single steady",
@@ -154,6 +170,12 @@ def messages_cases() -> list[dict[str, Any]]:
         _valid("fault over-temperature", Fault(FaultCode.OVER_TEMPERATURE, 15, 44_500), 21),
         _valid("fault watchdog", Fault(FaultCode.WATCHDOG, 255, 0), 22),
         _valid("fault stuck channel", Fault(FaultCode.STUCK_CHANNEL, 2, -1), 23),
+        _valid("temperature one pad", Temperature((TemperatureReading(9, 36512),)), 24),
+        _valid(
+            "temperature two pads",
+            Temperature((TemperatureReading(1, 25000), TemperatureReading(2, -1500))),
+            25,
+        ),
     ]
 
 
@@ -167,70 +189,87 @@ def invalid_cases() -> list[dict[str, Any]]:
         _invalid(
             "crc: payload byte changed",
             cobs_encode(
-                bytes([1, 0x21, 7, 0, 1]) + crc16(bytes([1, 0x21, 7, 0, 0])).to_bytes(2, "big")
+                bytes([V, 0x21, 7, 0, 1]) + crc16(bytes([V, 0x21, 7, 0, 0])).to_bytes(2, "big")
             )
             + b"\x00",
             "crc",
         ),
         _invalid("truncated: empty frame", b"\x00", "truncated"),
-        _invalid("truncated: 3 bytes", cobs_encode(b"\x01\x21\x07") + b"\x00", "truncated"),
+        _invalid("truncated: 3 bytes", cobs_encode(bytes([V, 0x21, 7])) + b"\x00", "truncated"),
         _invalid(
-            "truncated: setpoint entry cut short", _raw_frame(1, 0x20, 3, sp[:-3]), "truncated"
+            "truncated: setpoint entry cut short", _raw_frame(V, 0x20, 3, sp[:-3]), "truncated"
         ),
         _invalid(
-            "truncated: session-start without payload", _raw_frame(1, 0x10, 1, b""), "truncated"
+            "truncated: session-start without payload", _raw_frame(V, 0x10, 1, b""), "truncated"
+        ),
+        _invalid(
+            "truncated: session-start (v2) without its limits count",
+            _raw_frame(V, 0x10, 1, b"\xf4\x01"),
+            "truncated",
+        ),
+        _invalid(
+            "malformed: session-start with 33 limits",
+            _raw_frame(V, 0x10, 1, b"\xf4\x01" + bytes([33]) + bytes(7 * 33)),
+            "malformed",
+        ),
+        _invalid(
+            "malformed: temperature with no readings", _raw_frame(V, 0x43, 1, b"\x00"), "malformed"
         ),
         _invalid(
             "oversized: 257 bytes on the wire",
             cobs_encode(bytes(range(1, 256)) + b"\x01") + b"\x00",
             "oversized",
         ),
-        _invalid("unknown-type: 0x7F", _raw_frame(1, 0x7F, 1, b""), "unknown-type"),
-        _invalid("unknown-type: 0x00", _raw_frame(1, 0x00, 1, b""), "unknown-type"),
-        _invalid("version: 2", _raw_frame(2, 0x01, 0, b"\x02\x00\x00\x00\x00"), "version"),
+        _invalid("unknown-type: 0x7F", _raw_frame(V, 0x7F, 1, b""), "unknown-type"),
+        _invalid("unknown-type: 0x00", _raw_frame(V, 0x00, 1, b""), "unknown-type"),
+        _invalid("version: 1", _raw_frame(1, 0x21, 0, b"\x00"), "version"),
+        _invalid("version: 3", _raw_frame(3, 0x01, 0, b"\x03\x00\x00\x00\x00"), "version"),
         _invalid("version: 0", _raw_frame(0, 0x21, 0, b"\x00"), "version"),
         _invalid("cobs: code byte points past the end", bytes.fromhex("0501020300"), "cobs"),
         _invalid("cobs: 0x00 inside the frame", bytes.fromhex("0301000200"), "cobs"),
         _invalid(
             "malformed: heartbeat with an extra byte",
-            _raw_frame(1, 0x21, 1, b"\x00\x00"),
+            _raw_frame(V, 0x21, 1, b"\x00\x00"),
             "malformed",
         ),
-        _invalid("malformed: heartbeat flag 2", _raw_frame(1, 0x21, 1, b"\x02"), "malformed"),
+        _invalid("malformed: heartbeat flag 2", _raw_frame(V, 0x21, 1, b"\x02"), "malformed"),
         _invalid(
             "malformed: status with state 9",
-            _raw_frame(1, 0x40, 1, b"\x09\x00\x00\x00\x00\x00"),
+            _raw_frame(V, 0x40, 1, b"\x09\x00\x00\x00\x00\x00"),
             "malformed",
         ),
         _invalid(
-            "malformed: setpoint with no entries", _raw_frame(1, 0x20, 1, b"\x00"), "malformed"
+            "malformed: setpoint with no entries", _raw_frame(V, 0x20, 1, b"\x00"), "malformed"
         ),
         # §3.4: a message of fixed-size fields is checked for length as a whole first ...
         _invalid(
             "truncated: ack with result 99 and one byte short",
-            _raw_frame(1, 0x41, 1, b"\x01\x00\x20\x63\x00"),
+            _raw_frame(V, 0x41, 1, b"\x01\x00\x20\x63\x00"),
             "truncated",
         ),
         # ... a message with a str or array field field by field, the first problem deciding.
         _invalid(
             "malformed: channel-info zone 9, then cut short",
-            _raw_frame(1, 0x03, 1, b"\x00\x01a\x09\x00\x00"),
+            _raw_frame(V, 0x03, 1, b"\x00\x01a\x09\x00\x00"),
             "malformed",
         ),
         _invalid(
             "malformed: setpoint count 25 (over 24)",
-            _raw_frame(1, 0x20, 1, b"\x19" + sp[1:] * 2),
+            _raw_frame(V, 0x20, 1, b"\x19" + sp[1:] * 2),
             "malformed",
         ),
         _invalid(
             "malformed: setpoint pattern 9",
-            _raw_frame(1, 0x20, 1, sp[:-3] + b"\x09" + sp[-2:]),
+            _raw_frame(V, 0x20, 1, sp[:-3] + b"\x09" + sp[-2:]),
             "malformed",
         ),
         _invalid(
             "malformed: device name not UTF-8",
             _raw_frame(
-                1, 0x02, 0, b"\x01" + b"\x00" * 8 + b"\x01" + b"\x01p" + b"\x02\xff\xfe" + b"\x00"
+                V,
+                0x02,
+                0,
+                bytes([V]) + b"\x00" * 8 + b"\x01" + b"\x01p" + b"\x02\xff\xfe" + b"\x00",
             ),
             "malformed",
         ),
@@ -265,7 +304,7 @@ def crc_cases() -> list[dict[str, Any]]:
         "empty": b"",
         "one zero byte": b"\x00",
         "0xFF x4": b"\xff" * 4,
-        "heartbeat header + payload": bytes([1, 0x21, 7, 0, 0]),
+        "heartbeat header + payload": bytes([V, 0x21, 7, 0, 0]),
     }
     return [{"name": n, "data": d.hex(), "crc": f"0x{crc16(d):04X}"} for n, d in data.items()]
 
@@ -301,7 +340,11 @@ def stream_cases() -> list[dict[str, Any]]:
 
 def generate() -> dict[str, str]:
     """File name → exact file text of every vector file."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from gen_exchanges import exchanges_cases
+
     files = {
+        "version_exchanges.json": exchanges_cases(),
         "messages.json": messages_cases() + constraint_cases()[1],
         "invalid.json": invalid_cases() + constraint_cases()[0],
         "cobs.json": cobs_cases(),

@@ -80,6 +80,10 @@ class ChannelModel:
     mismatch_since_s: float | None = field(default=None)
     #: Kept by the device core: True while the channel is in its list of moving channels.
     moving: bool = False
+    #: The running session's own limits (protocol version 2, SESSION_START); the channel
+    #: obeys the tighter of these and its hard limits. ``inf``: none given.
+    session_cap: float = math.inf
+    session_ramp_per_s: float = math.inf
     #: ``spec.kind``, read on every step: kept here rather than fetched from the spec each time.
     _kind: str = field(default="", init=False, repr=False, compare=False)
 
@@ -96,12 +100,22 @@ class ChannelModel:
         """True for outputs that act on the body (all kinds but ``position``)."""
         return self.spec.kind != "position"
 
+    @property
+    def ceiling(self) -> float:
+        """Highest target allowed now: the hard max, or the session's cap if tighter."""
+        return min(self.spec.hard_max, self.session_cap)
+
+    @property
+    def ramp_limit(self) -> float:
+        """Fastest envelope change allowed now (units per s): hard or session, the tighter."""
+        return min(self.spec.max_ramp_per_s, self.session_ramp_per_s)
+
     def command(self, target: float, ramp_s: float) -> bool:
         """Ramp linearly to ``target`` over ``ramp_s``; returns True when ``target`` was clamped."""
-        clamped = min(max(target, self.spec.min, 0.0), self.spec.hard_max)
+        clamped = min(max(target, self.spec.min, 0.0), self.ceiling)
         self.target = clamped
         distance = abs(clamped - self.envelope)
-        limit = self.spec.max_ramp_per_s
+        limit = self.ramp_limit
         self.rate = limit if ramp_s <= 0 else min(limit, distance / ramp_s)
         if distance > 0 and self.rate <= 0:
             self.rate = limit
@@ -190,7 +204,7 @@ class ChannelModel:
         if self.fast_fall:
             return h
         # The exact lag never outruns the ramp limit; the cap keeps that true against rounding.
-        limit = self.spec.max_ramp_per_s * dt
+        limit = self.ramp_limit * dt
         return min(h0 + limit, max(h0 - limit, h))
 
     def _air_piece(self, h0: float, e0: float, speed: float, t: float) -> float:

@@ -71,6 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--speed", type=_speed, default=1.0, metavar="N",
         help="run N× real time, 0.01–1 (slow motion); faster needs sim://NAME?speed=N",
     )
+    serve.add_argument(
+        "--protocol", type=int, choices=(1, 2), default=2,
+        help="wire protocol version: 2 (default), or 1 to behave exactly like a version-1 "
+        "device (no session limits on the device, foreign HELLOs unanswered)",
+    )
     sub.add_parser("profiles", help="list the built-in device profiles")
     return parser
 
@@ -84,7 +89,7 @@ def _profiles() -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     faults = FaultPlan.parse(args.faults) if args.faults else None
-    device = SimDevice(args.profile, faults=faults, trace=args.trace)
+    device = SimDevice(args.profile, faults=faults, trace=args.trace, protocol=args.protocol)
     if args.tcp is not None and not 0 <= args.tcp <= 65535:
         raise MassageCtlError(f"port {args.tcp} is not a TCP port", hint="use 0..65535")
 

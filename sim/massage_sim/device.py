@@ -23,7 +23,7 @@ from massage_ctl.devices import DeviceProfile, load_device_profile
 from massage_ctl.errors import MassageCtlError
 from massage_ctl.protocol.codec import encode_frame
 from massage_ctl.protocol.enums import DeviceState, FaultCode
-from massage_ctl.protocol.errors import FrameError
+from massage_ctl.protocol.errors import FrameError, VersionError
 from massage_ctl.protocol.handshake import handshake_messages_for
 from massage_ctl.protocol.messages import (
     Ack,
@@ -38,8 +38,10 @@ from massage_ctl.protocol.messages import (
     Setpoint,
     Status,
     Stop,
+    Temperature,
+    TemperatureReading,
 )
-from massage_ctl.protocol.schema import PROTOCOL_VERSION, SCHEMA_HASH
+from massage_ctl.protocol.schema import PROTOCOL_VERSION, SCHEMA_HASHES, SUPPORTED_VERSIONS
 from massage_ctl.protocol.shortcuts import encode_status, read_heartbeat
 from massage_ctl.protocol.stream import FrameDecoder
 from massage_ctl.protocol.units import (
@@ -51,7 +53,7 @@ from massage_ctl.protocol.units import (
     value_to_raw,
 )
 from massage_ctl.timeline import PATTERNS
-from massage_sim.device_core import DeviceCore, Reply, SetpointRequest
+from massage_sim.device_core import DeviceCore, Reply, SessionLimits, SetpointRequest
 from massage_sim.faults import FaultPlan
 from massage_sim.record import Record
 
@@ -59,6 +61,8 @@ _ACTUAL = attrgetter("actual")
 
 #: STATUS period (s): 10 Hz of the loop's clock.
 STATUS_PERIOD_S = 0.1
+#: TEMPERATURE (protocol version 2) every this many STATUS ticks: once per second.
+TEMPERATURE_TICKS = 10
 FIRMWARE_VERSION = "massage_sim 0.1"
 
 
@@ -72,8 +76,11 @@ class SimDevice:
     """A virtual device with ``profile`` (a DeviceProfile, or a name / descriptor path).
 
     ``faults`` is a :class:`FaultPlan` or its compact string; ``trace`` a path or open text file
-    receiving the JSON Lines record. Use: :meth:`set_output`, ``await`` :meth:`start`, feed
-    :meth:`receive`, ``await`` :meth:`close`; :attr:`record` holds what happened.
+    receiving the JSON Lines record. ``protocol`` is the wire protocol version it speaks: 2
+    (session limits, measured heat, foreign HELLOs answered) or 1, exactly as version-1
+    firmware behaves (a HELLO of another version goes unanswered) — to test that
+    massage_ctl still serves such devices. Use: :meth:`set_output`, ``await`` :meth:`start`,
+    feed :meth:`receive`, ``await`` :meth:`close`; :attr:`record` holds what happened.
     """
 
     def __init__(
@@ -82,7 +89,18 @@ class SimDevice:
         *,
         faults: FaultPlan | str | None = None,
         trace: str | Path | TextIO | None = None,
+        protocol: int = PROTOCOL_VERSION,
     ) -> None:
+        if protocol not in SUPPORTED_VERSIONS:
+            raise MassageCtlError(
+                f"the simulator speaks protocol version "
+                f"{' or '.join(map(str, SUPPORTED_VERSIONS))}, not {protocol}",
+                hint="use --protocol 1 or --protocol 2",
+            )
+        self.protocol = protocol
+        #: Answer a HELLO of another version (PROTOCOL.md §9). Version-1 firmware as it
+        #: shipped did not; a test may switch it on to play a version-1 device that does.
+        self.answers_foreign_hello = protocol >= 2
         if not isinstance(profile, DeviceProfile):
             profile = load_device_profile(profile)
         self.profile = profile
@@ -93,7 +111,8 @@ class SimDevice:
         heat_ids = tuple(c.id for c in self.profile.channels if c.kind == "heat")
         self.record = Record(tuple(c.id for c in self.profile.channels), heat_ids)
         self._core: DeviceCore | None = None
-        self._decoder = FrameDecoder()
+        self._decoder = FrameDecoder(protocol)
+        self._heat = tuple(i for i, c in enumerate(self.profile.channels) if c.kind == "heat")
         self._output: Callable[[bytes], None] | None = None
         self._on_disconnect: Callable[[], None] | None = None
         self._connected = True
@@ -182,10 +201,12 @@ class SimDevice:
         now = asyncio.get_running_loop().time()
         # Heartbeats (every 100 ms, most of what arrives) come as (seq, stop_requested), read
         # from the bytes with every check but without Frame/Heartbeat objects; the rest as Frames.
-        for item in self._decoder.feed_with(data, read_heartbeat):
+        for item in self._decoder.feed_with(data, self._read_heartbeat):
             if isinstance(item, FrameError):
                 self.core.advance(now)
                 self.core.event("bad-frame", item.kind)
+                if isinstance(item, VersionError) and self.answers_foreign_hello:
+                    self._foreign_hello(now, item)
                 continue
             if self.faults.drop and self._rng.random() < self.faults.drop:
                 continue
@@ -193,6 +214,9 @@ class SimDevice:
                 self.core.heartbeat(now, item[0], item[1])
             else:
                 self._handle(now, item)
+
+    def _read_heartbeat(self, piece: bytes) -> tuple[int, bool] | None:
+        return read_heartbeat(piece, self.protocol)
 
     def reconnect(self) -> None:
         """The link is back (a new client, a re-plugged cable): bytes flow again."""
@@ -216,7 +240,17 @@ class SimDevice:
         elif isinstance(msg, Hello):
             self._hello(now, seq, msg)
         elif isinstance(msg, SessionStart):
-            self._ack(seq, msg, core.session_start(now, seq, msg.watchdog_ms))
+            channels = self.profile.channels
+            limits = [
+                SessionLimits(
+                    lim.channel,
+                    raw_to_value(lim.max_target, channels[lim.channel].max)
+                    if lim.channel < len(channels) else 0.0,
+                    lim.max_ramp_milli_per_s / 1000.0,
+                )
+                for lim in msg.limits
+            ]
+            self._ack(seq, msg, core.session_start(now, seq, msg.watchdog_ms, limits))
         elif isinstance(msg, SessionEnd):
             self._ack(seq, msg, core.session_end(now, seq))
         elif isinstance(msg, Clear):
@@ -240,12 +274,30 @@ class SimDevice:
     def _hello(self, now: float, seq: int, msg: Hello) -> None:
         # Every HELLO is processed and answered in full, a repeated one too (PROTOCOL §5.1);
         # a mismatched one gets DEVICE_INFO, so the controller can name both versions/hashes.
-        matching = msg.protocol_version == PROTOCOL_VERSION and msg.schema_hash == SCHEMA_HASH
+        matching = (
+            msg.protocol_version == self.protocol
+            and msg.schema_hash == SCHEMA_HASHES[self.protocol]
+        )
         reply = self.core.hello(now, seq, matching=matching)
-        info, channels = handshake_messages_for(self.profile, firmware_version=FIRMWARE_VERSION)
+        info, channels = handshake_messages_for(
+            self.profile, firmware_version=FIRMWARE_VERSION, version=self.protocol
+        )
         for m in (info, *channels) if matching else (info,):
             self._send(m)
         self._ack(seq, msg, reply)
+
+    def _foreign_hello(self, now: float, err: VersionError) -> None:
+        """A HELLO in another version's frame (PROTOCOL.md §9): its first two fields are frozen
+        in every version, so read them and answer DEVICE_INFO + ACK VERSION_MISMATCH in our
+        own version. Like any mismatched HELLO it ends a running session (ramp to zero) and
+        revokes the handshake: whoever sends it cannot have our session. A frame of another
+        type, or a HELLO too short for the frozen fields, is dropped."""
+        raw = err.raw
+        if err.message_type != Hello.TYPE or len(raw) < 4 + 5 + 2:
+            return
+        seq = raw[2] | raw[3] << 8
+        hello = Hello(raw[4], int.from_bytes(raw[5:9], "little"))
+        self._hello(now, seq, hello)
 
     # ----------------------------------------------------------------------------- frames out
     def _ack(self, seq: int, msg: Message, reply: Reply | None) -> None:
@@ -276,17 +328,26 @@ class SimDevice:
             self._last_values, self._last_raw = values, raw
         # 10 Hz: the frame straight from the fields (same bytes as encoding a Status; the
         # codec's path, with its named error, for anything that does not fit).
-        data = encode_status(self._seq, core.state, core.fault_bits, core.last_seq, raw)
+        data = encode_status(
+            self._seq, core.state, core.fault_bits, core.last_seq, raw, self.protocol
+        )
         if data is None:
             self._send(Status(core.state, core.fault_bits, core.last_seq, raw))
         else:
             self._send_frame(data)
 
+    def _send_temperature(self) -> None:
+        """TEMPERATURE (version 2): what each heat pad measures, not its ramping setpoint."""
+        channels = self.core.channels
+        self._send(Temperature(tuple(
+            TemperatureReading(i, round(channels[i].temp_c * 1000)) for i in self._heat
+        )))
+
     def _send_fault(self, code: FaultCode, channel: int, detail: int) -> None:
         self._send(Fault(code, channel, detail))
 
     def _send(self, msg: Message) -> None:
-        self._send_frame(encode_frame(msg, self._seq))
+        self._send_frame(encode_frame(msg, self._seq, self.protocol))
 
     def _send_frame(self, data: bytes) -> None:
         """Send an encoded frame that used sequence number ``self._seq`` (link faults apply)."""
@@ -331,6 +392,8 @@ class SimDevice:
         sample = self.core.sample(loop.time())
         self._send_status(sample.values)  # the values just sampled: no second pass
         self._ticks += 1
+        if self._heat and self.protocol >= 2 and self._ticks % TEMPERATURE_TICKS == 1:
+            self._send_temperature()
         if self._ticks % 10 == 0:
             self.record.flush()
         self._next_tick_s += STATUS_PERIOD_S

@@ -26,6 +26,7 @@ more useful thing to show).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -48,6 +49,7 @@ __all__ = [
     "DeviceCore",
     "FaultListener",
     "Reply",
+    "SessionLimits",
     "SetpointRequest",
     "seq_newer",
 ]
@@ -69,6 +71,15 @@ class SetpointRequest:
     ramp_ms: int
     pattern: str = "steady"
     rate_hz: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class SessionLimits:
+    """One channel's session limits as the device receives them (channel units)."""
+
+    channel: int
+    cap: float
+    ramp_per_s: float
 
 
 def seq_newer(a: int, b: int) -> bool:
@@ -96,10 +107,20 @@ class DeviceCore(TimedDevice):
         self.event("handshake" if matching else "hello-mismatch", f"seq {seq}")
         return Reply(AckResult.OK if matching else AckResult.VERSION_MISMATCH)
 
-    def session_start(self, now_s: float, seq: int, watchdog_ms: int) -> Reply | None:
-        """IDLE → RUNNING with the watchdog period clamped to 250–2000 ms (ACK detail)."""
+    def session_start(
+        self,
+        now_s: float,
+        seq: int,
+        watchdog_ms: int,
+        limits: Sequence[SessionLimits] = (),
+    ) -> Reply | None:
+        """IDLE → RUNNING with the watchdog period clamped to 250–2000 ms (ACK detail) and the
+        session's own ``limits`` (protocol version 2): each channel then obeys the tighter of
+        them and its hard limits until the next start. An entry for a channel the device
+        does not have, a second entry for one channel, or a ramp limit that is not above zero
+        refuses the start (OUT_OF_RANGE, detail = the channel; PROTOCOL.md §5.4)."""
         self._frame(now_s, seq)
-        return self._once(seq, "start", lambda: self._start(watchdog_ms))
+        return self._once(seq, "start", lambda: self._start(watchdog_ms, limits))
 
     def session_end(self, now_s: float, seq: int) -> Reply | None:
         """RUNNING → IDLE; outputs ramp to zero (≤ 1 s), heat off."""
@@ -201,15 +222,30 @@ class DeviceCore(TimedDevice):
             self._replies.popitem(last=False)
         return reply
 
-    def _start(self, watchdog_ms: int) -> Reply:
+    def _start(self, watchdog_ms: int, limits: Sequence[SessionLimits] = ()) -> Reply:
         if self.state in (DeviceState.STOPPED, DeviceState.FAULT, DeviceState.LINK_LOST):
             return Reply(AckResult.LATCHED)
         if self.state != DeviceState.IDLE or not self.handshaken:
             return Reply(AckResult.BAD_STATE)
+        seen: set[int] = set()
+        for lim in limits:
+            if not 0 <= lim.channel < len(self.channels) or lim.channel in seen or not (
+                lim.ramp_per_s > 0
+            ):
+                self.event("session-limits-refused", f"channel {lim.channel}")
+                return Reply(AckResult.OUT_OF_RANGE, lim.channel)
+            seen.add(lim.channel)
         self.watchdog_ms = min(max(watchdog_ms, WATCHDOG_MIN_MS), WATCHDOG_MAX_MS)
         self._channel_seq.clear()
         for channel in self.channels:
             channel.end_fast_fall()
+            channel.session_cap = channel.session_ramp_per_s = math.inf
+        for lim in limits:
+            channel = self.channels[lim.channel]
+            channel.session_cap, channel.session_ramp_per_s = lim.cap, lim.ramp_per_s
+            self.event(
+                "session-limit", f"{channel.spec.id} cap {lim.cap:g} ramp {lim.ramp_per_s:g}/s"
+            )
         self._set_state(DeviceState.RUNNING)
         self.event("session-start", f"watchdog {self.watchdog_ms} ms")
         # PROTOCOL.md §5.4: CLAMPED when the device changed the requested period.

@@ -41,11 +41,12 @@ def _heating_at(timeline: Timeline) -> tuple[int, float]:
 
 
 def _event(timeline: Timeline, t_ms: int, actual: dict[str, float] | None = None,
-           ) -> ProgressEvent:
+           measured: dict[str, float] | None = None) -> ProgressEvent:
     values = {ch.id: 0.0 for ch in timeline.channels} | (actual or {})
     return ProgressEvent("progress", "playing", t_ms, timeline.duration_ms,
                          phase="a phase name long enough to need cutting at eighty columns "
-                               "because it goes on and on", actual=values)
+                               "because it goes on and on", actual=values,
+                         measured_c=measured or {})
 
 
 def _lines(view: LiveView, event: ProgressEvent, width: int = 80) -> list[str]:
@@ -70,17 +71,34 @@ def test_every_line_fits_80_columns_and_the_progress_bar_has_its_own_line() -> N
     assert all(len(line) <= 80 for line in rendered)
 
 
-def test_heat_shows_the_reported_temperature_and_where_it_heads() -> None:
+def _heat_line(view: LiveView, event: ProgressEvent) -> str:
+    [line] = [ln for ln in _lines(view, event) if ln.startswith("heat.lower-back")]
+    return line
+
+
+def test_heat_shows_the_measured_temperature_not_the_ramping_setpoint() -> None:
+    # Issue 11 §5: the heater's setpoint may already be at the target while the pad is cold.
     timeline = _timeline()
     t_ms, target = _heating_at(timeline)
     view = LiveView()
     view.compiled(timeline)
-    [cold] = [ln for ln in _lines(view, _event(timeline, t_ms, {"heat.lower-back": 28.0}))
-              if ln.startswith("heat.lower-back")]
+    setpoint = {"heat.lower-back": target}
+    cold = _heat_line(view, _event(timeline, t_ms, setpoint, {"heat.lower-back": 28.0}))
     assert cold.endswith(f"28 °C, warming to {target:.0f} °C")
-    [warm] = [ln for ln in _lines(view, _event(timeline, t_ms, {"heat.lower-back": target - 0.4}))
-              if ln.startswith("heat.lower-back")]
+    warm = _heat_line(view, _event(timeline, t_ms, setpoint, {"heat.lower-back": target - 0.4}))
     assert warm.endswith(f"at {target - 0.4:.0f} °C")
+
+
+def test_a_device_that_measures_nothing_shows_the_setpoint_called_a_setpoint() -> None:
+    # A version-1 device (or one without a sensor) reports only its heater's setpoint.
+    timeline = _timeline()
+    t_ms, target = _heating_at(timeline)
+    view = LiveView()
+    view.compiled(timeline)
+    rising = _heat_line(view, _event(timeline, t_ms, {"heat.lower-back": 28.0}))
+    assert rising.endswith(f"setpoint 28 °C, rising to {target:.0f} °C")
+    held = _heat_line(view, _event(timeline, t_ms, {"heat.lower-back": target}))
+    assert held.endswith(f"setpoint {target:.0f} °C")
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,10 @@ The conformance suite must fail the checks of that rule and only those. Each is 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from massage_ctl.protocol import AckResult, DeviceState
-from massage_sim.device_core import DeviceCore
+from massage_sim.device_core import DeviceCore, SessionLimits
 from massage_sim.device_timing import Reply
 
 #: An hour: a watchdog that long never fires during a test.
@@ -17,8 +19,8 @@ NEVER_MS = 3_600_000
 class NoWatchdogCore(DeviceCore):
     """Answers SESSION_START with the clamped period but never lets its watchdog fire."""
 
-    def _start(self, watchdog_ms: int) -> Reply:
-        reply = super()._start(watchdog_ms)
+    def _start(self, watchdog_ms: int, limits: Sequence[SessionLimits] = ()) -> Reply:
+        reply = super()._start(watchdog_ms, limits)
         if reply.result in (AckResult.OK, AckResult.CLAMPED):
             self.watchdog_ms = NEVER_MS
         return reply

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Sequence
 from typing import cast
 
 import pytest
@@ -16,6 +17,7 @@ from massage_ctl.conformance import (
     TEST_LEVEL,
     CheckResult,
     Verdict,
+    render_text,
     run_conformance,
     select_checks,
 )
@@ -23,7 +25,8 @@ from massage_ctl.devices import DeviceProfile
 from massage_ctl.protocol import ChannelInfo, DeviceInfo
 from massage_ctl.transports.sim import SimTransport
 from massage_sim.device import SimDevice
-from massage_sim.device_core import DeviceCore
+from massage_sim.device_core import DeviceCore, SessionLimits
+from massage_sim.device_timing import Reply
 
 from .broken_sims import EXPECTED_FAILURES, NoWatchdogCore
 
@@ -130,3 +133,38 @@ def test_a_device_declaring_too_few_frames_per_second_for_its_channels_fails_7_5
     monkeypatch.setattr(massage_sim.device, "handshake_messages_for", slow)
     report = run_conformance("sim://chair", ["7.5"], transport=SimTransport("chair"))
     assert "§7.5 frame rate declared" in _failures(report.results)
+
+
+def test_a_version_1_simulator_is_checked_in_version_1_and_the_user_is_told() -> None:
+    # massage-sim serve --protocol 1: the suite falls back as massage_ctl does (§9.1); what
+    # version 1 lacks is n/a with the reason, everything else must pass.
+    transport = SimTransport("pad", device_factory=lambda: SimDevice("pad", protocol=1))
+    report = run_conformance("sim://pad", transport=transport)
+    failed = [(r.id, r.reason) for r in report.results if r.verdict is Verdict.FAIL]
+    assert failed == []
+    assert report.protocol_version == 1
+    assert any("enforces only its own hard limits" in n for n in report.notes)
+    verdicts = {r.id: r.verdict for r in report.results}
+    assert verdicts["§5.4 session limits"] is Verdict.NOT_APPLICABLE
+    assert verdicts["§9 foreign HELLO"] is Verdict.NOT_APPLICABLE
+    assert "enforces only its own hard limits" in render_text(report)
+
+
+def test_version_2_checks_pass_on_the_simulator_and_fail_on_a_device_ignoring_limits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    report = run_conformance("sim://chair", ["5.4", "9"])
+    verdicts = {r.id: r.verdict for r in report.results}
+    assert verdicts["§5.4 session limits"] is Verdict.PASS
+    assert verdicts["§9 foreign HELLO"] is Verdict.PASS
+    assert report.protocol_version == 2 and report.notes == []
+
+    class IgnoresSessionLimits(DeviceCore):
+        """Takes SESSION_START's limits and forgets them: hard limits only."""
+
+        def _start(self, watchdog_ms: int, limits: Sequence[SessionLimits] = ()) -> Reply:
+            return super()._start(watchdog_ms, ())
+
+    monkeypatch.setattr(massage_sim.device, "DeviceCore", IgnoresSessionLimits)
+    report = run_conformance("sim://chair", ["5.4"], transport=SimTransport("chair"))
+    assert _failures(report.results) == {"§5.4 session limits"}

@@ -67,7 +67,7 @@ class _SlowStartLink(FakeLink):
         self.gate = asyncio.Event()
         self.stopped_while_starting = False
 
-    async def start_session(self) -> int:
+    async def start_session(self, *, limits: object = None) -> int:
         await self.gate.wait()
         if self.stopped_while_starting:
             raise RequestDroppedError("SESSION_START")

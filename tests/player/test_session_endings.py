@@ -148,7 +148,7 @@ def test_a_lost_link_ends_with_stop_reason_error_and_no_confirmation(
 class _RefusingLink(FakeLink):
     """The device refuses the start (a fault still present): SESSION_START never goes out."""
 
-    async def start_session(self) -> int:
+    async def start_session(self, *, limits: object = None) -> int:
         raise StartRefusedError("pad: the session was not started: a heater is still too hot")
 
 

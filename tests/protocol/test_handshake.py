@@ -54,8 +54,14 @@ def test_schema_mismatch_is_a_clear_link_error() -> None:
 
 def test_version_mismatch_is_a_clear_link_error() -> None:
     info, channels = handshake_messages_for(load_device_profile("pad"))
-    with pytest.raises(LinkError, match="protocol version 2"):
-        device_profile_from_handshake(dataclasses.replace(info, protocol_version=2), channels)
+    with pytest.raises(LinkError, match="protocol version 3"):
+        device_profile_from_handshake(dataclasses.replace(info, protocol_version=3), channels)
+    # A version-1 device with the version-1 schema is served; with version 2's hash it is not.
+    v1 = dataclasses.replace(info, protocol_version=1)
+    with pytest.raises(LinkError, match="schema"):
+        device_profile_from_handshake(v1, channels)
+    v1_info, _ = handshake_messages_for(load_device_profile("pad"), version=1)
+    assert device_profile_from_handshake(v1_info, channels).id == "pad"
 
 
 def test_missing_channel_is_a_link_error() -> None:

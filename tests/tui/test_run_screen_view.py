@@ -62,11 +62,12 @@ async def test_heat_shows_the_reported_temperature_and_the_target_then_off_after
         await pilot.pause(0.3)
         event = app.last_event
         assert event is not None
-        reported = body.actual["heat.lower-back"]
+        # The temperature the pad measures (issue 11 §5), not the heater's ramping setpoint.
+        measured = event.measured_c["heat.lower-back"]
         target = HeatTargets(run.timeline).at(event.elapsed_ms)["heat.lower-back"]
-        assert target > reported + 1  # a pad warms over minutes
+        assert target > measured + 1  # a pad warms over minutes
         assert _heat_line(run) == (
-            f"♨ lower-back: {reported:.0f} °C, warming to {target:.0f} °C"
+            f"♨ lower-back: {measured:.0f} °C, warming to {target:.0f} °C"
         )
         await pilot.press("s")
         await wait_for(pilot, lambda: "confirmed" in str(run.query_one("#run-stop-check",

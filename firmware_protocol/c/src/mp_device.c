@@ -40,6 +40,8 @@ void mp_device_init(mp_device_t *dev, const mp_device_desc_t *desc, const mp_hal
     dev->last_tick_ms = dev->now_ms;
     dev->last_rx_ms = dev->now_ms;
     dev->last_status_ms = dev->now_ms;
+    dev->last_temp_ms = dev->now_ms;
+    dev->read_temp = NULL;
     dev->last_seq = 0;
     dev->reject_acked = 0;
     dev->last_reject_ms = 0;
@@ -62,6 +64,8 @@ void mp_device_init(mp_device_t *dev, const mp_device_desc_t *desc, const mp_hal
         }
         s->hard_max_raw = hard_max_raw(c->hard_max_milli, c->range_max_milli);
         s->max_rate_per_s = (float)c->max_ramp_milli_per_s / range;
+        s->session_max_raw = 65535u;
+        s->rate_per_s = s->max_rate_per_s;
         s->pattern = MP_PATTERN_STEADY;
         s->rate_chz = 0;
     }
@@ -96,11 +100,21 @@ void mp_device_receive(mp_device_t *dev, const uint8_t *data, size_t len)
         if (!mp_rx_push(&dev->rx, data[i], &frame, &frame_len, &oversized)) {
             continue;
         }
-        if (oversized ||
-            mp_frame_decode(frame, frame_len, &seq, &dev->in, dev->scratch) != MP_OK) {
+        mp_err_t err = oversized ? MP_ERR_OVERSIZED
+                                 : mp_frame_decode(frame, frame_len, &seq, &dev->in, dev->scratch);
+        if (err != MP_OK) {
             /* A bad frame is dropped and does not feed the watchdog: only valid frames
              * prove the controller is still there. */
             dev->frames_bad++;
+#if MP_PROTOCOL_VERSION >= 2
+            /* The one exception (PROTOCOL.md §9): a HELLO of another version is answered,
+             * DEVICE_INFO in our version + ACK VERSION_MISMATCH (mp_frame_decode read its
+             * frozen first fields). Version-1 firmware as it shipped stayed silent. */
+            if (err == MP_ERR_VERSION && dev->in.type == MP_MSG_HELLO) {
+                dev->now_ms = dev->hal.millis(dev->hal.ctx);
+                mp_session_handle(dev, seq, &dev->in);
+            }
+#endif
             continue;
         }
         dev->frames_ok++;
@@ -131,6 +145,17 @@ void mp_device_tick(mp_device_t *dev)
     if (dev->streaming && elapsed(now, dev->last_status_ms) >= MP_STATUS_PERIOD_MS) {
         mp_session_send_status(dev);
     }
+#if MP_PROTOCOL_VERSION >= 2
+    if (dev->streaming && dev->read_temp != NULL && elapsed(now, dev->last_temp_ms) >= 1000u) {
+        dev->last_temp_ms = now;
+        mp_session_send_temperature(dev);
+    }
+#endif
+}
+
+void mp_device_set_temp_sensor(mp_device_t *dev, mp_temp_sensor_fn read_temp)
+{
+    dev->read_temp = read_temp;
 }
 
 void mp_device_raise_fault(mp_device_t *dev, uint8_t code, uint8_t channel, int32_t detail)

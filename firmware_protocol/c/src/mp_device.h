@@ -82,9 +82,21 @@ typedef struct mp_channel_state {
     float hard_max;      /* hard_max / range_max */
     uint16_t hard_max_raw; /* the hard max as a raw target (PROTOCOL.md §5.6) */
     float max_rate_per_s; /* ramp limit as a fraction of range max per second */
+    /* The running session's own limits (protocol 2, SESSION_START; PROTOCOL.md §5.4). The
+     * channel obeys the tighter of these and the hard limits. 65535 / hard rate: none. */
+    uint16_t session_max_raw; /* compared with SETPOINT.target as raw values */
+    float rate_per_s;         /* min(max_rate_per_s, the session's ramp limit) */
     uint8_t pattern;
     uint16_t rate_chz;
 } mp_channel_state_t;
+
+/*
+ * Optional board hook (protocol 2): the measured temperature of heat channel `channel` in
+ * 0.001 degrees C. Return 1 and set *milli when the channel has a sensor, 0 when not. The
+ * device then sends TEMPERATURE once per second with every channel that has one; without a
+ * hook (the default) it sends none, and the controller shows the setpoint instead.
+ */
+typedef int (*mp_temp_sensor_fn)(void *ctx, uint8_t channel, int32_t *milli);
 
 /* The device. Treat every field as private; use the functions below. */
 typedef struct mp_device {
@@ -100,6 +112,8 @@ typedef struct mp_device {
     uint32_t last_tick_ms;  /* when the ramps were last stepped */
     uint32_t last_rx_ms;
     uint32_t last_status_ms;
+    uint32_t last_temp_ms;
+    mp_temp_sensor_fn read_temp; /* NULL: no temperature sensors */
     uint16_t last_seq;      /* last controller frame applied (STATUS.last_seq) */
     int reject_acked;       /* a SETPOINT outside RUNNING was answered at last_reject_ms */
     uint32_t last_reject_ms;
@@ -135,6 +149,9 @@ void mp_device_tick(mp_device_t *dev);
  * FAULT latched and reported. `channel` is a channel index or 255; `detail` code-specific.
  */
 void mp_device_raise_fault(mp_device_t *dev, uint8_t code, uint8_t channel, int32_t detail);
+
+/* Register the board's temperature sensors (see mp_temp_sensor_fn); NULL: none. */
+void mp_device_set_temp_sensor(mp_device_t *dev, mp_temp_sensor_fn read_temp);
 
 /* A local STOP (the board's own stop button, power going down): exactly like a STOP frame. */
 void mp_device_stop(mp_device_t *dev);

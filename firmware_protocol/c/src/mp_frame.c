@@ -68,6 +68,16 @@ mp_err_t mp_frame_decode(const uint8_t *wire, size_t len, uint16_t *seq, mp_mess
         return MP_ERR_CRC;
     }
     if (scratch[0] != MP_PROTOCOL_VERSION) {
+        /* A foreign HELLO's first two fields are frozen in every version (PROTOCOL.md §9):
+         * hand them over so the device can answer; any other foreign frame is only dropped. */
+        msg->type = 0u;
+        if (scratch[1] == MP_MSG_HELLO && n >= MP_HEADER_BYTES + 5u + MP_CRC_BYTES) {
+            msg->type = MP_MSG_HELLO;
+            msg->u.hello.protocol_version = scratch[4];
+            msg->u.hello.schema_hash = (uint32_t)scratch[5] | ((uint32_t)scratch[6] << 8) |
+                                       ((uint32_t)scratch[7] << 16) | ((uint32_t)scratch[8] << 24);
+            *seq = (uint16_t)(scratch[2] | (uint16_t)(scratch[3] << 8));
+        }
         return MP_ERR_VERSION;
     }
     if (mp_message_name(scratch[1]) == NULL) {

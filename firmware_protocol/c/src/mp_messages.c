@@ -240,6 +240,38 @@ static void decode_setpoint_entry(reader_t *r, mp_setpoint_entry_t *s)
     s->rate_chz = GET_U16(r);
 }
 
+static void encode_session_limit(writer_t *w, const mp_session_limit_t *s)
+{
+    PUT_U8(w, s->channel);
+    PUT_U16(w, s->max_target);
+    PUT_U32(w, s->max_ramp_milli_per_s);
+}
+
+static void decode_session_limit(reader_t *r, mp_session_limit_t *s)
+{
+    if (!need(r, 7u)) {
+        return;
+    }
+    s->channel = GET_U8(r);
+    s->max_target = GET_U16(r);
+    s->max_ramp_milli_per_s = GET_U32(r);
+}
+
+static void encode_temperature_reading(writer_t *w, const mp_temperature_reading_t *s)
+{
+    PUT_U8(w, s->channel);
+    PUT_I32(w, s->temp_milli);
+}
+
+static void decode_temperature_reading(reader_t *r, mp_temperature_reading_t *s)
+{
+    if (!need(r, 5u)) {
+        return;
+    }
+    s->channel = GET_U8(r);
+    s->temp_milli = GET_I32(r);
+}
+
 static mp_err_t encode_hello(writer_t *w, const mp_msg_hello_t *m)
 {
     PUT_U8(w, m->protocol_version);
@@ -383,16 +415,26 @@ static void decode_channel_info(reader_t *r, mp_msg_channel_info_t *m)
 
 static mp_err_t encode_session_start(writer_t *w, const mp_msg_session_start_t *m)
 {
+    size_t i;
     PUT_U16(w, m->watchdog_ms);
+    if (m->limits_count > 32u) {
+        return MP_ERR_FIELD_RANGE;
+    }
+    put_u8(w, m->limits_count);
+    for (i = 0; i < m->limits_count; i++) {
+        encode_session_limit(w, &m->limits[i]);
+    }
     return MP_OK;
 }
 
 static void decode_session_start(reader_t *r, mp_msg_session_start_t *m)
 {
-    if (!need(r, 2u)) {
-        return;
-    }
+    size_t i;
     m->watchdog_ms = GET_U16(r);
+    m->limits_count = get_len(r, 0u, 32u);
+    for (i = 0; i < m->limits_count && r->err == MP_OK; i++) {
+        decode_session_limit(r, &m->limits[i]);
+    }
 }
 
 static mp_err_t encode_session_end(writer_t *w, const mp_msg_session_end_t *m)
@@ -552,6 +594,28 @@ static void decode_fault(reader_t *r, mp_msg_fault_t *m)
     m->detail = GET_I32(r);
 }
 
+static mp_err_t encode_temperature(writer_t *w, const mp_msg_temperature_t *m)
+{
+    size_t i;
+    if (m->readings_count < 1u || m->readings_count > 32u) {
+        return MP_ERR_FIELD_RANGE;
+    }
+    put_u8(w, m->readings_count);
+    for (i = 0; i < m->readings_count; i++) {
+        encode_temperature_reading(w, &m->readings[i]);
+    }
+    return MP_OK;
+}
+
+static void decode_temperature(reader_t *r, mp_msg_temperature_t *m)
+{
+    size_t i;
+    m->readings_count = get_len(r, 1u, 32u);
+    for (i = 0; i < m->readings_count && r->err == MP_OK; i++) {
+        decode_temperature_reading(r, &m->readings[i]);
+    }
+}
+
 mp_err_t mp_payload_encode(const mp_message_t *msg, uint8_t *buf, size_t cap,
                            size_t *len)
 {
@@ -597,6 +661,9 @@ mp_err_t mp_payload_encode(const mp_message_t *msg, uint8_t *buf, size_t cap,
         break;
     case MP_MSG_FAULT:
         err = encode_fault(&w, &msg->u.fault);
+        break;
+    case MP_MSG_TEMPERATURE:
+        err = encode_temperature(&w, &msg->u.temperature);
         break;
     default:
         return MP_ERR_UNKNOWN_TYPE;
@@ -657,6 +724,9 @@ mp_err_t mp_payload_decode(uint8_t type, const uint8_t *buf, size_t len,
     case MP_MSG_FAULT:
         decode_fault(&r, &msg->u.fault);
         break;
+    case MP_MSG_TEMPERATURE:
+        decode_temperature(&r, &msg->u.temperature);
+        break;
     default:
         return MP_ERR_UNKNOWN_TYPE;
     }
@@ -693,6 +763,8 @@ const char *mp_message_name(uint8_t type)
         return "ACK";
     case MP_MSG_FAULT:
         return "FAULT";
+    case MP_MSG_TEMPERATURE:
+        return "TEMPERATURE";
     default:
         return NULL;
     }

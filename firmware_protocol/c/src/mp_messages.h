@@ -9,8 +9,8 @@
 extern "C" {
 #endif
 
-#define MP_PROTOCOL_VERSION 1u
-#define MP_SCHEMA_HASH 0xDEAE8B4BUL
+#define MP_PROTOCOL_VERSION 2u
+#define MP_SCHEMA_HASH 0xEB568BD1UL
 #define MP_MAX_FRAME_BYTES 256u
 #define MP_MAX_DECODED_BYTES 254u
 #define MP_MAX_PAYLOAD_BYTES 248u
@@ -115,6 +115,7 @@ typedef enum mp_err {
 #define MP_MSG_STATUS 0x40u
 #define MP_MSG_ACK 0x41u
 #define MP_MSG_FAULT 0x42u
+#define MP_MSG_TEMPERATURE 0x43u
 
 typedef struct mp_setpoint_entry {
     uint8_t channel;
@@ -123,6 +124,17 @@ typedef struct mp_setpoint_entry {
     uint8_t pattern;
     uint16_t rate_chz;
 } mp_setpoint_entry_t;
+
+typedef struct mp_session_limit {
+    uint8_t channel;
+    uint16_t max_target;
+    uint32_t max_ramp_milli_per_s;
+} mp_session_limit_t;
+
+typedef struct mp_temperature_reading {
+    uint8_t channel;
+    int32_t temp_milli;
+} mp_temperature_reading_t;
 
 typedef struct mp_msg_hello {
     uint8_t protocol_version;
@@ -162,6 +174,8 @@ typedef struct mp_msg_channel_info {
 
 typedef struct mp_msg_session_start {
     uint16_t watchdog_ms;
+    uint8_t limits_count; /* 0..32 */
+    mp_session_limit_t limits[32];
 } mp_msg_session_start_t;
 
 typedef struct mp_msg_session_end {
@@ -206,6 +220,11 @@ typedef struct mp_msg_fault {
     int32_t detail;
 } mp_msg_fault_t;
 
+typedef struct mp_msg_temperature {
+    uint8_t readings_count; /* 1..32 */
+    mp_temperature_reading_t readings[32];
+} mp_msg_temperature_t;
+
 /* Any message: `type` is an MP_MSG_* code and selects the union member. */
 typedef struct mp_message {
     uint8_t type;
@@ -222,6 +241,7 @@ typedef struct mp_message {
         mp_msg_status_t status;
         mp_msg_ack_t ack;
         mp_msg_fault_t fault;
+        mp_msg_temperature_t temperature;
     } u;
 } mp_message_t;
 

@@ -64,6 +64,28 @@ void mp_session_send_ack(mp_device_t *dev, uint16_t seq, uint8_t type, uint8_t r
     send(dev);
 }
 
+#if MP_PROTOCOL_VERSION >= 2
+void mp_session_send_temperature(mp_device_t *dev)
+{
+    mp_msg_temperature_t *m = &dev->out.u.temperature;
+    uint8_t i;
+    dev->out.type = MP_MSG_TEMPERATURE;
+    m->readings_count = 0;
+    for (i = 0; i < dev->desc->n_channels; i++) {
+        int32_t milli;
+        if (dev->desc->channels[i].kind == MP_KIND_HEAT &&
+            dev->read_temp(dev->hal.ctx, i, &milli)) {
+            m->readings[m->readings_count].channel = i;
+            m->readings[m->readings_count].temp_milli = milli;
+            m->readings_count++;
+        }
+    }
+    if (m->readings_count > 0u) {
+        send(dev);
+    }
+}
+#endif
+
 void mp_session_send_fault(mp_device_t *dev, uint8_t code, uint8_t channel, int32_t detail)
 {
     mp_msg_fault_t *m = &dev->out.u.fault;

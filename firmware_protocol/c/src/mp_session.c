@@ -114,6 +114,11 @@ static uint8_t apply_entry(mp_device_t *dev, const mp_setpoint_entry_t *e)
     /* Compared in raw units (PROTOCOL.md §5.6): a target at the hard max as the controller
      * encodes it is not a clamp; the output still never goes above the hard max itself. */
     target = (float)e->target / 65535.0f;
+    if (e->target > s->session_max_raw) {
+        /* The session's cap (version 2, PROTOCOL.md §5.4), already a raw target. */
+        target = (float)s->session_max_raw / 65535.0f;
+        result = MP_ACK_CLAMPED;
+    }
     if (e->target > s->hard_max_raw) {
         result = MP_ACK_CLAMPED;
     }
@@ -129,7 +134,7 @@ static uint8_t apply_entry(mp_device_t *dev, const mp_setpoint_entry_t *e)
             rate = c->rate_max_chz;
         }
     }
-    mp_ramp_set(&s->ramp, target, e->ramp_ms, s->max_rate_per_s);
+    mp_ramp_set(&s->ramp, target, e->ramp_ms, s->rate_per_s);
     s->pattern = e->pattern;
     s->rate_chz = rate;
     return result;
@@ -217,6 +222,47 @@ static void remember_and_ack(mp_device_t *dev, uint16_t seq, uint8_t type, uint8
     mp_session_send_ack(dev, seq, type, result, detail);
 }
 
+/* SESSION_START's limits (protocol 2): check them all first, then replace the last session's.
+ * An entry for a channel the device lacks, a second one for a channel, or a ramp limit of 0
+ * refuses the start: OUT_OF_RANGE, *detail = that channel (PROTOCOL.md §5.4). */
+static uint8_t take_session_limits(mp_device_t *dev, const mp_msg_session_start_t *m,
+                                   uint16_t *detail)
+{
+    uint8_t i;
+#if MP_PROTOCOL_VERSION >= 2
+    uint32_t seen = 0;
+    for (i = 0; i < m->limits_count; i++) {
+        const mp_session_limit_t *l = &m->limits[i];
+        if (l->channel >= dev->desc->n_channels || (seen & (1UL << l->channel)) != 0u ||
+            l->max_ramp_milli_per_s == 0u) {
+            *detail = l->channel;
+            return MP_ACK_OUT_OF_RANGE;
+        }
+        seen |= 1UL << l->channel;
+    }
+#else
+    (void)m;
+    (void)detail;
+#endif
+    for (i = 0; i < dev->desc->n_channels; i++) {
+        dev->ch[i].session_max_raw = 65535u;
+        dev->ch[i].rate_per_s = dev->ch[i].max_rate_per_s;
+    }
+#if MP_PROTOCOL_VERSION >= 2
+    for (i = 0; i < m->limits_count; i++) {
+        const mp_session_limit_t *l = &m->limits[i];
+        mp_channel_state_t *s = &dev->ch[l->channel];
+        int32_t range = dev->desc->channels[l->channel].range_max_milli;
+        float rate = (float)l->max_ramp_milli_per_s / (float)(range > 0 ? range : 1);
+        s->session_max_raw = l->max_target;
+        if (rate < s->rate_per_s) {
+            s->rate_per_s = rate;
+        }
+    }
+#endif
+    return MP_ACK_OK;
+}
+
 /* Execute SESSION_START / SESSION_END / CLEAR; returns the AckResult, *detail the detail. */
 static uint8_t execute(mp_device_t *dev, const mp_message_t *msg, uint16_t *detail)
 {
@@ -233,6 +279,9 @@ static uint8_t execute(mp_device_t *dev, const mp_message_t *msg, uint16_t *deta
             /* Stricter than PROTOCOL.md's table: no session without a matching HELLO, so a
              * controller built from another schema can never drive the outputs. */
             return MP_ACK_BAD_STATE;
+        }
+        if (take_session_limits(dev, &msg->u.session_start, detail) != MP_ACK_OK) {
+            return MP_ACK_OUT_OF_RANGE;
         }
         if (wd < MP_WATCHDOG_MIN_MS || wd > MP_WATCHDOG_MAX_MS) {
             wd = wd < MP_WATCHDOG_MIN_MS ? MP_WATCHDOG_MIN_MS : MP_WATCHDOG_MAX_MS;

@@ -31,5 +31,8 @@ void mp_session_send_ack(mp_device_t *dev, uint16_t seq, uint8_t type, uint8_t r
                          uint16_t detail);
 void mp_session_send_fault(mp_device_t *dev, uint8_t code, uint8_t channel, int32_t detail);
 void mp_session_send_handshake(mp_device_t *dev, int with_channels);
+#if MP_PROTOCOL_VERSION >= 2
+void mp_session_send_temperature(mp_device_t *dev);
+#endif
 
 #endif /* MP_SESSION_H */

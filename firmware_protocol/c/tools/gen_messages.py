@@ -1,8 +1,9 @@
 """Generate src/mp_messages.h and src/mp_messages.c from firmware_protocol/messages.toml.
 
 Usage: python tools/gen_messages.py [--check]
-  without arguments: (re)write the two files
-  --check: exit 1 if they differ from what messages.toml gives
+  without arguments: (re)write the two files, and src/v1/mp_messages.[ch] from the frozen
+  messages_v1.toml (the core built as a protocol-version-1 device: `make host-v1`)
+  --check: exit 1 if any of them differs from what its .toml gives
 
 messages.toml is the single definition of the message set (as MAVLink's XML is for MAVLink);
 the C structs, type codes, enums and the payload encoders/decoders follow from it, and the
@@ -28,6 +29,8 @@ C_DIR = HERE.parent
 TOML = C_DIR.parent / "messages.toml"
 OUT_H = C_DIR / "src" / "mp_messages.h"
 OUT_C = C_DIR / "src" / "mp_messages.c"
+TOML_V1 = C_DIR.parent / "messages_v1.toml"
+OUT_V1 = C_DIR / "src" / "v1"
 
 SCALARS = {
     "u8": "uint8_t",
@@ -376,10 +379,18 @@ def render_c(data: dict[str, Any]) -> str:
 
 
 def main(argv: list[str]) -> int:
-    text = TOML.read_text(encoding="utf-8")
-    data = tomllib.loads(text)
-    hash_value = schema_hash(schema_from_toml(text))
-    outputs = {OUT_H: render_h(data, hash_value), OUT_C: render_c(data)}
+    outputs: dict[Path, str] = {}
+    for toml, out_h, out_c in (
+        (TOML, OUT_H, OUT_C),
+        (TOML_V1, OUT_V1 / "mp_messages.h", OUT_V1 / "mp_messages.c"),
+    ):
+        text = toml.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+        hash_value = schema_hash(schema_from_toml(text))
+        header = HEADER.replace("firmware_protocol/messages.toml", f"firmware_protocol/{toml.name}")
+        outputs[out_h] = render_h(data, hash_value).replace(HEADER, header, 1)
+        outputs[out_c] = render_c(data).replace(HEADER, header, 1)
+    OUT_V1.mkdir(exist_ok=True)
     if "--check" in argv:
         stale = [p for p, t in outputs.items() if not p.exists() or p.read_text("utf-8") != t]
         for p in stale:

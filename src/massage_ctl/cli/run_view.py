@@ -16,7 +16,7 @@ import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from massage_ctl.views.heat_status import HeatTargets, heat_status
+from massage_ctl.views.heat_status import HeatTargets, heat_words
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -189,7 +189,11 @@ class LiveView(RunView):
             text.append(f"{cid:<{name_width}} ")
             text.append("━" * filled, "green")
             text.append("━" * (CHANNEL_BAR - filled), "grey23")
-            words = heat_status(value, targets.get(cid, 0.0)) if heat else f"{value:.2f}"
+            words = (
+                heat_words(value, event.measured_c.get(cid), targets.get(cid, 0.0))
+                if heat
+                else f"{value:.2f}"
+            )
             text.append(f" {words}\n")
         if self.stop_confirmed is False:
             text.append("The device did not confirm STOP: switch it off at its power switch.",

@@ -14,7 +14,6 @@ from massage_ctl.conformance.context import ANSWER_S, Context, seq_at_or_after
 from massage_ctl.conformance.model import CheckFailed, CheckSpec, Recorder
 from massage_ctl.protocol import (
     PROTOCOL_VERSION,
-    SCHEMA_HASH,
     Ack,
     DeviceState,
     Hello,
@@ -37,10 +36,11 @@ def _with_crc(body: bytes) -> bytes:
     return _reframe(body + crc16(body).to_bytes(2, "big"))
 
 
-def bad_frames(seq: int) -> list[tuple[str, bytes]]:
-    """(what, wire bytes) for every kind of bad frame of PROTOCOL.md §3.4, all with ``seq``."""
-    stop = cobs_decode(encode_frame(Stop(StopReason.USER), seq)[:-1])
-    start = cobs_decode(encode_frame(SessionStart(500), seq)[:-1])
+def bad_frames(seq: int, version: int = PROTOCOL_VERSION) -> list[tuple[str, bytes]]:
+    """(what, wire bytes) for every kind of bad frame of PROTOCOL.md §3.4, all with ``seq``,
+    for a device speaking ``version``."""
+    stop = cobs_decode(encode_frame(Stop(StopReason.USER), seq, version)[:-1])
+    start = cobs_decode(encode_frame(SessionStart(500), seq, version)[:-1])
     body = stop[:-2]
     seq_le = seq.to_bytes(2, "little")
     return [
@@ -49,15 +49,18 @@ def bad_frames(seq: int) -> list[tuple[str, bytes]]:
             "SESSION_START with a wrong CRC (kind crc)",
             _reframe(start[:-1] + bytes([start[-1] ^ 0x01])),
         ),
-        ("STOP with version 2 (kind version)", _with_crc(bytes([2]) + body[1:])),
+        (
+            f"STOP with version {version + 1} (kind version)",
+            _with_crc(bytes([version + 1]) + body[1:]),
+        ),
         ("STOP without its reason byte (kind truncated)", _with_crc(body[:-1])),
         (
             "unknown type 0x7F (kind unknown-type)",
-            _with_crc(bytes([PROTOCOL_VERSION, 0x7F]) + seq_le),
+            _with_crc(bytes([version, 0x7F]) + seq_le),
         ),
         (
             "HEARTBEAT with stop_requested = 2 (kind malformed)",
-            _with_crc(bytes([PROTOCOL_VERSION, 0x21]) + seq_le + b"\x02"),
+            _with_crc(bytes([version, 0x21]) + seq_le + b"\x02"),
         ),
         ("STOP with an extra byte (kind malformed)", _with_crc(body + b"\x00")),
         (
@@ -72,7 +75,7 @@ async def bad_frames_ignored(ctx: Context, rec: Recorder) -> None:
     probe = ctx.probe
     seq = probe.next_seq()
     start = probe.mark()
-    for what, data in bad_frames(seq):
+    for what, data in bad_frames(seq, probe.version):
         await probe.write(data, f"{what}, seq={seq}")
         await asyncio.sleep(0.1)  # with the heartbeats: within a 20 frames/s device's rate
     await asyncio.sleep(0.5)  # five STATUS periods for the device to act, if it (wrongly) does
@@ -104,7 +107,7 @@ async def empty_frames(ctx: Context, rec: Recorder) -> None:
     probe = ctx.probe
     start = probe.mark()
     await probe.write(b"\x00\x00\x00", "three lone 0x00 bytes (empty frames)")
-    seq = await probe.send(Hello(PROTOCOL_VERSION, SCHEMA_HASH))
+    seq = await probe.send(probe.hello())
     ack = await probe.wait_ack(seq, Hello.TYPE, ANSWER_S, start=start)
     rec.saw(probe.now(), "no ACK" if ack is None else f"ACK {ack.result.name}")
     if ack is None:
@@ -117,7 +120,7 @@ async def oversized_resync(ctx: Context, rec: Recorder) -> None:
     await probe.write(
         b"\x01" * 300 + b"\x00", "300 bytes without a delimiter, then 0x00 (kind oversized)"
     )
-    seq = await probe.send(Hello(PROTOCOL_VERSION, SCHEMA_HASH))
+    seq = await probe.send(probe.hello())
     ack = await probe.wait_ack(seq, Hello.TYPE, ANSWER_S, start=start)
     rec.saw(probe.now(), "no ACK" if ack is None else f"ACK {ack.result.name}")
     if ack is None:
@@ -128,7 +131,7 @@ async def last_seq_reported(ctx: Context, rec: Recorder) -> None:
     probe = ctx.probe
     await ctx.to_idle()
     start = probe.mark()
-    seq = await probe.send(Hello(PROTOCOL_VERSION, SCHEMA_HASH))
+    seq = await probe.send(probe.hello())
     got = await probe.wait_for(
         lambda r: (
             hasattr(r.frame.message, "last_seq") and seq_at_or_after(r.frame.message.last_seq, seq)

@@ -11,8 +11,7 @@ from massage_ctl.conformance.context import ANSWER_S, Context
 from massage_ctl.conformance.model import CheckFailed, CheckSpec, Recorder
 from massage_ctl.conformance.probe import describe
 from massage_ctl.protocol import (
-    PROTOCOL_VERSION,
-    SCHEMA_HASH,
+    SCHEMA_HASHES,
     Ack,
     AckResult,
     ChannelInfo,
@@ -52,13 +51,15 @@ async def schema_hash(ctx: Context, rec: Recorder) -> None:
     info = ctx.info
     assert info is not None
     rec.saw(ctx.probe.now(), describe(info))
-    if info.protocol_version != PROTOCOL_VERSION:
+    version = ctx.probe.version  # the newest, or the older one the device speaks (§9.1)
+    if info.protocol_version != version:
         raise CheckFailed(
-            f"device speaks protocol {info.protocol_version}, this suite {PROTOCOL_VERSION}"
+            f"device speaks protocol {info.protocol_version}, this suite {version}"
         )
-    if info.schema_hash != SCHEMA_HASH:
+    if info.schema_hash != SCHEMA_HASHES[version]:
         raise CheckFailed(
-            f"device schema hash 0x{info.schema_hash:08X}, expected 0x{SCHEMA_HASH:08X}"
+            f"device schema hash 0x{info.schema_hash:08X}, expected "
+            f"0x{SCHEMA_HASHES[version]:08X} (protocol version {version})"
         )
 
 
@@ -113,8 +114,8 @@ async def version_mismatch(ctx: Context, rec: Recorder) -> None:
     await ctx.to_idle()
     probe = ctx.probe
     start = probe.mark()
-    wrong = SCHEMA_HASH ^ 0x1
-    seq = await probe.send(Hello(PROTOCOL_VERSION, wrong))
+    wrong = SCHEMA_HASHES[probe.version] ^ 0x1
+    seq = await probe.send(probe.hello(wrong))
     ack = await probe.wait_ack(seq, Hello.TYPE, ANSWER_S, start=start)
     rec.saw(probe.now(), "no ACK" if ack is None else f"ACK {ack.result.name}")
     if ack is None or ack.result != AckResult.VERSION_MISMATCH:
@@ -137,7 +138,7 @@ async def hello_repeated(ctx: Context, rec: Recorder) -> None:
     counts = []
     for _ in range(2):
         start = probe.mark()
-        await probe.send(Hello(PROTOCOL_VERSION, SCHEMA_HASH), seq)
+        await probe.send(probe.hello(), seq)
         ack = await probe.wait_ack(seq, Hello.TYPE, ANSWER_S, start=start)
         infos = sum(isinstance(r.frame.message, DeviceInfo) for r in probe.since(start))
         chans = sum(isinstance(r.frame.message, ChannelInfo) for r in probe.since(start))

@@ -223,13 +223,6 @@ async def session_end(ctx: Context, rec: Recorder) -> None:
     await ctx.command(SessionEnd(), (AckResult.OK,), "SESSION_END in IDLE")
 
 
-async def session_limits(ctx: Context, rec: Recorder) -> None:
-    raise NotApplicable(
-        "SESSION_START of protocol version 1 carries only watchdog_ms: session limits do not "
-        "travel to the device, which enforces its hard limits (checked above)"
-    )
-
-
 CHECKS = (
     CheckSpec(
         "§5.4 session start",
@@ -288,11 +281,5 @@ CHECKS = (
         "RUNNING → IDLE: every output ramps to zero within its ramp limit and at most 1 s. "
         "ACK OK. In IDLE it is a no-op ACKed OK.",
         session_end,
-    ),
-    CheckSpec(
-        "§5.4 session limits",
-        "5.4",
-        "The device enforces the tighter of the session's limits and its hard limits.",
-        session_limits,
     ),
 )

@@ -9,8 +9,6 @@ from massage_ctl.conformance.checks_session import END_SLACK_S
 from massage_ctl.conformance.context import ANSWER_S, Context, seq_at_or_after
 from massage_ctl.conformance.model import CheckFailed, CheckSpec, Recorder
 from massage_ctl.protocol import (
-    PROTOCOL_VERSION,
-    SCHEMA_HASH,
     Ack,
     AckResult,
     Clear,
@@ -165,7 +163,7 @@ async def hello_ends_session(ctx: Context, rec: Recorder) -> None:
     await ctx.drive(ctx.test_channel())
     probe = ctx.probe
     start = probe.mark()
-    await probe.send(Hello(PROTOCOL_VERSION, SCHEMA_HASH))
+    await probe.send(probe.hello())
     t_sent = probe.now()
     await ctx.wait_state(DeviceState.IDLE, start, "after HELLO in RUNNING")
     got = await probe.wait_for(
@@ -189,7 +187,8 @@ async def burst(ctx: Context, rec: Recorder) -> None:
         await ctx.setpoint(channel, 0.1)
     stop_seq = probe.next_seq()
     await probe.write(
-        encode_frame(Stop(StopReason.USER), stop_seq) * 3, f"STOP seq={stop_seq} ×3, back to back"
+        encode_frame(Stop(StopReason.USER), stop_seq, probe.version) * 3,
+        f"STOP seq={stop_seq} ×3, back to back",
     )
     status = await _stopped_at_once(ctx, start, f"after {count} SETPOINTs and STOP ×3 back to back")
     if not seq_at_or_after(status.last_seq, stop_seq):
@@ -211,7 +210,7 @@ async def sessions_in_row(ctx: Context, rec: Recorder) -> None:
     for n in range(1, 4):
         probe.seq = 0xFFFF  # a new controller process numbers its frames from 0 again
         start = probe.mark()
-        seq = await probe.send(Hello(PROTOCOL_VERSION, SCHEMA_HASH))
+        seq = await probe.send(probe.hello())
         ack = await probe.wait_ack(seq, Hello.TYPE, ANSWER_S, start=start)
         if ack is None or ack.result != AckResult.OK:
             raise CheckFailed(f"session {n}: HELLO not answered OK")

@@ -45,8 +45,8 @@ def _silence_s(ctx: Context) -> float:
     return _watchdog_ms(ctx) / 1000 + LATE_SLACK_S + 1.0 + FADE_SLACK_S
 
 
-def _bad_heartbeat(seq: int) -> bytes:
-    frame = bytearray(encode_frame(Heartbeat(stop_requested=False), seq))
+def _bad_heartbeat(seq: int, version: int) -> bytes:
+    frame = bytearray(encode_frame(Heartbeat(stop_requested=False), seq, version))
     # The last byte before the delimiter: the CRC's low byte (or a COBS code byte, then the
     # frame fails the COBS check instead). Never made zero, which would split the frame.
     frame[-2] = frame[-2] ^ 0x55 or 0x01
@@ -60,12 +60,13 @@ async def _go_silent(ctx: Context) -> tuple[float, int]:
     last_valid = probe.last_valid_t
     start = probe.mark()
     await probe.write(
-        _bad_heartbeat(probe.seq + 1), "from now on only HEARTBEATs with a bad CRC, every 100 ms"
+        _bad_heartbeat(probe.seq + 1, probe.version),
+        "from now on only HEARTBEATs with a bad CRC, every 100 ms",
     )
     end = probe.now() + _silence_s(ctx)
     while probe.now() < end:
         await asyncio.sleep(0.1)
-        await probe.write(_bad_heartbeat(probe.seq + 1), None)
+        await probe.write(_bad_heartbeat(probe.seq + 1, probe.version), None)
     return last_valid, start
 
 

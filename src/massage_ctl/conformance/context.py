@@ -13,9 +13,7 @@ from dataclasses import dataclass, field
 from massage_ctl.conformance.model import CREEP_PER_S, TEST_LEVEL, CheckFailed, NotApplicable
 from massage_ctl.conformance.probe import Probe, Received
 from massage_ctl.protocol import (
-    PROTOCOL_VERSION,
     RAW_FULL_SCALE,
-    SCHEMA_HASH,
     Ack,
     AckResult,
     ChannelInfo,
@@ -105,7 +103,7 @@ class Context:
             # notices a newly opened pty only about once a second). Every HELLO is answered in
             # full, so the last answer is the one judged.
             start = probe.mark()
-            seq = await probe.send(Hello(PROTOCOL_VERSION, SCHEMA_HASH))
+            seq = await probe.send(probe.hello())
             await probe.heartbeats(True)  # PROTOCOL.md §5.7: heartbeats from HELLO on
             ack = await probe.wait_ack(seq, Hello.TYPE, ANSWER_S * 3, start=start)
             if ack is not None:

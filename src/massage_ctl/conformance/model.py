@@ -100,6 +100,10 @@ class Report:
     device: dict[str, Any] = field(default_factory=dict)
     results: list[CheckResult] = field(default_factory=list)
     aborted: str | None = None
+    #: The protocol version the device speaks (PROTOCOL.md §9.1), and what the user must
+    #: know about it (a version-1 device enforces only its hard limits).
+    protocol_version: int | None = None
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -119,6 +123,8 @@ class Report:
         return {
             "device_url": self.device_url,
             "device": self.device,
+            "protocol_version": self.protocol_version,
+            "notes": list(self.notes),
             "ok": self.ok,
             "aborted": self.aborted,
             "counts": self.counts(),

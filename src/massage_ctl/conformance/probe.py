@@ -17,11 +17,14 @@ from dataclasses import dataclass
 from massage_ctl.conformance.model import Recorder
 from massage_ctl.errors import DisconnectedError, TransportError
 from massage_ctl.protocol import (
+    PROTOCOL_VERSION,
+    SCHEMA_HASHES,
     Ack,
     Frame,
     FrameDecoder,
     FrameError,
     Heartbeat,
+    Hello,
     Message,
     Setpoint,
     Status,
@@ -46,7 +49,11 @@ class Received:
 
 def describe(message: Message, seq: int | None = None) -> str:
     """``NAME(field=value, ...) seq=N`` — how reports show a frame."""
-    fields = ", ".join(f"{k}={v}" for k, v in message_to_fields(message).items() if k != "entries")
+    fields = ", ".join(
+        f"{k}={v}"
+        for k, v in message_to_fields(message).items()
+        if k != "entries" and v != []  # an empty list (no session limits) says nothing
+    )
     if isinstance(message, Setpoint):
         fields = ", ".join(
             f"[ch {e.channel} target {e.target} ramp {e.ramp_ms} ms pattern {int(e.pattern)}"
@@ -66,7 +73,10 @@ class Probe:
 
     def __init__(self, transport: Transport) -> None:
         self.transport = transport
-        self.decoder = FrameDecoder()
+        #: The protocol version spoken (the newest, unless the device speaks an older one:
+        #: runner.detect_version).
+        self.version = PROTOCOL_VERSION
+        self.decoder = FrameDecoder(self.version)
         self.frames: list[Received] = []
         self.bad_frames: list[tuple[float, FrameError]] = []
         self.seq = 0
@@ -113,6 +123,16 @@ class Probe:
             self.closed_reason = str(err)
             self._arrived.set()
 
+    def use_version(self, version: int) -> None:
+        """Speak protocol ``version`` from now on (frames out, frames accepted)."""
+        self.version = version
+        self.decoder.version = version
+
+    def hello(self, schema_hash: int | None = None) -> Hello:
+        """A HELLO in the version spoken, with its schema hash (or ``schema_hash``)."""
+        return Hello(self.version, SCHEMA_HASHES[self.version] if schema_hash is None
+                     else schema_hash)
+
     # ------------------------------------------------------------------------- sending
     def next_seq(self) -> int:
         """The next sequence number of this controller (+1, wrapping at 16 bits)."""
@@ -123,7 +143,9 @@ class Probe:
         """Encode and write one frame; returns its seq (the next one unless given)."""
         if seq is None:
             seq = self.next_seq()
-        await self.write(encode_frame(message, seq), describe(message, seq) if log else None)
+        await self.write(
+            encode_frame(message, seq, self.version), describe(message, seq) if log else None
+        )
         self.last_valid_t = self.now()
         return seq
 
@@ -153,7 +175,7 @@ class Probe:
     async def stop_now(self) -> None:
         """STOP three times back to back with one seq (PROTOCOL.md §7.2); best effort."""
         seq = self.next_seq()
-        frame = encode_frame(Stop(StopReason.USER), seq)
+        frame = encode_frame(Stop(StopReason.USER), seq, self.version)
         with contextlib.suppress(DisconnectedError, TransportError, OSError):
             await self.write(frame * 3, f"STOP(reason=USER) seq={seq} ×3")
 

@@ -24,6 +24,9 @@ def render_text(report: Report, *, verbose: bool = False) -> str:
             f"  device: {d.get('name')} (profile {d.get('profile_id')}, firmware "
             f"{d.get('firmware_version')}), {len(d.get('channels', []))} channels"
         )
+    if report.protocol_version is not None:
+        lines.append(f"  protocol version {report.protocol_version}")
+    lines.extend(f"  note: {note}" for note in report.notes)
     for result in report.results:
         lines.append(result_line(result))
         if result.verdict is Verdict.FAIL or verbose:

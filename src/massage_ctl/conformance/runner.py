@@ -17,9 +17,10 @@ from massage_ctl.conformance import (
     checks_handshake,
     checks_session,
     checks_stop,
+    checks_versions,
     checks_watchdog,
 )
-from massage_ctl.conformance.context import Context
+from massage_ctl.conformance.context import ANSWER_S, Context
 from massage_ctl.conformance.model import (
     CheckFailed,
     CheckResult,
@@ -31,6 +32,15 @@ from massage_ctl.conformance.model import (
 )
 from massage_ctl.conformance.probe import Probe
 from massage_ctl.errors import DisconnectedError, MassageCtlError, TransportError
+from massage_ctl.link.handshake import V1_LIMITS_NOTE
+from massage_ctl.protocol import (
+    PROTOCOL_V1,
+    PROTOCOL_VERSION,
+    SUPPORTED_VERSIONS,
+    DeviceInfo,
+    Hello,
+    VersionError,
+)
 from massage_ctl.transports import open_transport
 from massage_ctl.transports.base import Transport
 from massage_ctl.transports.url import as_device_url
@@ -42,7 +52,11 @@ ALL_CHECKS: tuple[CheckSpec, ...] = (
     *checks_session.CHECKS,
     *checks_stop.CHECKS,
     *checks_watchdog.CHECKS,
+    *checks_versions.CHECKS,
 )
+#: HELLO rounds to find the device's protocol version (two in the newest, then version 1).
+VERSION_TRIES = 4
+VERSION_POLL_S = 0.05
 #: A check that takes longer than this (device time) has hung: it fails, the run goes on.
 CHECK_TIMEOUT_S = 20.0
 
@@ -73,6 +87,9 @@ async def run_checks(
     await probe.open()
     ctx = Context(probe, watchdog_ms=transport.watchdog_ms)
     try:
+        report.protocol_version = await detect_version(probe)
+        if report.protocol_version < 2:
+            report.notes.append(V1_LIMITS_NOTE)
         for spec in checks:
             result = await _run_one(ctx, spec)
             report.results.append(result)
@@ -97,6 +114,37 @@ async def run_checks(
             await asyncio.sleep(0.05)  # let the STOP leave a serial port before it closes
         await probe.close()
     return report
+
+
+async def detect_version(probe: Probe) -> int:
+    """The protocol version the device speaks, as massage_ctl finds it (PROTOCOL.md §9.1):
+    HELLO in the newest version; a device silent to it, or answering DEVICE_INFO of version 1
+    with VERSION_MISMATCH, is greeted in version 1; one answering that in version 2 again
+    (it was only slow) in version 2. The probe speaks the version found from then on."""
+    for attempt in range(VERSION_TRIES):
+        start, bad = probe.mark(), len(probe.bad_frames)
+        seq = await probe.send(probe.hello())
+        deadline = probe.now() + ANSWER_S
+        other: list[int] = []
+        # Polled: a device of another version fills the stream with frames we cannot read,
+        # which must neither count as an answer nor keep the wait from ending.
+        while probe.now() < deadline and not other:
+            if any(isinstance(r.frame.message, DeviceInfo) for r in probe.since(start)):
+                # The whole answer, its ACK last, before the first check's own HELLO.
+                await probe.wait_ack(seq, Hello.TYPE, ANSWER_S, start=start)
+                return probe.version
+            # DEVICE_INFO (or STATUS) of another version we speak: a ``version`` error.
+            other = [
+                e.version
+                for _, e in probe.bad_frames[bad:]
+                if isinstance(e, VersionError) and e.version in SUPPORTED_VERSIONS
+            ]
+            await asyncio.sleep(VERSION_POLL_S)
+        if other:
+            probe.use_version(other[-1])
+        elif attempt >= 1 and probe.version == PROTOCOL_VERSION:
+            probe.use_version(PROTOCOL_V1)  # silent twice: version-1 firmware as shipped
+    return probe.version
 
 
 async def _run_one(ctx: Context, spec: CheckSpec) -> CheckResult:

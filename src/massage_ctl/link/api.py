@@ -36,7 +36,10 @@ class LinkStatus:
     ``state`` is the user-facing device state name (docs/CONTRACTS.md): ``idle``, ``running``,
     ``stopped``, ``link-lost`` or ``fault``; ``actual`` maps channel id → actual output value
     (°C for heat);
-    ``faults`` names the fault bits that are set (empty when healthy).
+    ``faults`` names the fault bits that are set (empty when healthy). ``measured_c`` maps heat
+    channel id → the temperature its sensor measures (°C, protocol version 2 TEMPERATURE;
+    empty when the device reports none: then ``actual`` of a heat channel is only its
+    setpoint, PROTOCOL.md §5.14).
     """
 
     state: str
@@ -44,6 +47,7 @@ class LinkStatus:
     faults: tuple[str, ...] = ()
     last_seq: int = 0
     t: float = 0.0  # loop time at receipt
+    measured_c: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def all_zero(self) -> bool:
@@ -109,9 +113,22 @@ class ControlLink(Protocol):
         SESSION_END or STOP; before, a refused start leaves an idle device alone."""
         ...
 
-    async def start_session(self) -> int:
+    async def start_session(
+        self, *, limits: Mapping[str, tuple[float, float]] | None = None
+    ) -> int:
         """Start a session: CLEAR (frees the last session's latch; refused while a fault is
-        present), then SESSION_START; acknowledged. Returns the watchdog period (ms)."""
+        present), then SESSION_START; acknowledged. Returns the watchdog period (ms).
+
+        ``limits`` (channel id → (cap, ramp per s), channel units) are the session's active
+        limits; a device that can (protocol version 2) enforces them too, on top of its hard
+        limits. :attr:`limits_note` tells the user when it cannot."""
+        ...
+
+    @property
+    def limits_note(self) -> str | None:
+        """One line for the user when the device does not enforce the session's limits
+        (it enforces only its hard limits; massage_ctl alone enforces the session's), else
+        None."""
         ...
 
     async def end_session(self) -> None:

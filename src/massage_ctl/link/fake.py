@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from massage_ctl.devices import DeviceProfile
@@ -93,7 +93,12 @@ class FakeLink:
         target = min(max(setpoint.value, 0.0), spec.hard_max)
         self._ramps[setpoint.channel] = _Ramp(ramp.at(now), now, target, setpoint.ramp_ms / 1000)
 
-    async def start_session(self) -> int:
+    #: The fake enforces the session's limits like a version-2 device (nothing to tell).
+    limits_note: str | None = None
+
+    async def start_session(
+        self, *, limits: Mapping[str, tuple[float, float]] | None = None
+    ) -> int:
         """Go to ``running`` and start telemetry; returns the watchdog period (500 ms)."""
         self._check()
         self.start_sent = True

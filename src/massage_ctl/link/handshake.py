@@ -3,26 +3,53 @@
 :class:`Handshake` is fed by the link's reader; :func:`await_handshake` waits (bounded) until
 the device has described itself, the HELLO request gave up, or the link died, and turns each
 of those into the right answer or one clear :class:`~massage_ctl.errors.LinkError`.
+:func:`negotiate_version` offers protocol version 2 first and serves a version-1 device in
+version 1 (PROTOCOL.md §9, "Serving older devices").
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from massage_ctl.devices import DeviceProfile
 from massage_ctl.errors import LinkError, MassageCtlError
-from massage_ctl.link.requests import VersionMismatchError
+from massage_ctl.link.requests import NoAnswerError, VersionMismatchError
 from massage_ctl.protocol.handshake import check_device_info, device_profile_from_handshake
 from massage_ctl.protocol.messages import Ack, ChannelInfo, DeviceInfo
-from massage_ctl.protocol.schema import PROTOCOL_VERSION, SCHEMA_HASH
+from massage_ctl.protocol.schema import (
+    PROTOCOL_V1,
+    PROTOCOL_VERSION,
+    SCHEMA_HASHES,
+    SUPPORTED_VERSIONS,
+)
+
+#: How long the newest version is offered (HELLO and its retries) before a silent device is
+#: taken for a version-1 one, which drops foreign frames unanswered (PROTOCOL.md §9).
+NEWEST_VERSION_WAIT_S = 1.5
+
+#: What the user is told, once, about a device that speaks protocol version 1.
+V1_LIMITS_NOTE = (
+    "this device enforces only its own hard limits; the session's limits are enforced by "
+    "massage_ctl alone (it speaks protocol version 1)"
+)
+
+
+class VersionRefusedError(LinkError):
+    """The device answered HELLO with VERSION_MISMATCH; ``info`` is its DEVICE_INFO if sent."""
+
+    def __init__(self, message: str, *, hint: str, info: DeviceInfo | None) -> None:
+        super().__init__(message, hint=hint)
+        self.info = info
 
 
 class Handshake:
-    """The device's self-description as it arrives (one DEVICE_INFO, n CHANNEL_INFO)."""
+    """The device's self-description as it arrives (one DEVICE_INFO, n CHANNEL_INFO), for a
+    HELLO of protocol ``version``."""
 
-    def __init__(self) -> None:
+    def __init__(self, version: int = PROTOCOL_VERSION) -> None:
+        self.version = version
         self.info: DeviceInfo | None = None
         self.channels: dict[int, ChannelInfo] = {}
         self.changed = asyncio.Event()
@@ -43,13 +70,13 @@ class Handshake:
     def check_versions(self) -> None:
         """LinkError naming both sides when DEVICE_INFO shows another version or schema."""
         if self.info is not None:
-            check_device_info(self.info)
+            check_device_info(self.info, self.version)
 
     def profile(self) -> DeviceProfile:
         """The device profile (checks protocol version and schema hash: LinkError if not ours)."""
         assert self.info is not None
         channels = [self.channels[i] for i in sorted(self.channels)]
-        return device_profile_from_handshake(self.info, channels)
+        return device_profile_from_handshake(self.info, channels, self.version)
 
 
 async def await_handshake(
@@ -71,7 +98,7 @@ async def await_handshake(
     set when it does). A device that never answers is "no answer
     to the handshake within N s" with a hint; other errors propagate unchanged.
     """
-    no_answer = LinkError(
+    no_answer = NoAnswerError(
         f"{description}: no answer to the handshake within {timeout_s:g} s",
         hint="check that the device is on, the port/URL is right and the baud rate matches",
     )
@@ -136,22 +163,63 @@ async def await_handshake(
     return hs.profile()
 
 
-def _mismatch(hs: Handshake, description: str) -> LinkError:
+def _mismatch(hs: Handshake, description: str) -> VersionRefusedError:
     """The device answered HELLO with VERSION_MISMATCH: name the device and both sides."""
     info = hs.info
+    ours = f"protocol version {hs.version} / schema {SCHEMA_HASHES[hs.version]:08x}"
     if info is None:
-        return LinkError(
-            f"{description}: the device refused massage_ctl's protocol version "
-            f"{PROTOCOL_VERSION} / schema {SCHEMA_HASH:08x} and did not say its own",
+        return VersionRefusedError(
+            f"{description}: the device refused massage_ctl's {ours} and did not say its own",
             hint="update the firmware or massage_ctl so both use the same protocol",
+            info=None,
         )
-    return LinkError(
+    return VersionRefusedError(
         f"{description}: device {info.name!r} speaks protocol version {info.protocol_version} "
-        f"with schema {info.schema_hash:08x}; massage_ctl speaks version {PROTOCOL_VERSION} "
-        f"with schema {SCHEMA_HASH:08x}, and the device refused the handshake",
+        f"with schema {info.schema_hash:08x}; massage_ctl offered {ours} (it speaks "
+        f"{' and '.join(map(str, SUPPORTED_VERSIONS))}), and the device refused the handshake",
         hint="update the firmware or massage_ctl so both are built from the same "
         "messages.toml",
+        info=info,
     )
+
+
+async def negotiate_version(
+    attempt: Callable[[int, float], Awaitable[DeviceProfile]],
+    *,
+    timeout_s: float,
+    newest_wait_s: float = NEWEST_VERSION_WAIT_S,
+) -> tuple[int, DeviceProfile]:
+    """Find the protocol version the device speaks and hand back ``(version, profile)``.
+
+    ``attempt(version, seconds)`` runs one handshake with HELLOs of ``version`` (a fresh
+    :class:`Handshake`; :func:`await_handshake` inside). The newest version is offered first.
+    A device that answers DEVICE_INFO of an older supported version with VERSION_MISMATCH,
+    or that stays silent for ``newest_wait_s`` (a version-1 device drops foreign frames), is
+    then greeted in version 1; a device that answers *that* with DEVICE_INFO of a newer
+    supported version (it was only slow) is greeted in its own version again. At most three
+    attempts, all within ``timeout_s``; the last error is raised unchanged.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_s
+    version = PROTOCOL_VERSION
+    for tries_left in (2, 1, 0):
+        remaining = deadline - loop.time()
+        wait = min(remaining, newest_wait_s) if version == PROTOCOL_VERSION and tries_left else (
+            remaining
+        )
+        try:
+            return version, await attempt(version, max(wait, 0.05))
+        except NoAnswerError:
+            if version == PROTOCOL_V1 or not tries_left or deadline - loop.time() <= 0.05:
+                raise
+            version = PROTOCOL_V1
+        except VersionRefusedError as err:
+            theirs = err.info.protocol_version if err.info is not None else None
+            if theirs not in SUPPORTED_VERSIONS or theirs == version or not tries_left:
+                raise
+            assert theirs is not None
+            version = theirs
+    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 async def _wait_any(

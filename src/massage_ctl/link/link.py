@@ -24,13 +24,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from massage_ctl.devices import DeviceProfile
 from massage_ctl.errors import DisconnectedError, LinkError, MassageCtlError
 from massage_ctl.link.api import ChannelSetpoint, LinkStatus, SetpointFilter, StatusCallback
-from massage_ctl.link.handshake import Handshake, await_handshake
+from massage_ctl.link.handshake import V1_LIMITS_NOTE, Handshake, await_handshake, negotiate_version
 from massage_ctl.link.outbox import Outbox, SetpointSlots, burst_for
 from massage_ctl.link.receiving import ReceivingSide
 from massage_ctl.link.requests import RequestDroppedError, check_ack, start_refused
@@ -38,6 +38,7 @@ from massage_ctl.link.sender import FrameSender
 from massage_ctl.link.telemetry import TelemetryDecoder, fault_bits_of
 from massage_ctl.protocol.codec import encode_frame
 from massage_ctl.protocol.enums import AckResult, StopReason
+from massage_ctl.protocol.limits import session_limits_for
 from massage_ctl.protocol.messages import (
     Ack,
     Clear,
@@ -45,10 +46,11 @@ from massage_ctl.protocol.messages import (
     Hello,
     Message,
     SessionEnd,
+    SessionLimit,
     SessionStart,
     Stop,
 )
-from massage_ctl.protocol.schema import PROTOCOL_VERSION, SCHEMA_HASH
+from massage_ctl.protocol.schema import SCHEMA_HASHES
 from massage_ctl.protocol.stream import FrameDecoder
 from massage_ctl.transports.base import Transport
 
@@ -108,6 +110,8 @@ class Link(ReceivingSide):
         self.start_sent = False  # a SESSION_START went out: the session must end with a STOP
         self.watchdog_ms: int | None = None
         self.last_fault: Fault | None = None
+        #: What the last SESSION_START asked the device to enforce (empty on a v1 device).
+        self.session_limits: tuple[SessionLimit, ...] = ()
 
     # -- ControlLink properties ---------------------------------------------------------------
     @property
@@ -126,6 +130,17 @@ class Link(ReceivingSide):
     def failure(self) -> MassageCtlError | None:
         """Why the link died, or None."""
         return self._failure
+
+    @property
+    def protocol_version(self) -> int:
+        """The wire protocol version spoken with the device (negotiated by :meth:`connect`)."""
+        return self._out.version
+
+    @property
+    def limits_note(self) -> str | None:
+        """What the user must be told about who enforces the session's limits, or None when
+        the device enforces them too (protocol version 2 and later)."""
+        return V1_LIMITS_NOTE if self._out.version < 2 else None
 
     @property
     def frames_sent(self) -> int:
@@ -175,18 +190,25 @@ class Link(ReceivingSide):
             loop.create_task(self._sender.writer(), name="link-writer"),
         ]
         self._sender.running = True
-        tries = max(1, int(timeout_s / self.ack_timeout_s))
 
-        def send_hello() -> asyncio.Task[Ack]:
-            return loop.create_task(
-                self._request(Hello(PROTOCOL_VERSION, SCHEMA_HASH), retries=tries - 1)
+        async def attempt(version: int, seconds: float) -> DeviceProfile:
+            # Every frame from here on is of this version, until the next attempt.
+            self._set_version(version)
+            self._handshake = Handshake(version)
+            tries = max(1, int(seconds / self.ack_timeout_s))
+
+            def send_hello() -> asyncio.Task[Ack]:
+                return loop.create_task(
+                    self._request(Hello(version, SCHEMA_HASHES[version]), retries=tries - 1)
+                )
+
+            return await await_handshake(
+                self._handshake, send_hello(), send_hello, lambda: self._failure, self._failed,
+                timeout_s=seconds, poll_s=self.ack_timeout_s,
+                description=self.transport.description,
             )
 
-        profile = await await_handshake(
-            self._handshake, send_hello(), send_hello, lambda: self._failure, self._failed,
-            timeout_s=timeout_s, poll_s=self.ack_timeout_s,
-            description=self.transport.description,
-        )
+        _version, profile = await negotiate_version(attempt, timeout_s=timeout_s)
         self._profile = profile
         self._telemetry = TelemetryDecoder(profile)
         self._out.slots = SetpointSlots(profile, self._setpoint_filter)
@@ -197,15 +219,27 @@ class Link(ReceivingSide):
         self._sender.kick()  # heartbeats start now
         return profile
 
+    def _set_version(self, version: int) -> None:
+        self._out.version = version
+        self._decoder.version = version
+        self._read_status = self._status_reader(version)
+
     # -- acknowledged requests ----------------------------------------------------------------
-    async def start_session(self, *, clear: bool = True) -> int:
+    async def start_session(
+        self, *, clear: bool = True, limits: Mapping[str, tuple[float, float]] | None = None
+    ) -> int:
         """Start a session: CLEAR (unconditionally when ``clear``: it frees the latch the last
         session left, and is a no-op OK on an idle device), then SESSION_START (PROTOCOL.md
         §6.1); returns the watchdog period the device really uses. This is the only way outputs
         come back after a stop: it is an explicit new start. A STOP sent while this waits
         cancels it (:class:`~massage_ctl.link.requests.RequestDroppedError`); a fault whose
         cause is still present refuses it (:class:`~massage_ctl.link.requests.StartRefusedError`
-        saying which fault and what to do)."""
+        saying which fault and what to do).
+
+        ``limits`` are the session's own limits per channel (channel id → (cap, ramp per s)):
+        sent to a version-2 device (:func:`~massage_ctl.protocol.limits.session_limits_for`),
+        which then enforces them too; a version-1 device cannot take them (:attr:`limits_note`
+        says so to the user)."""
         gen = self._stop_gen
         if clear:
             ack = await self._request(Clear(), check=False)
@@ -216,7 +250,11 @@ class Link(ReceivingSide):
             raise RequestDroppedError(SessionStart.NAME)
         self._out.stop_flag = False
         self.start_sent = True
-        ack = await self._request(SessionStart(self.transport.watchdog_ms))
+        sent = (
+            session_limits_for(self.profile, limits) if limits and self._out.version >= 2 else ()
+        )
+        ack = await self._request(SessionStart(self.transport.watchdog_ms, sent))
+        self.session_limits = sent
         self.watchdog_ms = ack.detail or self.transport.watchdog_ms
         self._out.latched = False
         return self.watchdog_ms
@@ -248,7 +286,7 @@ class Link(ReceivingSide):
         self._check_alive()
         gen = self._stop_gen
         seq = self._out.next_seq()
-        frame = encode_frame(msg, seq)
+        frame = encode_frame(msg, seq, self._out.version)
         fut: asyncio.Future[Ack] = asyncio.get_running_loop().create_future()
         self._pending[seq] = (msg.NAME, fut)
         tries = 1 + (self.retries if retries is None else retries)
@@ -302,7 +340,7 @@ class Link(ReceivingSide):
         self._drop_pending(RequestDroppedError)
         if not self.transport.is_open:
             return False
-        frame = encode_frame(Stop(reason), self._out.next_seq())
+        frame = encode_frame(Stop(reason), self._out.next_seq(), self._out.version)
         if self._failure is not None:
             with contextlib.suppress(MassageCtlError, OSError, TimeoutError):
                 async with asyncio.timeout(LOST_LINK_STOP_BOUND_S):

@@ -26,6 +26,7 @@ from massage_ctl.link.api import ChannelSetpoint, SetpointFilter
 from massage_ctl.protocol.codec import encode_frame
 from massage_ctl.protocol.handshake import setpoint_entry_for
 from massage_ctl.protocol.messages import Setpoint
+from massage_ctl.protocol.schema import PROTOCOL_VERSION
 from massage_ctl.protocol.shortcuts import encode_heartbeat
 
 #: A deadline counts as due within 1 µs: asyncio fires timers within the clock's resolution, and
@@ -126,7 +127,7 @@ class SetpointSlots:
         """Drop everything unsent (STOP)."""
         self._slots.clear()
 
-    def take_frame(self, seq: int, now: float) -> bytes | None:
+    def take_frame(self, seq: int, now: float, version: int = PROTOCOL_VERSION) -> bytes | None:
         """The SETPOINT frame for the oldest waiting slot, sent at loop time ``now``."""
         if not self._slots:
             return None
@@ -138,7 +139,7 @@ class SetpointSlots:
         entry = setpoint_entry_for(
             index, spec, sp.value, ramp_ms=sp.ramp_ms, pattern=sp.pattern, rate_hz=sp.rate_hz
         )
-        return encode_frame(Setpoint((entry,)), seq)
+        return encode_frame(Setpoint((entry,)), seq, version)
 
 
 class Outbox:
@@ -160,6 +161,7 @@ class Outbox:
         self.latched = True  # no setpoints until a session start
         self.hb_slipped = False  # the due heartbeat already let one SETPOINT frame go first
         self.seq = 0
+        self.version = PROTOCOL_VERSION  # the protocol version negotiated at the handshake
 
     def next_seq(self) -> int:
         """Allocate the next 16-bit sequence number."""
@@ -197,13 +199,13 @@ class Outbox:
             # Absolute cadence; after a stall restart from now rather than burst.
             next_hb += HEARTBEAT_S
             self.next_hb = next_hb if next_hb > due else now + HEARTBEAT_S
-            return encode_heartbeat(self.next_seq(), self.stop_flag), None, False
+            return encode_heartbeat(self.next_seq(), self.stop_flag, self.version), None, False
         assert slots is not None
         # A due setpoint goes before a due heartbeat once: the heartbeat is late by one frame
         # slot (20 ms on the chair, far inside the 500 ms watchdog), the setpoint is not held
         # back a whole slot behind it (docs/LINK.md, "Heartbeats").
         self.hb_slipped = hb_due
-        frame = slots.take_frame((self.seq + 1) & 0xFFFF, now)
+        frame = slots.take_frame((self.seq + 1) & 0xFFFF, now, self.version)
         if frame is not None:
             self.next_seq()
         return frame, next_hb, True

@@ -9,6 +9,8 @@ valid STATUS proves the device alive (PROTOCOL.md §7.6): it alone restarts the 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from massage_ctl.devices import DeviceProfile
@@ -17,10 +19,19 @@ from massage_ctl.link.api import LinkStatus, StatusCallback
 from massage_ctl.link.handshake import Handshake
 from massage_ctl.link.outbox import Outbox
 from massage_ctl.link.telemetry import STOPPED_WIRE_STATES, TelemetryDecoder
+from massage_ctl.protocol.codec import decode_raw
 from massage_ctl.protocol.errors import FrameError, VersionError
-from massage_ctl.protocol.messages import Ack, ChannelInfo, DeviceInfo, Fault, Message, Status
-from massage_ctl.protocol.schema import PROTOCOL_VERSION
-from massage_ctl.protocol.shortcuts import read_status
+from massage_ctl.protocol.messages import (
+    Ack,
+    ChannelInfo,
+    DeviceInfo,
+    Fault,
+    Message,
+    Status,
+    Temperature,
+)
+from massage_ctl.protocol.schema import PROTOCOL_VERSION, SUPPORTED_VERSIONS
+from massage_ctl.protocol.shortcuts import StatusFields, read_status
 from massage_ctl.protocol.stream import FrameDecoder
 
 if TYPE_CHECKING:
@@ -44,6 +55,14 @@ class ReceivingSide:
     _pending: dict[int, tuple[str, asyncio.Future[Ack]]]
     _handshake: Handshake
     _last_rx: float
+    #: STATUS straight from the bytes, for the negotiated version (read_status by default).
+    _read_status: Callable[[bytes], StatusFields | None] = staticmethod(read_status)
+
+    @staticmethod
+    def _status_reader(version: int) -> Callable[[bytes], StatusFields | None]:
+        if version == PROTOCOL_VERSION:
+            return read_status
+        return partial(read_status, version=version)
 
     def _fail(self, err: MassageCtlError) -> None:
         raise NotImplementedError  # Link ends itself
@@ -79,12 +98,22 @@ class ReceivingSide:
         now = asyncio.get_running_loop().time()
         # STATUS (10 Hz, most of what arrives) comes as its fields, without Frame and Status
         # objects in between; everything else as a Frame (docs/LINK.md, "Telemetry").
-        for item in self._decoder.feed_with(data, read_status):
+        for item in self._decoder.feed_with(data, self._read_status):
             if isinstance(item, tuple):
                 _seq, state, fault_bits, last_seq, values = item
                 self._status_received(state, fault_bits, last_seq, values, now)
                 continue
             if isinstance(item, FrameError):
+                if (
+                    isinstance(item, VersionError)
+                    and self._profile is None
+                    and item.version in SUPPORTED_VERSIONS
+                ):
+                    # During the handshake a device may answer in another version we speak
+                    # (a version-1 device's DEVICE_INFO + VERSION_MISMATCH): read it, so
+                    # the version negotiation can greet it in its own version.
+                    self._handshake_frame(item)
+                    continue
                 self.bad_frames += 1
                 if isinstance(item, VersionError) and self._profile is None:
                     self._fail(LinkError(
@@ -94,6 +123,15 @@ class ReceivingSide:
                     ))
                 continue
             self._dispatch(item.message, now)
+
+    def _handshake_frame(self, err: VersionError) -> None:
+        try:
+            _seq, msg = decode_raw(err.raw, err.version)
+        except FrameError:
+            self.bad_frames += 1
+            return
+        if isinstance(msg, DeviceInfo | ChannelInfo | Ack):
+            self._dispatch(msg, asyncio.get_running_loop().time())
 
     def _status_received(
         self, state: int, fault_bits: int, last_seq: int, values: tuple[int, ...], now: float
@@ -121,6 +159,10 @@ class ReceivingSide:
             self._handshake.add(msg)
         elif isinstance(msg, Fault):
             self.last_fault = msg
+        elif isinstance(msg, Temperature) and self._telemetry is not None:
+            self._telemetry.temperature(
+                {r.channel: r.temp_milli / 1000.0 for r in msg.readings}
+            )
 
     def _went_silent(self, now: float) -> bool:
         """True (and the link failed) when the device sent nothing for ``silence_s``."""

@@ -29,6 +29,10 @@ class VersionMismatchError(LinkError):
     """The device acknowledged HELLO with VERSION_MISMATCH (the handshake names both sides)."""
 
 
+class NoAnswerError(LinkError):
+    """The device did not describe itself in answer to HELLO (of the version tried)."""
+
+
 def check_ack(msg: Message, ack: Ack) -> Ack:
     """Return ``ack`` when it accepts ``msg``; a :class:`LinkError` naming the refusal if not."""
     if ack.result in (AckResult.OK, AckResult.CLAMPED):

@@ -7,6 +7,7 @@ channel per frame.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from itertools import compress
 from operator import mul, ne
 
@@ -60,6 +61,17 @@ class TelemetryDecoder:
         self._scales = [spec.max / RAW_FULL_SCALE for spec in profile.channels]
         self._last_raw: tuple[int, ...] | None = None
         self._last_actual: dict[str, float] = {}
+        #: Newest TEMPERATURE report (heat channel id → °C); replaced, never changed in place,
+        #: so every LinkStatus keeps the readings it was made with.
+        self.measured_c: dict[str, float] = {}
+
+    def temperature(self, readings: Mapping[int, float]) -> None:
+        """A TEMPERATURE report (channel index → °C): later reports carry these readings."""
+        merged = dict(self.measured_c)
+        for index, temp_c in readings.items():
+            if 0 <= index < len(self._ids):
+                merged[self._ids[index]] = temp_c
+        self.measured_c = merged
 
     def decode(self, msg: Status, t: float) -> LinkStatus:
         """``msg`` in controller terms, received at loop time ``t``.
@@ -97,6 +109,7 @@ class TelemetryDecoder:
             fault_names(fault_bits) if fault_bits else (),
             last_seq,
             t,
+            self.measured_c,
         )
 
 

@@ -26,7 +26,8 @@ class ProgressEvent:
     ``kind``: ``progress`` (periodic), ``state`` (paused, resumed, phase skipped, intensity
     changed), ``warning`` (the guard clamped something), ``fault`` (device fault or link lost:
     ``message`` says so in plain words), ``finished`` (the last event; ``state`` is the outcome).
-    ``actual`` holds the device's actual output per channel from telemetry.
+    ``actual`` holds the device's actual output per channel from telemetry (a heat channel's
+    setpoint); ``measured_c`` what each heat pad's sensor measures, where the device reports it.
     """
 
     kind: EventKind
@@ -39,6 +40,7 @@ class ProgressEvent:
     actual: Mapping[str, float] = field(default_factory=dict)
     device_state: str | None = None
     message: str = ""
+    measured_c: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def remaining_ms(self) -> int:

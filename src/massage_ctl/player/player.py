@@ -110,6 +110,10 @@ class Player:
             self._wake()  # play() keeps no progress timer while nobody listens: start it now
         return lambda: self._subscribers.remove(callback) if callback in self._subscribers else None
 
+    def warn(self, message: str) -> None:
+        """Tell every listener ``message`` as a ``warning`` event (printed once by ``run``)."""
+        self._emit("warning", message)
+
     def _emit(self, kind: EventKind, message: str = "", state: PlayerState | None = None) -> None:
         if not self._subscribers:
             return  # nobody listens (e.g. a benchmark at ?speed=max): build nothing
@@ -127,6 +131,7 @@ class Player:
             actual=dict(status.actual) if status else {},
             device_state=status.state if status else None,
             message=message,
+            measured_c=status.measured_c if status else {},
         )
         for cb in list(self._subscribers):
             cb(event)

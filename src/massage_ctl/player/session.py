@@ -238,7 +238,12 @@ class Session:
             if self._pause_wanted:
                 player.pause()
             self._player = player
-            await conn.link.start_session()
+            # The device enforces these too where it can (protocol version 2, PROTOCOL.md §5.4).
+            await conn.link.start_session(limits={
+                cid: (lim.cap, lim.ramp_per_s) for cid, lim in guard.limits.items()
+            })
+            if conn.link.limits_note:  # a version-1 device: say who enforces the limits
+                player.warn(conn.link.limits_note)
             # Acknowledged: now it is a session (recorded; a killed process leaves a record).
             result.started = True
             if self._recorder:

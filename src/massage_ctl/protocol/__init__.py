@@ -10,20 +10,26 @@ Frame (before COBS; on the wire ``cobs(frame) + b"\\x00"``, at most MAX_FRAME_BY
 Public API
 ----------
 Constants
-    ``PROTOCOL_VERSION`` (1), ``SCHEMA_HASH`` (u32, PROTOCOL.md §9), ``MAX_FRAME_BYTES``
+    ``PROTOCOL_VERSION`` (2, offered first), ``PROTOCOL_V1`` (1, still served),
+    ``SUPPORTED_VERSIONS``, ``SCHEMA_HASH`` (u32, PROTOCOL.md §9; ``SCHEMA_HASHES`` per
+    version, ``SCHEMA_HASH_V1`` = 0xDEAE8B4B), ``MAX_FRAME_BYTES``
     (encoded, delimiter included), ``MAX_DECODED_BYTES``, ``MAX_PAYLOAD_BYTES``,
     ``RAW_FULL_SCALE`` (0xFFFF), ``NO_CHANNEL`` (255).
 Messages (frozen dataclasses, base :class:`Message`; ``TYPE``/``NAME`` class attributes)
     ``Hello(protocol_version, schema_hash)`` · ``DeviceInfo(...)`` · ``ChannelInfo(...)`` ·
-    ``SessionStart(watchdog_ms)`` · ``SessionEnd()`` · ``Setpoint(entries)`` with
+    ``SessionStart(watchdog_ms, limits=())`` with ``SessionLimit(channel, max_target,
+    max_ramp_milli_per_s)`` (version 2) · ``SessionEnd()`` · ``Setpoint(entries)`` with
     ``SetpointEntry(channel, target, ramp_ms, pattern, rate_chz)`` · ``Heartbeat(stop_requested)``
     · ``Stop(reason)`` · ``Clear()`` · ``Status(state, fault_bits, last_seq, values)`` ·
-    ``Ack(acked_seq, acked_type, result, detail)`` · ``Fault(code, channel, detail)``.
+    ``Ack(acked_seq, acked_type, result, detail)`` · ``Fault(code, channel, detail)`` ·
+    ``Temperature(readings)`` with ``TemperatureReading(channel, temp_milli)`` (version 2).
     ``Frame(seq, message)`` is a decoded frame.
 Enums
     ``DeviceState``, ``AckResult``, ``FaultCode``, ``FaultBits`` (IntFlag), ``PatternCode``,
     ``ChannelKindCode``, ``ZoneCode``, ``SideCode``, ``StopReason``.
 Encoding and decoding
+    Every encoder/decoder takes ``version`` (default ``PROTOCOL_VERSION``): the link's
+    negotiated protocol version; a frame of another version is a ``version`` error.
     ``encode_frame(message, seq) -> bytes`` — COBS bytes plus trailing 0x00; raises
     ``FieldRangeError`` if a value does not fit.
     ``decode_frame(data) -> Frame`` — one frame, trailing 0x00 optional; raises one
@@ -110,18 +116,25 @@ from massage_ctl.protocol.messages import (
     Hello,
     Message,
     SessionEnd,
+    SessionLimit,
     SessionStart,
     Setpoint,
     SetpointEntry,
     Status,
     Stop,
+    Temperature,
+    TemperatureReading,
 )
 from massage_ctl.protocol.schema import (
     MAX_DECODED_BYTES,
     MAX_FRAME_BYTES,
     MAX_PAYLOAD_BYTES,
+    PROTOCOL_V1,
     PROTOCOL_VERSION,
     SCHEMA_HASH,
+    SCHEMA_HASH_V1,
+    SCHEMA_HASHES,
+    SUPPORTED_VERSIONS,
 )
 from massage_ctl.protocol.stream import FrameDecoder
 from massage_ctl.protocol.units import (
@@ -144,9 +157,13 @@ __all__ = [
     "MESSAGES_BY_TYPE",
     "MESSAGE_CLASSES",
     "NO_CHANNEL",
+    "PROTOCOL_V1",
     "PROTOCOL_VERSION",
     "RAW_FULL_SCALE",
     "SCHEMA_HASH",
+    "SCHEMA_HASHES",
+    "SCHEMA_HASH_V1",
+    "SUPPORTED_VERSIONS",
     "Ack",
     "AckResult",
     "ChannelInfo",
@@ -170,6 +187,7 @@ __all__ = [
     "OversizedFrameError",
     "PatternCode",
     "SessionEnd",
+    "SessionLimit",
     "SessionStart",
     "Setpoint",
     "SetpointEntry",
@@ -177,6 +195,8 @@ __all__ = [
     "Status",
     "Stop",
     "StopReason",
+    "Temperature",
+    "TemperatureReading",
     "TruncatedFrameError",
     "UnknownTypeError",
     "VersionError",

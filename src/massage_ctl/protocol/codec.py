@@ -39,12 +39,19 @@ from massage_ctl.protocol.errors import (
 )
 from massage_ctl.protocol.fastpath import FAST_DECODERS, FAST_ENCODERS, make_frame
 from massage_ctl.protocol.layout import SCALAR_TYPES, FieldDef
-from massage_ctl.protocol.messages import MESSAGES_BY_TYPE, STRUCT_CLASSES, Frame, Message
+from massage_ctl.protocol.messages import (
+    MESSAGES_BY_TYPE,
+    STRUCT_CLASSES,
+    Frame,
+    Message,
+    layout_for,
+)
 from massage_ctl.protocol.schema import (
     MAX_DECODED_BYTES,
     MAX_FRAME_BYTES,
     MAX_PAYLOAD_BYTES,
     PROTOCOL_VERSION,
+    SUPPORTED_VERSIONS,
 )
 
 _HEADER = struct.Struct("<BBH")
@@ -76,7 +83,11 @@ class _Layout:
                     else _Layout(STRUCT_CLASSES[elem], STRUCT_CLASSES[elem].LAYOUT, elem)
                 )
         # Positional construction below relies on the dataclass declaring fields in wire order.
-        assert [x.name for x in dataclasses.fields(cls)] == [fd.name for fd in fields], name
+        # An older version's layout is a leading part of the dataclass; the fields it lacks
+        # keep their defaults, and encoding refuses anything else in them (see ``encode``).
+        names = [x.name for x in dataclasses.fields(cls)]
+        assert names[: len(fields)] == [fd.name for fd in fields], name
+        self.missing = {x.name: x.default for x in dataclasses.fields(cls)[len(fields):]}
         # Fast path: a layout of scalars only packs/unpacks with one struct call.
         self.flat: struct.Struct | None = None
         self.flat_convs = [self.convert.get(fd.name) for fd in fields]
@@ -84,6 +95,11 @@ class _Layout:
             self.flat = struct.Struct("<" + "".join(SCALAR_TYPES[fd.type] for fd in fields))
 
     def encode(self, obj: Any, out: bytearray) -> None:
+        for name, default in self.missing.items():
+            if getattr(obj, name) != default:
+                raise FieldRangeError(
+                    f"cannot encode {self.name}.{name}: this protocol version has no such field"
+                )
         if self.flat is not None:
             try:
                 out += self.flat.pack(*[getattr(obj, fd.name) for fd in self.fields])
@@ -196,45 +212,91 @@ def _enum_converter(cls: type[IntEnum] | type[IntFlag]) -> Callable[[int], Any]:
     return convert
 
 
-_LAYOUTS: dict[type[Message], _Layout] = {
-    cls: _Layout(cls, cls.LAYOUT, cls.NAME) for cls in MESSAGES_BY_TYPE.values()
+def _layouts(version: int) -> dict[type[Message], _Layout]:
+    out = {}
+    for cls in MESSAGES_BY_TYPE.values():
+        fields = layout_for(cls, version)
+        if fields is not None:
+            out[cls] = _Layout(cls, fields, cls.NAME)
+    return out
+
+
+_LAYOUTS_BY_VERSION: dict[int, dict[type[Message], _Layout]] = {
+    v: _layouts(v) for v in SUPPORTED_VERSIONS
 }
+_LAYOUTS = _LAYOUTS_BY_VERSION[PROTOCOL_VERSION]
+#: Type codes whose layout differs between versions: the fast path (built from the newest
+#: layouts) serves the other types in every version, these only in the newest.
+_CHANGED_TYPES: frozenset[int] = frozenset(
+    cls.TYPE
+    for v, table in _LAYOUTS_BY_VERSION.items()
+    for cls in MESSAGES_BY_TYPE.values()
+    if v != PROTOCOL_VERSION and (cls not in table or table[cls].fields != cls.LAYOUT)
+)
 
 
-def encode_payload(message: Message) -> bytes:
+def _table(version: int) -> dict[type[Message], _Layout]:
+    table = _LAYOUTS_BY_VERSION.get(version)
+    if table is None:
+        raise FieldRangeError(
+            f"protocol version {version} is not supported (supported: "
+            f"{', '.join(map(str, SUPPORTED_VERSIONS))})"
+        )
+    return table
+
+
+def encode_payload(message: Message, version: int = PROTOCOL_VERSION) -> bytes:
     """The payload bytes of ``message`` (no header, CRC or COBS)."""
     _refuse_constraint_breach(message)
     out = bytearray()
-    _LAYOUTS[type(message)].encode(message, out)
+    _layout_of(message, version).encode(message, out)
     return bytes(out)
 
 
-def encode_frame(message: Message, seq: int) -> bytes:
+def _layout_of(message: Message, version: int) -> _Layout:
+    layout = _table(version).get(type(message))
+    if layout is None:
+        raise FieldRangeError(f"protocol version {version} has no {message.NAME} message")
+    return layout
+
+
+def encode_frame(message: Message, seq: int, version: int = PROTOCOL_VERSION) -> bytes:
     """Encode ``message`` with sequence number ``seq``: COBS bytes plus the trailing 0x00.
 
-    Raises :class:`FieldRangeError` if a field does not fit its wire type or the frame would
-    exceed :data:`MAX_FRAME_BYTES`.
+    ``version`` is the protocol version of the frame (the link's negotiated one). Raises
+    :class:`FieldRangeError` if a field does not fit its wire type, the frame would exceed
+    :data:`MAX_FRAME_BYTES`, or the version has no such message or field.
     """
     fast = FAST_ENCODERS.get(type(message))
-    body = fast(message, seq) if fast is not None else None
+    if fast is None or (version != PROTOCOL_VERSION and message.TYPE in _CHANGED_TYPES):
+        body = None
+    else:
+        body = fast(message, seq)
+        if body is not None and version != PROTOCOL_VERSION:
+            # Same layout in that version: only the version byte differs. An unsupported
+            # version goes the generic way, which names the error.
+            body = bytes((version,)) + body[1:] if version in _LAYOUTS_BY_VERSION else None
     if body is None:
-        return encode_frame_generic(message, seq)  # raises the named error, or a string message
+        # raises the named error, or a string message
+        return encode_frame_generic(message, seq, version)
     return cobs_encode(body + crc_hqx(body, 0xFFFF).to_bytes(2, "big")) + b"\x00"
 
 
-def decode_frame(data: bytes) -> Frame:
+def decode_frame(data: bytes, version: int = PROTOCOL_VERSION) -> Frame:
     """Decode one encoded frame (with or without its trailing 0x00) into a :class:`Frame`.
 
-    Raises exactly one of the :mod:`massage_ctl.protocol.errors` frame errors; checks are made
-    in this order: size, COBS, length, CRC, version, type, payload (walked as PROTOCOL.md §3.4
-    says), then the value constraints of messages.toml (``malformed``).
+    Only frames of protocol ``version`` are accepted (others: :class:`VersionError`, which
+    keeps the frame for a device answering a foreign HELLO, PROTOCOL.md §9). Raises exactly
+    one of the :mod:`massage_ctl.protocol.errors` frame errors; checks are made in this order:
+    size, COBS, length, CRC, version, type, payload (walked as PROTOCOL.md §3.4 says), then the
+    value constraints of messages.toml (``malformed``).
     """
     if data[-1:] == b"\x00":
         data = data[:-1]
-    return decode_undelimited(data)
+    return decode_undelimited(data, version)
 
 
-def decode_undelimited(data: bytes) -> Frame:
+def decode_undelimited(data: bytes, version: int = PROTOCOL_VERSION) -> Frame:
     """:func:`decode_frame` of a frame without its 0x00 (what the stream decoder splits off)."""
     if len(data) > MAX_FRAME_BYTES - 1:
         raise OversizedFrameError(
@@ -244,19 +306,20 @@ def decode_undelimited(data: bytes) -> Frame:
     # Happy path: a valid CRC-16/CCITT-FALSE over body + its big-endian CRC leaves residue 0.
     if (
         _MIN_DECODED <= len(raw) <= MAX_DECODED_BYTES
-        and raw[0] == PROTOCOL_VERSION
+        and raw[0] == version
         and not crc_hqx(raw, 0xFFFF)
+        and (version == PROTOCOL_VERSION or raw[1] not in _CHANGED_TYPES)
     ):
         fast = FAST_DECODERS.get(raw[1])
         if fast is not None:
             message = fast(raw)
             if message is not None:
                 return make_frame(raw[2] | raw[3] << 8, message)
-    return Frame(*decode_raw(raw))
+    return Frame(*decode_raw(raw, version))
 
 
-def decode_raw(raw: bytes) -> tuple[int, Message]:
-    """Decode a COBS-decoded frame into ``(seq, message)``."""
+def decode_raw(raw: bytes, version: int = PROTOCOL_VERSION) -> tuple[int, Message]:
+    """Decode a COBS-decoded frame of protocol ``version`` into ``(seq, message)``."""
     if len(raw) < _MIN_DECODED:
         raise TruncatedFrameError(f"frame of {len(raw)} bytes, a frame has at least {_MIN_DECODED}")
     if len(raw) > MAX_DECODED_BYTES:
@@ -264,17 +327,19 @@ def decode_raw(raw: bytes) -> tuple[int, Message]:
     body = raw[:-2]
     if crc16(body) != int.from_bytes(raw[-2:], "big"):
         raise CrcError("CRC mismatch: the frame was corrupted on the way")
-    version, type_code, seq = _HEADER.unpack_from(body)
-    if version != PROTOCOL_VERSION:
+    frame_version, type_code, seq = _HEADER.unpack_from(body)
+    if frame_version != version:
         raise VersionError(
-            f"peer speaks protocol version {version}, we speak {PROTOCOL_VERSION}",
-            version=version,
+            f"peer speaks protocol version {frame_version}, we speak {version}",
+            version=frame_version,
             message_type=type_code,
+            raw=bytes(raw),
         )
     cls = MESSAGES_BY_TYPE.get(type_code)
-    if cls is None:
+    layout = _table(version).get(cls) if cls is not None else None
+    if cls is None or layout is None:
         raise UnknownTypeError(f"unknown message type 0x{type_code:02X}")
-    message, end = _LAYOUTS[cls].decode(body, _HEADER.size)
+    message, end = layout.decode(body, _HEADER.size)
     if end != len(body):
         raise MalformedFrameError(
             f"{cls.NAME}: {len(body) - end} unexpected bytes after the payload"
@@ -313,13 +378,14 @@ assert not {cls.NAME for cls in MESSAGES_BY_TYPE.values() if cls.TYPE in FAST_DE
 # and benchmarks/bench_codec.py also use it as the reference the fast path must equal.
 
 
-def encode_frame_generic(message: Message, seq: int) -> bytes:
+def encode_frame_generic(message: Message, seq: int, version: int = PROTOCOL_VERSION) -> bytes:
     """:func:`encode_frame` by walking the layout tables (the reference implementation)."""
     if not 0 <= seq <= 0xFFFF:
         raise FieldRangeError(f"sequence number {seq} does not fit u16")
     _refuse_constraint_breach(message)
-    out = bytearray(_HEADER.pack(PROTOCOL_VERSION, message.TYPE, seq))
-    _LAYOUTS[type(message)].encode(message, out)
+    layout = _layout_of(message, version)
+    out = bytearray(_HEADER.pack(version, message.TYPE, seq))
+    layout.encode(message, out)
     if len(out) - _HEADER.size > MAX_PAYLOAD_BYTES:
         raise FieldRangeError(
             f"{message.NAME} payload is {len(out) - _HEADER.size} bytes, "
@@ -329,7 +395,7 @@ def encode_frame_generic(message: Message, seq: int) -> bytes:
     return cobs_encode_reference(bytes(out)) + b"\x00"
 
 
-def decode_frame_generic(data: bytes) -> Frame:
+def decode_frame_generic(data: bytes, version: int = PROTOCOL_VERSION) -> Frame:
     """:func:`decode_frame` by walking the layout tables (the reference implementation)."""
     if data[-1:] == b"\x00":
         data = data[:-1]
@@ -337,4 +403,4 @@ def decode_frame_generic(data: bytes) -> Frame:
         raise OversizedFrameError(
             f"frame of {len(data) + 1} bytes on the wire, at most {MAX_FRAME_BYTES} allowed"
         )
-    return Frame(*decode_raw(cobs_decode_reference(data)))
+    return Frame(*decode_raw(cobs_decode_reference(data), version))

@@ -55,16 +55,21 @@ class CrcError(FrameError):
 
 
 class VersionError(FrameError):
-    """The frame's version byte is not ours. ``version`` and ``message_type`` say what came."""
+    """The frame's version byte is not ours. ``version`` and ``message_type`` say what came;
+    ``raw`` is the whole COBS-decoded frame (CRC checked), so a device can still read the
+    frozen first fields of a foreign HELLO and answer it (PROTOCOL.md §9)."""
 
     kind = "version"
 
-    def __init__(self, message: str, *, version: int, message_type: int) -> None:
+    def __init__(
+        self, message: str, *, version: int, message_type: int, raw: bytes = b""
+    ) -> None:
         super().__init__(
             message, hint="update the firmware or massage_ctl so both speak the same version"
         )
         self.version = version
         self.message_type = message_type
+        self.raw = raw
 
 
 class UnknownTypeError(FrameError):

@@ -19,7 +19,7 @@ from massage_ctl.devices.descriptor import ChannelSpec, DeviceProfile
 from massage_ctl.errors import LinkError
 from massage_ctl.protocol.enums import ChannelKindCode, PatternCode, SideCode, ZoneCode
 from massage_ctl.protocol.messages import ChannelInfo, DeviceInfo, SetpointEntry
-from massage_ctl.protocol.schema import PROTOCOL_VERSION, SCHEMA_HASH
+from massage_ctl.protocol.schema import PROTOCOL_VERSION, SCHEMA_HASHES, SUPPORTED_VERSIONS
 from massage_ctl.protocol.units import chz_to_hz, from_milli, hz_to_chz, to_milli, value_to_raw
 from massage_ctl.timeline import CHANNEL_KINDS, PATTERNS, Pattern
 from massage_ctl.zones import ZONES
@@ -65,12 +65,16 @@ def channel_info_for(index: int, spec: ChannelSpec) -> ChannelInfo:
 
 
 def handshake_messages_for(
-    profile: DeviceProfile, *, firmware_version: str = "massage_sim"
+    profile: DeviceProfile,
+    *,
+    firmware_version: str = "massage_sim",
+    version: int = PROTOCOL_VERSION,
 ) -> tuple[DeviceInfo, tuple[ChannelInfo, ...]]:
-    """What a device with ``profile`` answers to HELLO: DEVICE_INFO and the channel table."""
+    """What a device with ``profile`` speaking protocol ``version`` answers to HELLO:
+    DEVICE_INFO and the channel table."""
     info = DeviceInfo(
-        protocol_version=PROTOCOL_VERSION,
-        schema_hash=SCHEMA_HASH,
+        protocol_version=version,
+        schema_hash=SCHEMA_HASHES[version],
         max_frame_rate_chz=hz_to_chz(profile.max_frame_rate_hz),
         channel_count=len(profile.channels),
         profile_id=profile.id,
@@ -80,18 +84,20 @@ def handshake_messages_for(
     return info, tuple(channel_info_for(i, c) for i, c in enumerate(profile.channels))
 
 
-def check_device_info(info: DeviceInfo) -> None:
-    """Raise :class:`LinkError` if the device speaks another protocol version or schema."""
-    if info.protocol_version != PROTOCOL_VERSION:
+def check_device_info(info: DeviceInfo, version: int = PROTOCOL_VERSION) -> None:
+    """Raise :class:`LinkError` if the device speaks another protocol version than
+    ``version`` (the one the link negotiated), or another schema under it."""
+    if info.protocol_version != version:
         raise LinkError(
             f"device {info.name!r} speaks protocol version {info.protocol_version}, "
-            f"massage_ctl speaks {PROTOCOL_VERSION}",
+            f"massage_ctl speaks {', '.join(map(str, SUPPORTED_VERSIONS))}",
             hint="update the device firmware or massage_ctl so both use the same version",
         )
-    if info.schema_hash != SCHEMA_HASH:
+    expected = SCHEMA_HASHES[version]
+    if info.schema_hash != expected:
         raise LinkError(
             f"device {info.name!r} uses message schema {info.schema_hash:08x}, "
-            f"massage_ctl uses {SCHEMA_HASH:08x}",
+            f"massage_ctl uses {expected:08x} for protocol version {version}",
             hint="the firmware was built from another messages.toml; rebuild it from this release",
         )
 
@@ -156,15 +162,22 @@ def channel_spec_from_info(ch: ChannelInfo, device: str = "the device") -> Chann
 
 
 def device_profile_from_handshake(
-    info: DeviceInfo, channels: Sequence[ChannelInfo]
+    info: DeviceInfo, channels: Sequence[ChannelInfo], version: int | None = None
 ) -> DeviceProfile:
     """Rebuild the device's :class:`DeviceProfile` from its DEVICE_INFO and CHANNEL_INFOs.
 
-    Checks version and schema first (:func:`check_device_info`), then that every index
+    Checks version and schema first (:func:`check_device_info`; ``version`` None: any
+    supported version, with that version's schema hash), then that every index
     0..channel_count-1 came exactly once; raises :class:`LinkError` with a hint otherwise.
     ``channels`` may come in any order.
     """
-    check_device_info(info)
+    if version is None:
+        version = (
+            info.protocol_version
+            if info.protocol_version in SUPPORTED_VERSIONS
+            else PROTOCOL_VERSION
+        )
+    check_device_info(info, version)
     by_index = {c.index: c for c in channels}
     expected = set(range(info.channel_count))
     if len(channels) != info.channel_count or set(by_index) != expected:
@@ -213,10 +226,19 @@ def setpoint_entry_for(
 
 
 def handshake_frames_for(
-    profile: DeviceProfile, *, first_seq: int = 0, firmware_version: str = "massage_sim"
+    profile: DeviceProfile,
+    *,
+    first_seq: int = 0,
+    firmware_version: str = "massage_sim",
+    version: int = PROTOCOL_VERSION,
 ) -> list[bytes]:
     """The encoded DEVICE_INFO and CHANNEL_INFO frames, numbered from ``first_seq``."""
     from massage_ctl.protocol.codec import encode_frame
 
-    info, channels = handshake_messages_for(profile, firmware_version=firmware_version)
-    return [encode_frame(msg, (first_seq + i) & 0xFFFF) for i, msg in enumerate((info, *channels))]
+    info, channels = handshake_messages_for(
+        profile, firmware_version=firmware_version, version=version
+    )
+    return [
+        encode_frame(msg, (first_seq + i) & 0xFFFF, version)
+        for i, msg in enumerate((info, *channels))
+    ]

@@ -116,14 +116,39 @@ class ChannelInfo(Message):
 
 
 @dataclass(frozen=True, slots=True)
+class SessionLimit:
+    """Version 2: the session's own limit for one channel inside :class:`SessionStart`.
+
+    ``max_target`` is a u16 fraction of the channel's range max, compared with SETPOINT targets
+    as raw values; ``max_ramp_milli_per_s`` the fastest envelope change (> 0). The device
+    enforces the tighter of these and its hard limits (PROTOCOL.md §5.4).
+    """
+
+    LAYOUT: ClassVar[tuple[FieldDef, ...]] = (
+        f("channel", "u8"),
+        f("max_target", "u16"),
+        f("max_ramp_milli_per_s", "u32"),
+    )
+
+    channel: int
+    max_target: int
+    max_ramp_milli_per_s: int
+
+
+@dataclass(frozen=True, slots=True)
 class SessionStart(Message):
-    """Controller → device: IDLE → RUNNING with this watchdog period (device clamps 250–2000)."""
+    """Controller → device: IDLE → RUNNING with this watchdog period (device clamps 250–2000)
+    and, from version 2 on, the session's limits per channel (none: hard limits only)."""
 
     TYPE: ClassVar[int] = 0x10
     NAME: ClassVar[str] = "SESSION_START"
-    LAYOUT: ClassVar[tuple[FieldDef, ...]] = (f("watchdog_ms", "u16"),)
+    LAYOUT: ClassVar[tuple[FieldDef, ...]] = (
+        f("watchdog_ms", "u16"),
+        f("limits", "SessionLimit[]", max=32),
+    )
 
     watchdog_ms: int
+    limits: tuple[SessionLimit, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +275,27 @@ class Fault(Message):
 
 
 @dataclass(frozen=True, slots=True)
+class TemperatureReading:
+    """Version 2: one heat channel's measured temperature inside :class:`Temperature`."""
+
+    LAYOUT: ClassVar[tuple[FieldDef, ...]] = (f("channel", "u8"), f("temp_milli", "i32"))
+
+    channel: int
+    temp_milli: int  # 0.001 °C
+
+
+@dataclass(frozen=True, slots=True)
+class Temperature(Message):
+    """Device → controller (version 2), once per second: what each heat sensor measures."""
+
+    TYPE: ClassVar[int] = 0x43
+    NAME: ClassVar[str] = "TEMPERATURE"
+    LAYOUT: ClassVar[tuple[FieldDef, ...]] = (f("readings", "TemperatureReading[]", min=1, max=32),)
+
+    readings: tuple[TemperatureReading, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Frame:
     """A decoded frame: the sender's sequence number and the message."""
 
@@ -271,9 +317,41 @@ MESSAGE_CLASSES: tuple[type[Message], ...] = (
     Status,
     Ack,
     Fault,
+    Temperature,
 )
 
 #: Struct types usable as array elements, by name.
-STRUCT_CLASSES: dict[str, type[SetpointEntry]] = {"SetpointEntry": SetpointEntry}
+STRUCT_CLASSES: dict[str, type[SetpointEntry | SessionLimit | TemperatureReading]] = {
+    "SetpointEntry": SetpointEntry,
+    "SessionLimit": SessionLimit,
+    "TemperatureReading": TemperatureReading,
+}
 
 MESSAGES_BY_TYPE: dict[int, type[Message]] = {cls.TYPE: cls for cls in MESSAGE_CLASSES}
+
+# ------------------------------------------------------------------------------------ versions
+# The classes above describe the newest version. Older versions (firmware_protocol/
+# messages_v1.toml, frozen) lack some messages and structs and lay a few messages out with
+# fewer fields: always a leading part of the newest layout, the rest at their defaults.
+
+#: Messages and structs that first exist in a later version.
+SINCE_VERSION: dict[str, int] = {"TEMPERATURE": 2, "SessionLimit": 2, "TemperatureReading": 2}
+#: Older layouts that differ from the newest: (message name, version) → its fields.
+OLD_LAYOUTS: dict[tuple[str, int], tuple[FieldDef, ...]] = {
+    ("SESSION_START", 1): (f("watchdog_ms", "u16"),),
+}
+
+
+def layout_for(cls: type[Message], version: int) -> tuple[FieldDef, ...] | None:
+    """The fields of ``cls`` in protocol ``version``, or None if it has no such message."""
+    if SINCE_VERSION.get(cls.NAME, 1) > version:
+        return None
+    for (name, old), fields in OLD_LAYOUTS.items():
+        if name == cls.NAME and version <= old:
+            return fields
+    return cls.LAYOUT
+
+
+def structs_for(version: int) -> dict[str, type[SetpointEntry | SessionLimit | TemperatureReading]]:
+    """The struct types of protocol ``version``, by name."""
+    return {n: c for n, c in STRUCT_CLASSES.items() if SINCE_VERSION.get(n, 1) <= version}

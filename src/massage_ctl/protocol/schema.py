@@ -19,10 +19,16 @@ from typing import Any
 
 from massage_ctl.protocol.enums import ENUM_WIRE_TYPES, ENUMS
 from massage_ctl.protocol.layout import FieldDef
-from massage_ctl.protocol.messages import MESSAGE_CLASSES, STRUCT_CLASSES
+from massage_ctl.protocol.messages import MESSAGE_CLASSES, layout_for, structs_for
 
-PROTOCOL_VERSION = 1
-"""Version byte of every frame."""
+PROTOCOL_VERSION = 2
+"""Version byte of every frame massage_ctl offers first (PROTOCOL.md §9)."""
+
+PROTOCOL_V1 = 1
+"""The first version, frozen in ``firmware_protocol/messages_v1.toml``; still served."""
+
+SUPPORTED_VERSIONS: tuple[int, ...] = (PROTOCOL_V1, PROTOCOL_VERSION)
+"""Every version the codec encodes and decodes, oldest first."""
 
 MAX_FRAME_BYTES = 256
 """Largest encoded frame on the wire, including its 0x00 delimiter."""
@@ -79,8 +85,8 @@ def _make_schema(
     )
 
 
-def schema_from_code() -> Schema:
-    """The schema the Python codec implements."""
+def schema_from_code(version: int = PROTOCOL_VERSION) -> Schema:
+    """The schema the Python codec implements for protocol ``version``."""
     enums = [
         EnumDef(
             name,
@@ -90,9 +96,13 @@ def schema_from_code() -> Schema:
         )
         for name, cls in ENUMS.items()
     ]
-    structs = [MessageDef(-1, name, cls.LAYOUT) for name, cls in STRUCT_CLASSES.items()]
-    messages = [MessageDef(cls.TYPE, cls.NAME, cls.LAYOUT) for cls in MESSAGE_CLASSES]
-    return _make_schema(PROTOCOL_VERSION, MAX_FRAME_BYTES, enums, structs, messages)
+    structs = [MessageDef(-1, name, cls.LAYOUT) for name, cls in structs_for(version).items()]
+    messages = [
+        MessageDef(cls.TYPE, cls.NAME, layout)
+        for cls in MESSAGE_CLASSES
+        if (layout := layout_for(cls, version)) is not None
+    ]
+    return _make_schema(version, MAX_FRAME_BYTES, enums, structs, messages)
 
 
 def _fields(rows: list[dict[str, Any]]) -> tuple[FieldDef, ...]:
@@ -141,5 +151,11 @@ def schema_hash(schema: Schema) -> int:
     return int.from_bytes(digest[:4], "big")
 
 
-SCHEMA_HASH: int = schema_hash(schema_from_code())
-"""Hash of the message schema this codec implements (compare with DEVICE_INFO.schema_hash)."""
+SCHEMA_HASHES: dict[int, int] = {v: schema_hash(schema_from_code(v)) for v in SUPPORTED_VERSIONS}
+"""Schema hash of every supported version (version 1: 0xDEAE8B4B, frozen)."""
+
+SCHEMA_HASH: int = SCHEMA_HASHES[PROTOCOL_VERSION]
+"""Hash of the newest message schema (compare with DEVICE_INFO.schema_hash)."""
+
+SCHEMA_HASH_V1: int = SCHEMA_HASHES[PROTOCOL_V1]
+"""Hash of the frozen version-1 schema."""

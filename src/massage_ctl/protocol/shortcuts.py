@@ -60,14 +60,15 @@ _HEARTBEAT_TYPE = Heartbeat.TYPE
 _VERSION = PROTOCOL_VERSION
 
 
-def read_status(piece: bytes) -> StatusFields | None:
-    """The fields of a well-formed STATUS frame (COBS bytes, no delimiter), else ``None``."""
+def read_status(piece: bytes, version: int = _VERSION) -> StatusFields | None:
+    """The fields of a well-formed STATUS frame (COBS bytes, no delimiter) of protocol
+    ``version`` (STATUS is laid out alike in every version), else ``None``."""
     try:
         raw = cobs_decode(piece)
     except CobsError:
         return None
     size = len(raw)
-    if size <= _COUNT_AT or raw[1] != _STATUS_TYPE or raw[0] != _VERSION:
+    if size <= _COUNT_AT or raw[1] != _STATUS_TYPE or raw[0] != version:
         return None
     count = raw[_COUNT_AT]
     if count > _MAX_COUNT or size != _STATUS_SIZES[count] or crc_hqx(raw, 0xFFFF):
@@ -78,13 +79,13 @@ def read_status(piece: bytes) -> StatusFields | None:
     return fields[2], fields[3], fields[4], fields[5], fields[7:]
 
 
-def read_heartbeat(piece: bytes) -> tuple[int, bool] | None:
-    """``(seq, stop_requested)`` of a well-formed HEARTBEAT frame, else ``None``."""
+def read_heartbeat(piece: bytes, version: int = _VERSION) -> tuple[int, bool] | None:
+    """``(seq, stop_requested)`` of a well-formed HEARTBEAT frame of ``version``, else ``None``."""
     try:
         raw = cobs_decode(piece)
     except CobsError:
         return None
-    if len(raw) != _HEARTBEAT_SIZE or raw[1] != _HEARTBEAT_TYPE or raw[0] != _VERSION:
+    if len(raw) != _HEARTBEAT_SIZE or raw[1] != _HEARTBEAT_TYPE or raw[0] != version:
         return None
     if crc_hqx(raw, 0xFFFF):
         return None
@@ -95,7 +96,12 @@ def read_heartbeat(piece: bytes) -> tuple[int, bool] | None:
 
 
 def encode_status(
-    seq: int, state: int, fault_bits: int, last_seq: int, values: tuple[int, ...]
+    seq: int,
+    state: int,
+    fault_bits: int,
+    last_seq: int,
+    values: tuple[int, ...],
+    version: int = _VERSION,
 ) -> bytes | None:
     """``encode_frame(Status(state, fault_bits, last_seq, values), seq)`` without the Status
     object, or ``None`` when a field does not fit (the codec then raises the named error)."""
@@ -104,17 +110,17 @@ def encode_status(
         return None
     try:
         body = _STATUS_PACK[count](
-            _VERSION, _STATUS_TYPE, seq, state, fault_bits, last_seq, count, *values
+            version, _STATUS_TYPE, seq, state, fault_bits, last_seq, count, *values
         )
     except struct.error:
         return None
     return cobs_encode(body + crc_hqx(body, 0xFFFF).to_bytes(2, "big")) + b"\x00"
 
 
-def encode_heartbeat(seq: int, stop_requested: bool) -> bytes:
+def encode_heartbeat(seq: int, stop_requested: bool, version: int = _VERSION) -> bytes:
     """``encode_frame(Heartbeat(stop_requested), seq)`` without the codec's dispatch.
 
     Raises :class:`struct.error` for a ``seq`` outside 0..65535 (the link never makes one).
     """
-    body = _HEARTBEAT_PACK(_VERSION, _HEARTBEAT_TYPE, seq, stop_requested)
+    body = _HEARTBEAT_PACK(version, _HEARTBEAT_TYPE, seq, stop_requested)
     return cobs_encode(body + crc_hqx(body, 0xFFFF).to_bytes(2, "big")) + b"\x00"

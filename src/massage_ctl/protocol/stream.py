@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from massage_ctl.protocol.codec import decode_undelimited
 from massage_ctl.protocol.errors import FrameError, OversizedFrameError
 from massage_ctl.protocol.messages import Frame
-from massage_ctl.protocol.schema import MAX_FRAME_BYTES
+from massage_ctl.protocol.schema import MAX_FRAME_BYTES, PROTOCOL_VERSION
 
 _MAX_BUFFER = MAX_FRAME_BYTES - 1  # the delimiter is never buffered
 _S = TypeVar("_S")
@@ -26,7 +26,10 @@ class FrameDecoder:
     decoder resynchronises after garbage: the next 0x00 starts a fresh frame.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, version: int = PROTOCOL_VERSION) -> None:
+        #: The protocol version of the frames accepted (others: ``version`` errors); a link
+        #: sets it to the version it negotiated.
+        self.version = version
         self._buf = bytearray()
         self._discarding = False
         #: Count of errors seen, by ``kind``.
@@ -82,7 +85,7 @@ class FrameDecoder:
                         self.frames += 1
                         continue
                 try:
-                    results.append(decode_undelimited(piece))
+                    results.append(decode_undelimited(piece, self.version))
                     self.frames += 1
                 except FrameError as err:
                     self._error(results, err)

@@ -1,9 +1,11 @@
 """What a heat pad is doing, in words, from the temperature the device reports.
 
 Shared by ``massage-ctl run``'s live view and the terminal UI's run screen. The number shown
-is always the device's own report (STATUS ``values``, °C for heat channels): a heater reaches
-its target over minutes, so the timeline's target is only ever named as where it is heading
-("warming to 39 °C"), never shown as if it were the temperature.
+is the temperature the device *measures* (TEMPERATURE, protocol version 2, PROTOCOL.md §5.14):
+a heater reaches its target over minutes, so the timeline's target is only ever named as where
+it is heading ("warming to 39 °C"), never shown as if it were the temperature. A device that
+measures nothing (version 1, or no sensor) reports only its heater's ramping setpoint (STATUS
+``values``); that is then called a setpoint, honestly: :func:`heat_setpoint_status`.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from massage_ctl.timeline import Timeline
 AT_TARGET_C = 1.0
 #: At or below this a heater target or reading counts as off (0 °C means off).
 OFF_C = 0.5
+#: A pad measuring at least this with its heater off is still warm enough to mention (°C).
+AMBIENT_WARM_C = 30.0
 
 
 class HeatTargets:
@@ -52,6 +56,29 @@ def heat_status(reported_c: float, target_c: float) -> str:
     return f"{reported_c:.0f} °C, {direction} to {target_c:.0f} °C"
 
 
+def heat_setpoint_status(setpoint_c: float, target_c: float) -> str:
+    """``off``, ``setpoint 31 °C, rising to 39 °C`` …: for a device that measures nothing."""
+    if setpoint_c <= OFF_C and target_c <= OFF_C:
+        return "off"
+    if abs(setpoint_c - target_c) <= AT_TARGET_C or target_c <= OFF_C:
+        return f"setpoint {setpoint_c:.0f} °C"
+    direction = "rising" if setpoint_c < target_c else "falling"
+    return f"setpoint {setpoint_c:.0f} °C, {direction} to {target_c:.0f} °C"
+
+
+def heat_words(
+    setpoint_c: float, measured_c: float | None, target_c: float
+) -> str:
+    """The heat pad in words: the measured temperature where the device reports one (see
+    :func:`heat_status`), else its setpoint, named as such (:func:`heat_setpoint_status`)."""
+    if measured_c is None:
+        return heat_setpoint_status(setpoint_c, target_c)
+    if target_c <= OFF_C and setpoint_c <= OFF_C:
+        # Heater off: a pad still warm from the session is worth saying, ambient is not.
+        return "off" if measured_c < AMBIENT_WARM_C else f"{measured_c:.0f} °C, heater off"
+    return heat_status(measured_c, target_c)
+
+
 def heat_lines(
     channels: tuple[str, ...], reported: Mapping[str, float], targets: Mapping[str, float]
 ) -> list[tuple[str, str]]:
@@ -61,4 +88,11 @@ def heat_lines(
     ]
 
 
-__all__ = ["AT_TARGET_C", "HeatTargets", "heat_lines", "heat_status"]
+__all__ = [
+    "AT_TARGET_C",
+    "HeatTargets",
+    "heat_lines",
+    "heat_setpoint_status",
+    "heat_status",
+    "heat_words",
+]

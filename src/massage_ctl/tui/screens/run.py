@@ -138,7 +138,7 @@ class RunScreen(Screen[None]):
         # Heat: the temperature the device reports, and where the program takes it now (a
         # paused or ended session takes it nowhere: heater off).
         targets = self._heat.at(ev.elapsed_ms) if self._heat and ev.state == "playing" else {}
-        self.query_one(BodyMap).show(ev.actual, targets)
+        self.query_one(BodyMap).show(ev.actual, targets, ev.measured_c)
         # Whole seconds: the bar and the time label move once a second, not on every event.
         self.query_one("#run-progress", ProgressBar).update(
             progress=ev.elapsed_ms - ev.elapsed_ms % 1000

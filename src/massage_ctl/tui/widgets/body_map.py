@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from massage_ctl.devices import DeviceProfile
-from massage_ctl.views.heat_status import heat_status
+from massage_ctl.views.heat_status import heat_status, heat_words
 from massage_ctl.zones import SPINE_ZONES, ZONES
 
 # Figure rows, head to feet: (zone, left half, right half). The halves are drawn mirrored so a
@@ -93,12 +93,26 @@ ROLLER_MARK = " ◀roller"
 
 
 def heat_lines(
-    profile: DeviceProfile, actual: Mapping[str, float], targets: Mapping[str, float]
+    profile: DeviceProfile,
+    actual: Mapping[str, float],
+    targets: Mapping[str, float],
+    measured_c: Mapping[str, float] | None = None,
 ) -> list[tuple[str, str]]:
     """(zone, words) per heat channel: the temperature the device reports and where the
-    program is taking it (``views/heat_status.py``)."""
+    program is taking it (``views/heat_status.py``). With ``measured_c`` (a running session's
+    telemetry) the pad's measured temperature; a channel the device does not measure shows
+    its setpoint, called a setpoint (PROTOCOL.md §5.14)."""
+    if measured_c is None:
+        return [
+            (ch.zone, heat_status(actual.get(ch.id, 0.0), targets.get(ch.id, 0.0)))
+            for ch in profile.channels
+            if ch.kind == "heat"
+        ]
     return [
-        (ch.zone, heat_status(actual.get(ch.id, 0.0), targets.get(ch.id, 0.0)))
+        (
+            ch.zone,
+            heat_words(actual.get(ch.id, 0.0), measured_c.get(ch.id), targets.get(ch.id, 0.0)),
+        )
         for ch in profile.channels
         if ch.kind == "heat"
     ]
@@ -108,6 +122,7 @@ def render_body_map(
     profile: DeviceProfile,
     actual: Mapping[str, float],
     heat_targets: Mapping[str, float] | None = None,
+    measured_c: Mapping[str, float] | None = None,
 ) -> Text:
     """The figure with zone labels, intensities and the roller marker, then one line per heat
     pad (``♨ lower-back: 31 °C, warming to 39 °C``), as rich Text.
@@ -136,7 +151,7 @@ def render_body_map(
         if zone == roller_zone:
             text.append(ROLLER_MARK, Style(color="cyan", bold=True))
         text.append("\n")
-    for zone, words in heat_lines(profile, actual, heat_targets or {}):
+    for zone, words in heat_lines(profile, actual, heat_targets or {}, measured_c):
         text.append(f"♨ {zone}: {words}\n", heat_style)
     text.rstrip()
     return text
@@ -160,12 +175,16 @@ class BodyMap(Widget):
         self._figure = render_body_map(profile, self.actual)
 
     def show(
-        self, actual: Mapping[str, float], heat_targets: Mapping[str, float] | None = None
+        self,
+        actual: Mapping[str, float],
+        heat_targets: Mapping[str, float] | None = None,
+        measured_c: Mapping[str, float] | None = None,
     ) -> None:
         """Show the device's reported values ``actual`` (channel id → value); ``heat_targets``
-        names where each heat pad is heading (channel id → °C)."""
+        names where each heat pad is heading (channel id → °C); ``measured_c`` what each pad
+        measures (protocol version 2)."""
         self.actual = dict(actual)
-        figure = render_body_map(self.profile, self.actual, heat_targets)
+        figure = render_body_map(self.profile, self.actual, heat_targets, measured_c)
         if figure != self._figure:  # same text and the same colours: nothing to redraw
             self._figure = figure
             self.refresh()
