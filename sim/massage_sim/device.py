@@ -52,7 +52,7 @@ from massage_ctl.protocol.units import (
     to_milli,
     value_to_raw,
 )
-from massage_ctl.timeline import PATTERNS
+from massage_ctl.vocabulary import PATTERNS
 from massage_sim.device_core import DeviceCore, Reply, SessionLimits, SetpointRequest
 from massage_sim.faults import FaultPlan
 from massage_sim.record import Record

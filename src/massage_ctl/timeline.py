@@ -14,13 +14,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
-ChannelKind = Literal["vibration", "pressure", "roller", "position", "heat"]
-CHANNEL_KINDS: tuple[ChannelKind, ...] = ("vibration", "pressure", "roller", "position", "heat")
-
-Pattern = Literal["steady", "pulse", "wave", "knead", "roll", "tap"]
-PATTERNS: tuple[Pattern, ...] = ("steady", "pulse", "wave", "knead", "roll", "tap")
+from massage_ctl.vocabulary import ChannelKind, Pattern
 
 
 @dataclass(frozen=True, slots=True)

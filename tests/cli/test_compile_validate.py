@@ -18,7 +18,7 @@ from massage_ctl.devices import load_device_profile
 from massage_ctl.errors import CompileError
 from massage_ctl.program import load_program
 from massage_ctl.safety import GENTLE
-from massage_ctl.timeline import CHANNEL_KINDS, PATTERNS
+from massage_ctl.vocabulary import CHANNEL_KINDS, PATTERNS
 
 from .conftest import Result
 

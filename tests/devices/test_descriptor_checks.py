@@ -28,7 +28,7 @@ from massage_ctl.devices.plausibility import (
     validate_channel,
 )
 from massage_ctl.errors import DeviceProfileError
-from massage_ctl.timeline import CHANNEL_KINDS, PATTERNS
+from massage_ctl.vocabulary import CHANNEL_KINDS, PATTERNS
 from massage_ctl.zones import ZONES
 
 BED = resources.files("massage_ctl.devices").joinpath("profiles/bed.toml").read_text("utf-8")

@@ -13,7 +13,7 @@ from massage_ctl.errors import SafetyError
 from massage_ctl.link.api import ChannelSetpoint
 from massage_ctl.player.guard import MAX_RAMP_MS, Guard
 from massage_ctl.safety import GENTLE, STANDARD
-from massage_ctl.timeline import PATTERNS
+from massage_ctl.vocabulary import PATTERNS
 
 PROFILES = {name: load_device_profile(name) for name in ("chair", "bed", "pad")}
 

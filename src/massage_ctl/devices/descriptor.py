@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StrictFloat, mod
 from pydantic_core import PydanticCustomError
 
 from massage_ctl.devices.plausibility import validate_channel
-from massage_ctl.timeline import ChannelKind, Pattern
+from massage_ctl.vocabulary import ChannelKind, Pattern
 from massage_ctl.zones import ZONES, Side
 
 _PRINTABLE = r"^[^\x00-\x1f\x7f]*\S[^\x00-\x1f\x7f]*$"

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from massage_ctl.timeline import ChannelKind, Pattern
+from massage_ctl.vocabulary import ChannelKind, Pattern
 from massage_ctl.zones import ZONES
 
 

@@ -15,7 +15,7 @@ from typing import Protocol
 from massage_ctl.devices import DeviceProfile
 from massage_ctl.errors import MassageCtlError
 from massage_ctl.protocol.enums import StopReason
-from massage_ctl.timeline import Pattern
+from massage_ctl.vocabulary import Pattern
 
 
 @dataclass(frozen=True, slots=True)

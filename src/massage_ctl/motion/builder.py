@@ -15,7 +15,8 @@ import math
 
 from massage_ctl.devices import ChannelSpec
 from massage_ctl.errors import CompileError
-from massage_ctl.timeline import Command, Pattern
+from massage_ctl.timeline import Command
+from massage_ctl.vocabulary import Pattern
 
 _EPS = 1e-9
 

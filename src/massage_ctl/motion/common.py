@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 
 from massage_ctl.devices import ChannelSpec
 from massage_ctl.motion.expansion import PhaseCtx
-from massage_ctl.timeline import Pattern
+from massage_ctl.vocabulary import Pattern
 from massage_ctl.zones import ZONES, Point
 
 #: Fraction of the stroke level used while the roller travels back against the stroke direction.

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from massage_ctl.errors import CompileError
 from massage_ctl.motion.common import limit_hold, press, press_channels
 from massage_ctl.motion.expansion import PhaseCtx
-from massage_ctl.timeline import Pattern
+from massage_ctl.vocabulary import Pattern
 from massage_ctl.zones import Point
 
 #: How far fitting may shrink or stretch a press's hold and rest (× what the program wrote).

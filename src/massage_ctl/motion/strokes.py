@@ -12,7 +12,7 @@ from __future__ import annotations
 from massage_ctl.devices import ChannelSpec
 from massage_ctl.motion.common import roller_reaches, sided_stations, stroke
 from massage_ctl.motion.expansion import PhaseCtx
-from massage_ctl.timeline import Pattern
+from massage_ctl.vocabulary import Pattern
 from massage_ctl.zones import ZONES, Point
 
 #: One side's turn when sides alternate: this many strokes before the other side's turn.

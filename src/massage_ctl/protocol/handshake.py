@@ -21,7 +21,7 @@ from massage_ctl.protocol.enums import ChannelKindCode, PatternCode, SideCode, Z
 from massage_ctl.protocol.messages import ChannelInfo, DeviceInfo, SetpointEntry
 from massage_ctl.protocol.schema import PROTOCOL_VERSION, SCHEMA_HASHES, SUPPORTED_VERSIONS
 from massage_ctl.protocol.units import chz_to_hz, from_milli, hz_to_chz, to_milli, value_to_raw
-from massage_ctl.timeline import CHANNEL_KINDS, PATTERNS, Pattern
+from massage_ctl.vocabulary import CHANNEL_KINDS, PATTERNS, Pattern
 from massage_ctl.zones import ZONES
 
 _ALL_PATTERNS_MASK = (1 << len(PATTERNS)) - 1

@@ -30,7 +30,7 @@ from massage_ctl.motion.expansion import PhaseCtx
 from massage_ctl.motion.presses import MIN_HOLD_FRACTION, press_sequence
 from massage_ctl.techniques._phase import _ActivePhase, _PressPhase
 from massage_ctl.techniques._table import Technique
-from massage_ctl.timeline import Pattern
+from massage_ctl.vocabulary import Pattern
 
 
 class TriggerPointPhase(_ActivePhase):

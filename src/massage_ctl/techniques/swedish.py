@@ -16,7 +16,7 @@ from massage_ctl.motion.expansion import PhaseCtx
 from massage_ctl.motion.strokes import stroke_windows
 from massage_ctl.techniques._phase import _ActivePhase
 from massage_ctl.techniques._table import Technique
-from massage_ctl.timeline import Pattern
+from massage_ctl.vocabulary import Pattern
 from massage_ctl.zones import ZONES
 
 
