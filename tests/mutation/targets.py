@@ -27,6 +27,8 @@ _GUARD_TESTS = (
     "tests/player/test_guard_band.py",
     "tests/player/test_guard_span.py",
     "tests/player/test_guard_rules.py",
+    "tests/player/test_guard_limits.py",
+    "tests/player/test_guard_lost_frame.py",
 )
 _SIM_TESTS = ("tests/sim/test_latches.py", "tests/sim/test_stop_watchdog_rules.py")
 #: Besides ``make test`` (the core's own C tests, always run first for a C target).

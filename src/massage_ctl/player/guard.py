@@ -59,9 +59,10 @@ WARN_SLOWER_MS = 250
 WARN_SLOWER_SHARE = 0.25
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ChannelLimits:
-    """The active limits of one channel (what the guard enforces)."""
+    """The active limits of one channel (what the guard enforces; read-only, so that nothing
+    loosens them during a session)."""
 
     cap: float
     ramp_per_s: float
@@ -70,7 +71,7 @@ class ChannelLimits:
     rate_hz: tuple[float, float]
     percussion_allowed: bool
     percussion_pulse_hz: float
-    lag_s: float = 0.0  # how far (in time at the ramp rate) a report may trail the drive
+    lag_s: float  # how far (in time at the ramp rate) a report may trail the drive
 
 
 def channel_limits(
@@ -111,7 +112,7 @@ def timeline_caps(timeline: Timeline) -> dict[str, float]:
     }
 
 
-@dataclass(slots=True)
+@dataclass
 class _Course:
     """What the guard last commanded on one channel, with what it cannot know.
 
@@ -120,86 +121,41 @@ class _Course:
     ``target`` over ``ramp_ms``. :meth:`band` gives every value the channel can have at a time.
     """
 
-    lo: float = 0.0
-    hi: float = 0.0
-    start_ms: float = 0.0
-    target: float = 0.0
-    ramp_ms: float = 0.0
-    slack_ms: float = 0.0
+    lo: float
+    hi: float
+    start_ms: float
+    target: float
+    ramp_ms: float
+    slack_ms: float  # never negative
 
-    def _at(self, start: float, arrival_ms: float, t_ms: float) -> float:
-        if t_ms < arrival_ms:
-            return start
-        if self.ramp_ms <= 0:
-            return self.target
-        frac = min(1.0, (t_ms - arrival_ms) / self.ramp_ms)
-        return start + (self.target - start) * frac
+    def _ends(self, t_ms: float, arrival_ms: float) -> tuple[float, float]:
+        """Where each start value (``lo``, ``hi``) is at ``t_ms`` if the command landed at
+        ``arrival_ms``."""
+        if t_ms < arrival_ms:  # not landed yet: still at its start value
+            return self.lo, self.hi
+        target, ramp = self.target, self.ramp_ms
+        if ramp <= 0:
+            return target, target
+        frac = min(1.0, (t_ms - arrival_ms) / ramp)
+        return self.lo + (target - self.lo) * frac, self.hi + (target - self.hi) * frac
 
     def band(self, t_ms: float) -> tuple[float, float]:
-        """Lowest and highest value the channel can have at ``t_ms``."""
-        # The extremes over both start values and both arrival times. Called for every channel
-        # on every STATUS, so spelled out: a settled channel (lo == hi) needs two of the four.
-        at, early, late = self._at, self.start_ms, self.start_ms + self.slack_ms
-        ramp, target = self.ramp_ms, self.target
-        if t_ms >= late and (ramp <= 0 or t_ms - late >= ramp):
-            # Settled (the usual case): both arrivals are done ramping, so each start value
-            # gives what _at gives with frac = 1.0 — the same arithmetic, the same floats.
-            if ramp <= 0:
-                return target, target
-            a, b = self.lo + (target - self.lo), self.hi + (target - self.hi)
-            return (a, b) if a <= b else (b, a)
-        lo_early, lo_late = at(self.lo, early, t_ms), at(self.lo, late, t_ms)
-        if self.hi == self.lo:
-            return min(lo_early, lo_late), max(lo_early, lo_late)
-        hi_early, hi_late = at(self.hi, early, t_ms), at(self.hi, late, t_ms)
-        return (
-            min(lo_early, lo_late, hi_early, hi_late),
-            max(lo_early, lo_late, hi_early, hi_late),
-        )
+        """Lowest and highest value the channel can have at ``t_ms``: the extremes over both
+        start values and both arrival times (sent, sent + slack)."""
+        return self.span(t_ms, t_ms)
 
     def span(self, t0_ms: float, t1_ms: float) -> tuple[float, float]:
-        """``(min, max)`` of :meth:`band` at ``t0_ms`` and at ``t1_ms`` — the same floats.
+        """``(min, max)`` of :meth:`band` at ``t0_ms`` and at ``t1_ms`` (``t0_ms <= t1_ms``).
 
-        The telemetry check asks this for a ramping channel on every STATUS, so it is one
-        straight-line pass over the eight (start value, arrival, time) combinations.
+        Of the eight (start value, arrival, time) combinations four decide: the fraction of the
+        ramp done grows with the time and shrinks with the arrival ("not landed" is fraction
+        0), and a start value's position is monotone in the fraction — float rounding keeps
+        that monotone — so the extremes are at the least fraction (``t0_ms``, late arrival)
+        and the greatest (``t1_ms``, early arrival). Asked for every channel on every STATUS.
         """
-        lo, hi, target, ramp = self.lo, self.hi, self.target, self.ramp_ms
-        early = self.start_ms
-        late = early + self.slack_ms
-        if ramp > 0 and t0_ms <= t1_ms and early <= late:
-            # The usual (ramping) case, in four values instead of eight. The fraction of the
-            # ramp done grows with the time and shrinks with the arrival (and "not landed" is
-            # fraction 0), and a start value's position is monotone in the fraction — float
-            # rounding keeps all of that monotone — so the extremes of the eight are among the
-            # least fraction (t0, late) and the greatest (t1, early), computed as below.
-            if t0_ms < late:
-                a0, b0 = lo, hi
-            else:
-                frac = min(1.0, (t0_ms - late) / ramp)
-                a0, b0 = lo + (target - lo) * frac, hi + (target - hi) * frac
-            if t1_ms < early:
-                a1, b1 = lo, hi
-            else:
-                frac = min(1.0, (t1_ms - early) / ramp)
-                a1, b1 = lo + (target - lo) * frac, hi + (target - hi) * frac
-            return min(a0, b0, a1, b1), max(a0, b0, a1, b1)
-        low, high = math.inf, -math.inf
-        for t_ms in (t0_ms, t1_ms):
-            for arrival in (early, late):
-                if t_ms < arrival:  # not landed yet: still at its start value
-                    a, b = lo, hi
-                elif ramp <= 0:
-                    a = b = target
-                else:
-                    frac = min(1.0, (t_ms - arrival) / ramp)
-                    a, b = lo + (target - lo) * frac, hi + (target - hi) * frac
-                if a > b:
-                    a, b = b, a
-                if a < low:
-                    low = a
-                if b > high:
-                    high = b
-        return low, high
+        a0, b0 = self._ends(t0_ms, self.start_ms + self.slack_ms)
+        a1, b1 = self._ends(t1_ms, self.start_ms)
+        return min(a0, b0, a1, b1), max(a0, b0, a1, b1)
 
     def value_at(self, t_ms: float) -> float:
         """The middle of :meth:`band` — the guard's best single estimate."""
@@ -225,7 +181,7 @@ class Guard:
         self.limits: dict[str, ChannelLimits] = {
             spec.id: channel_limits(spec, safety, caps.get(spec.id)) for spec in device.channels
         }
-        self._courses: dict[str, _Course] = {cid: _Course() for cid in self.limits}
+        self._courses: dict[str, _Course] = {}
         self._warnings: Counter[str] = Counter()
         #: How long (ms) the link may hold a setpoint back before the device acts on it.
         self.delivery_slack_ms = 0.0
@@ -238,6 +194,7 @@ class Guard:
         # plausible for ``course``, which holds still from ``settled_ms`` on; until the course,
         # the limits or the value change, later reports get the same answer (:meth:`disagrees`).
         self._agreed: dict[str, tuple[_Course, ChannelLimits, float, float]] = {}
+        self.reset(0.0)
 
     # -- model ------------------------------------------------------------------------------
     def value_at(self, channel: str, t_ms: float) -> float:
@@ -250,8 +207,8 @@ class Guard:
 
     def reset(self, t_ms: float = 0.0) -> None:
         """Every output is at zero now (after a STOP, a fault or a fresh start)."""
-        for cid in self._courses:
-            self._courses[cid] = _Course(0.0, 0.0, t_ms, 0.0, 0.0)
+        for cid in self.limits:
+            self._courses[cid] = _Course(0.0, 0.0, t_ms, 0.0, 0.0, 0.0)
         self._reported.clear()
         self._last_report.clear()
 
@@ -295,7 +252,7 @@ class Guard:
         low, high = course.span(since_ms, seen_ms)
         tolerance = self._tolerance(lim)
         if low - tolerance <= seen <= high + tolerance:
-            settled_ms = course.start_ms + course.slack_ms + max(course.ramp_ms, 0.0)
+            settled_ms = course.start_ms + course.slack_ms + course.ramp_ms
             if since_ms >= settled_ms:
                 self._agreed[channel] = (course, lim, seen, settled_ms)
             return False
