@@ -295,6 +295,59 @@ static void fault_stops_and_holds_while_its_cause_lasts(void)
     CHECK_EQ_INT(mp_device_state(&dev), MP_STATE_IDLE);
 }
 
+/* The limits themselves are granted as asked: PROTOCOL.md §5.4 clamps to 250..2000 ms and
+ * answers CLAMPED only when it changed the value. */
+static void watchdog_at_its_limits_is_granted_as_asked(void)
+{
+    static const uint16_t asked[] = {250u, 2000u, 249u, 2001u};
+    static const uint16_t granted[] = {250u, 2000u, 250u, 2000u};
+    static const uint8_t result[] = {MP_ACK_OK, MP_ACK_OK, MP_ACK_CLAMPED, MP_ACK_CLAMPED};
+    unsigned i;
+    for (i = 0; i < 4u; i++) {
+        fake_init(&f, &dev, &mp_profile_pad, 0u);
+        send(msg_hello(), 1u);
+        send(msg_start(asked[i]), 2u);
+        CHECK_EQ_INT(last_ack()->result, result[i]);
+        CHECK_EQ_INT(last_ack()->detail, granted[i]);
+        CHECK_EQ_INT(mp_device_state(&dev), MP_STATE_RUNNING);
+    }
+}
+
+static void check_ack(uint8_t type, uint8_t result, uint16_t detail)
+{
+    CHECK_EQ_INT(last_ack()->acked_type, type);
+    CHECK_EQ_INT(last_ack()->result, result);
+    CHECK_EQ_INT(last_ack()->detail, detail);
+}
+
+/* PROTOCOL.md §5.11: only SESSION_START (the watchdog it granted) and a SETPOINT's channel
+ * errors carry a detail; every other ACK says 0. §5.5: SESSION_END outside a session is OK in
+ * IDLE and LATCHED in a latched state. */
+static void acks_answer_as_the_protocol_says(void)
+{
+    fake_init(&f, &dev, &mp_profile_pad, 0u);
+    send(msg_hello(), 1u);
+    check_ack(MP_MSG_HELLO, MP_ACK_OK, 0u);
+    send(msg_start(500u), 2u);
+    check_ack(MP_MSG_SESSION_START, MP_ACK_OK, 500u);
+    send(msg_end(), 3u);
+    check_ack(MP_MSG_SESSION_END, MP_ACK_OK, 0u);
+    send(msg_end(), 4u); /* already IDLE: a no-op */
+    check_ack(MP_MSG_SESSION_END, MP_ACK_OK, 0u);
+    send(msg_clear(), 5u);
+    check_ack(MP_MSG_CLEAR, MP_ACK_OK, 0u);
+    send(msg_stop(), 6u);
+    check_ack(MP_MSG_STOP, MP_ACK_OK, 0u);
+    send(msg_end(), 7u); /* SESSION_END never frees a STOP */
+    check_ack(MP_MSG_SESSION_END, MP_ACK_LATCHED, 0u);
+    CHECK_EQ_INT(mp_device_state(&dev), MP_STATE_STOPPED);
+    send(msg_start(500u), 8u);
+    check_ack(MP_MSG_SESSION_START, MP_ACK_LATCHED, 0u);
+    send(msg_clear(), 9u);
+    check_ack(MP_MSG_CLEAR, MP_ACK_OK, 0u);
+    CHECK_EQ_INT(mp_device_state(&dev), MP_STATE_IDLE);
+}
+
 void run_device_tests(void)
 {
     RUN(handshake_reports_the_channel_table);
@@ -311,5 +364,7 @@ void run_device_tests(void)
     RUN(session_end_fades_within_a_second);
     RUN(a_new_hello_ends_a_running_session);
     RUN(fault_stops_and_holds_while_its_cause_lasts);
+    RUN(watchdog_at_its_limits_is_granted_as_asked);
+    RUN(acks_answer_as_the_protocol_says);
     run_watchdog_tests();
 }
