@@ -29,6 +29,7 @@ _GUARD_TESTS = (
     "tests/player/test_guard_rules.py",
     "tests/player/test_guard_limits.py",
     "tests/player/test_guard_lost_frame.py",
+    "tests/player/test_guard_drift.py",
 )
 _SIM_TESTS = ("tests/sim/test_latches.py", "tests/sim/test_stop_watchdog_rules.py")
 #: Besides ``make test`` (the core's own C tests, always run first for a C target).
@@ -42,6 +43,11 @@ TARGETS: dict[str, Target] = {
             "profile",
             "src/massage_ctl/safety/profile.py",
             ("tests/safety/", "tests/compiler/test_rules_table.py"),
+        ),
+        Target(
+            "identity",
+            "src/massage_ctl/safety/identity.py",
+            ("tests/safety/test_profile_identity.py",),
         ),
         Target(
             "checks",

@@ -128,6 +128,11 @@ class _Course:
     ramp_ms: float
     slack_ms: float  # never negative
 
+    @classmethod
+    def resting(cls, value: float, t_ms: float) -> _Course:
+        """A channel holding ``value`` from ``t_ms`` on, nothing in flight."""
+        return cls(value, value, t_ms, value, 0.0, 0.0)
+
     def _ends(self, t_ms: float, arrival_ms: float) -> tuple[float, float]:
         """Where each start value (``lo``, ``hi``) is at ``t_ms`` if the command landed at
         ``arrival_ms``."""
@@ -190,10 +195,6 @@ class Guard:
         # had that value then (:meth:`_plausible`). With it the way the device was going by the
         # report before: (value, t_ms, may rise, may fall) — a ramp keeps its direction.
         self._last_report: dict[str, tuple[float, float, bool, bool]] = {}
-        # channel → (course, limits, value, settled_ms): the report ``value`` was found
-        # plausible for ``course``, which holds still from ``settled_ms`` on; until the course,
-        # the limits or the value change, later reports get the same answer (:meth:`disagrees`).
-        self._agreed: dict[str, tuple[_Course, ChannelLimits, float, float]] = {}
         self.reset(0.0)
 
     # -- model ------------------------------------------------------------------------------
@@ -205,10 +206,10 @@ class Guard:
         """The value ``channel`` is heading to (last guarded target)."""
         return self._courses[channel].target
 
-    def reset(self, t_ms: float = 0.0) -> None:
-        """Every output is at zero now (after a STOP, a fault or a fresh start)."""
+    def reset(self, t_ms: float) -> None:
+        """Every output is at zero from ``t_ms`` on (after a STOP, a fault or a fresh start)."""
         for cid in self.limits:
-            self._courses[cid] = _Course(0.0, 0.0, t_ms, 0.0, 0.0, 0.0)
+            self._courses[cid] = _Course.resting(0.0, t_ms)
         self._reported.clear()
         self._last_report.clear()
 
@@ -235,28 +236,13 @@ class Guard:
         """True when the device's last report lies outside every value the guard thinks it can
         have (typically a lost setpoint frame); the player then re-sends that channel's command."""
         rep = self._reported.get(channel)
-        lim = self.limits.get(channel)
-        if rep is None or lim is None:
+        if rep is None:  # no report since the last command (or not a channel of the device)
             return False
         seen, seen_ms = rep
-        course = self._courses[channel]
-        since_ms = seen_ms - REPORT_AGE_S * 1000.0
-        # Every STATUS asks this for every channel; mostly nothing moved. A settled course has
-        # one band for all later times, so the same report value gets the same answer.
-        agreed = self._agreed.get(channel)
-        if (
-            agreed is not None and agreed[0] is course and agreed[1] is lim
-            and agreed[2] == seen and since_ms >= agreed[3]
-        ):
-            return False
-        low, high = course.span(since_ms, seen_ms)
-        tolerance = self._tolerance(lim)
-        if low - tolerance <= seen <= high + tolerance:
-            settled_ms = course.start_ms + course.slack_ms + course.ramp_ms
-            if since_ms >= settled_ms:
-                self._agreed[channel] = (course, lim, seen, settled_ms)
-            return False
-        return True
+        # The report is up to REPORT_AGE_S old: any value the channel had in that window fits.
+        low, high = self._courses[channel].span(seen_ms - REPORT_AGE_S * 1000.0, seen_ms)
+        tolerance = self._tolerance(self.limits[channel])
+        return not low - tolerance <= seen <= high + tolerance
 
     def _plausible(self, channel: str, t_ms: float, lim: ChannelLimits) -> tuple[float, float]:
         """Every value ``channel`` may have when a setpoint sent now lands (see module doc)."""
@@ -315,12 +301,12 @@ class Guard:
 
         modelled = self.value_at(sp.channel, t_ms)
         low, high = self._plausible(sp.channel, t_ms, lim)
-        current = low if abs(value - low) >= abs(value - high) else high
+        current = max((low, high), key=lambda start: abs(value - start))  # the farthest start
         ramp_ms = max(0, int(sp.ramp_ms))
         needed_ms = math.ceil(abs(value - current) / lim.ramp_per_s * 1000.0 - 1e-6)
         # Only a ramp too fast by the guard's own model is worth a word to the user; the extra
         # margin for delivery and telemetry is routine.
-        model_needed_ms = math.ceil(abs(value - modelled) / lim.ramp_per_s * 1000.0 - 1e-6)
+        model_needed_ms = abs(value - modelled) / lim.ramp_per_s * 1000.0
         if needed_ms > MAX_RAMP_MS:
             # Even the longest ramp would be too fast: go only as far as the limit allows.
             step = lim.ramp_per_s * MAX_RAMP_MS / 1000.0
