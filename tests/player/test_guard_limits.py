@@ -40,3 +40,13 @@ def test_a_timeline_claiming_no_intensity_keeps_its_own_caps(intensity: float) -
     assert guard.apply(ChannelSetpoint("vib.hips", 0.8, 600_000), 0.0).value == (
         pytest.approx(0.65)
     )
+
+
+def test_the_slowed_ramp_warning_counts_the_change_from_where_the_channel_is() -> None:
+    # A motor held at 0.5 stepped down to 0.45 at once needs a quarter second at 0.2/s: dispatch
+    # noise, no warning; stepped down to 0.2 it needs 1.5 s, which the user is told about.
+    for target, warned in ((0.45, False), (0.2, True)):
+        guard = Guard(PAD, STANDARD)
+        guard.apply(ChannelSetpoint("vib.hips", 0.5, 2500), 0.0)
+        guard.apply(ChannelSetpoint("vib.hips", target, 0), 5000.0)
+        assert any("ramp slowed" in w for w in guard.warnings) is warned, guard.warnings
