@@ -240,3 +240,24 @@ def test_a_budget_overrun_is_reported_once_and_the_error_names_at_most_three_pro
     with pytest.raises(SafetyError) as info:
         verify_timeline(broken, RAMP, BUDGET)
     assert str(info.value).count(";") == 2  # three problems, then the user is spared the rest
+
+
+def test_heat_over_the_profiles_ceiling_is_caught_even_when_the_channel_table_allows_it() -> None:
+    # A channel table that wrongly lists 45 °C for the lower-back pad must not hide a command
+    # at 42 °C from standard's 41 °C ceiling; 41 °C itself, and a motor's 0.8, are fine.
+    heat = "heat.lower-back"
+    channels = (ChannelInfo(heat, "lower-back", "heat", 45.0),
+                ChannelInfo(HIPS, "hips", "vibration", 0.8))
+    ramp = {heat: 1.0, HIPS: 0.2}
+
+    def found(top_c: float) -> list[str]:
+        timeline = Timeline(
+            program="p", device="chair", safety="standard", duration_ms=200_000,
+            channels=channels, phases=(),
+            commands=(Command(0, heat, top_c, 60_000), Command(0, HIPS, 0.8, 4000),
+                      Command(100_000, heat, 0.0, 60_000), Command(100_000, HIPS, 0.0, 4000)),
+        )
+        return problems(timeline, ramp, BUDGET, heat_max_c=STANDARD.heat_max_c)
+
+    assert found(42.0) == [f"{heat} at 0 ms: 42.0 °C above the ceiling 41.0 °C"]
+    assert found(41.0) == []
