@@ -261,3 +261,22 @@ def test_heat_over_the_profiles_ceiling_is_caught_even_when_the_channel_table_al
 
     assert found(42.0) == [f"{heat} at 0 ms: 42.0 °C above the ceiling 41.0 °C"]
     assert found(41.0) == []
+
+
+def test_a_timeline_may_fill_the_session_limit_but_no_command_may_run_past_it() -> None:
+    # Standard's 30 minutes: a timeline of exactly 30 min whose last fade ends exactly then is
+    # released; a fade that starts inside the limit but ends after it is caught, as is a
+    # timeline one millisecond too long.
+    limit = int(STANDARD.max_session_min * 60_000)
+    up, down = Command(0, HIPS, 0.4, 2000), Command(limit - 2000, HIPS, 0.0, 2000)
+
+    def found(*commands: Command, duration_ms: int = limit) -> list[str]:
+        return problems(_hips(*commands, duration_ms=duration_ms), RAMP, BUDGET,
+                        max_duration_ms=limit)
+
+    assert found(up, down) == []
+    late = dataclasses.replace(down, t_ms=limit - 1000)
+    assert found(up, late) == [f"a command runs past the session limit of {limit} ms"]
+    assert found(up, down, duration_ms=limit + 1) == [
+        f"the timeline lasts {limit + 1} ms, over the session limit of {limit} ms"
+    ]
