@@ -88,7 +88,9 @@ TARGETS: dict[str, Target] = {
             "c-device",
             "firmware_protocol/c/src/mp_device.c",
             _C_TESTS,
-            functions=("mp_device_tick", "mp_device_stop"),
+            functions=(
+                "mp_device_tick", "mp_device_stop", "mp_device_raise_fault", "mp_device_fault_gone",
+            ),
             language="c",
         ),
     )
