@@ -158,15 +158,15 @@ class TimedDevice:
         self._step_to(now_s)
 
     def _next_due(self) -> float | None:
-        due = self._timed[0][0] if self._timed else None
+        # The earliest of: the next timed event, the watchdog deadline, a physical fault.
+        candidates = [self._timed[0][0]] if self._timed else []
         if self.state == DeviceState.RUNNING:
-            deadline = self._last_frame_s + self.watchdog_ms / 1000.0
-            due = deadline if due is None or deadline < due else due
+            candidates.append(self._last_frame_s + self.watchdog_ms / 1000.0)
         if self._physical_faults:
             physical = self._physical_due()
-            if physical is not None and (due is None or physical < due):
-                due = physical
-        return due
+            if physical is not None:
+                candidates.append(physical)
+        return min(candidates, default=None)
 
     def _physical_due(self) -> float | None:
         """When an over-temperature trip or a stuck-channel fault will happen (if nothing else

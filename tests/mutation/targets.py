@@ -27,6 +27,9 @@ _GUARD_TESTS = (
     "tests/player/test_guard_band.py",
     "tests/player/test_guard_span.py",
     "tests/player/test_guard_rules.py",
+    "tests/player/test_guard_limits.py",
+    "tests/player/test_guard_lost_frame.py",
+    "tests/player/test_guard_drift.py",
 )
 _SIM_TESTS = ("tests/sim/test_latches.py", "tests/sim/test_stop_watchdog_rules.py")
 #: Besides ``make test`` (the core's own C tests, always run first for a C target).
@@ -40,6 +43,11 @@ TARGETS: dict[str, Target] = {
             "profile",
             "src/massage_ctl/safety/profile.py",
             ("tests/safety/",),
+        ),
+        Target(
+            "identity",
+            "src/massage_ctl/safety/identity.py",
+            ("tests/safety/test_profile_identity.py",),
         ),
         Target(
             "checks",
@@ -80,7 +88,9 @@ TARGETS: dict[str, Target] = {
             "c-device",
             "firmware_protocol/c/src/mp_device.c",
             _C_TESTS,
-            functions=("mp_device_tick", "mp_device_stop"),
+            functions=(
+                "mp_device_tick", "mp_device_stop", "mp_device_raise_fault", "mp_device_fault_gone",
+            ),
             language="c",
         ),
     )

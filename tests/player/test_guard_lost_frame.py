@@ -88,3 +88,22 @@ def test_a_zero_for_a_filling_air_cell_allows_for_its_drive_ahead_of_the_pressur
     drive_now = rate * 3.0  # the drive, 0.8 s of filling above the reported 0.11
     assert PRESSURE_LAG_S >= 0.8
     assert out.ramp_ms >= math.ceil(drive_now / rate * 1000 - 1e-6), out
+
+
+def test_a_zero_for_a_filling_air_cell_is_not_held_up_beyond_its_margins() -> None:
+    # The other side of the test above: the drive is 3 s into its fill (3.0 s of ramp to
+    # undo); the report's age, the delivery slack and the cell's lag may add to that, but a
+    # pause must still empty the cell within 4 s, not wait on a lag twice the real one.
+    chair = load_device_profile("chair")
+    cell = "air.upper-back"
+    rate = 0.05
+    guard = Guard(chair, GENTLE)
+    guard.delivery_slack_ms = 70.0
+    guard.apply(ChannelSetpoint(cell, 0.3, 6000), 0.0)
+    for t in range(100, 2001, 100):
+        guard.observe({cell: max(0.0, rate * (t / 1000.0 - 0.8))}, float(t))
+    guard.apply(ChannelSetpoint(cell, 0.0, 6000), 2000.0)  # lost: the cell fills on
+    for t in range(2100, 3001, 100):
+        guard.observe({cell: rate * (t / 1000.0 - 0.8)}, float(t))
+    out = guard.apply(ChannelSetpoint(cell, 0.0, 0), 3000.0)
+    assert 3000 <= out.ramp_ms <= 4000, out

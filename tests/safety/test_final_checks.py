@@ -240,3 +240,43 @@ def test_a_budget_overrun_is_reported_once_and_the_error_names_at_most_three_pro
     with pytest.raises(SafetyError) as info:
         verify_timeline(broken, RAMP, BUDGET)
     assert str(info.value).count(";") == 2  # three problems, then the user is spared the rest
+
+
+def test_heat_over_the_profiles_ceiling_is_caught_even_when_the_channel_table_allows_it() -> None:
+    # A channel table that wrongly lists 45 °C for the lower-back pad must not hide a command
+    # at 42 °C from standard's 41 °C ceiling; 41 °C itself, and a motor's 0.8, are fine.
+    heat = "heat.lower-back"
+    channels = (TimelineChannel(heat, "lower-back", "heat", 45.0),
+                TimelineChannel(HIPS, "hips", "vibration", 0.8))
+    ramp = {heat: 1.0, HIPS: 0.2}
+
+    def found(top_c: float) -> list[str]:
+        timeline = Timeline(
+            program="p", device="chair", safety="standard", duration_ms=200_000,
+            channels=channels, phases=(),
+            commands=(Command(0, heat, top_c, 60_000), Command(0, HIPS, 0.8, 4000),
+                      Command(100_000, heat, 0.0, 60_000), Command(100_000, HIPS, 0.0, 4000)),
+        )
+        return problems(timeline, ramp, BUDGET, heat_max_c=STANDARD.heat_max_c)
+
+    assert found(42.0) == [f"{heat} at 0 ms: 42.0 °C above the ceiling 41.0 °C"]
+    assert found(41.0) == []
+
+
+def test_a_timeline_may_fill_the_session_limit_but_no_command_may_run_past_it() -> None:
+    # Standard's 30 minutes: a timeline of exactly 30 min whose last fade ends exactly then is
+    # released; a fade that starts inside the limit but ends after it is caught, as is a
+    # timeline one millisecond too long.
+    limit = int(STANDARD.max_session_min * 60_000)
+    up, down = Command(0, HIPS, 0.4, 2000), Command(limit - 2000, HIPS, 0.0, 2000)
+
+    def found(*commands: Command, duration_ms: int = limit) -> list[str]:
+        return problems(_hips(*commands, duration_ms=duration_ms), RAMP, BUDGET,
+                        max_duration_ms=limit)
+
+    assert found(up, down) == []
+    late = dataclasses.replace(down, t_ms=limit - 1000)
+    assert found(up, late) == [f"a command runs past the session limit of {limit} ms"]
+    assert found(up, down, duration_ms=limit + 1) == [
+        f"the timeline lasts {limit + 1} ms, over the session limit of {limit} ms"
+    ]

@@ -208,3 +208,13 @@ def test_spellings_of_a_built_in_name_are_always_recognised(
     other = "gentle" if word == "standard" else "standard"
     assert impersonates(out) == word, out
     assert impersonates(out, base=other) == word, out
+
+
+def test_a_name_in_another_script_is_refused_only_when_it_mostly_reads_as_a_built_in() -> None:
+    # Characters the look-alike table does not know (Cherokee here) may stand for any letter,
+    # but only two of them: three would refuse names in other scripts wholesale.
+    assert impersonates("ᏀᎬntle") == "gentle"  # two unknown, four real letters
+    assert impersonates("ᏀᎬᏁtle") is None  # three unknown
+    # Only part of a built-in name is not that name.
+    assert impersonates("Gentl") is None
+    assert impersonates("standar") is None

@@ -283,8 +283,11 @@ static uint8_t execute(mp_device_t *dev, const mp_message_t *msg, uint16_t *deta
         if (take_session_limits(dev, &msg->u.session_start, detail) != MP_ACK_OK) {
             return MP_ACK_OUT_OF_RANGE;
         }
-        if (wd < MP_WATCHDOG_MIN_MS || wd > MP_WATCHDOG_MAX_MS) {
-            wd = wd < MP_WATCHDOG_MIN_MS ? MP_WATCHDOG_MIN_MS : MP_WATCHDOG_MAX_MS;
+        if (wd < MP_WATCHDOG_MIN_MS) {
+            wd = MP_WATCHDOG_MIN_MS;
+            result = MP_ACK_CLAMPED;
+        } else if (wd > MP_WATCHDOG_MAX_MS) {
+            wd = MP_WATCHDOG_MAX_MS;
             result = MP_ACK_CLAMPED;
         }
         dev->watchdog_ms = wd;

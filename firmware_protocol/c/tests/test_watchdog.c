@@ -226,6 +226,20 @@ static void random_traffic_never_breaks_the_safety_rules(void)
     CHECK_EQ_INT(f.bad_sent, 0);
 }
 
+/* Ten reports a second, not nine: over 10 s of a session on the usual 10 ms tick the
+ * controller gets 100 STATUS frames (PROTOCOL.md: STATUS at 10 Hz). */
+static void status_keeps_its_10_hz_over_a_long_run(void)
+{
+    unsigned n;
+    fake_init(&f, &dev, &mp_profile_pad, 0u);
+    fake_start_session(&f, &dev);
+    fake_clear_sent(&f);
+    fake_run(&f, &dev, 10000u);
+    n = fake_count(&f, MP_MSG_STATUS);
+    CHECK(n >= 99u && n <= 101u);
+    CHECK_EQ_INT(mp_device_state(&dev), MP_STATE_RUNNING);
+}
+
 void run_watchdog_tests(void)
 {
     RUN(heartbeats_keep_the_session_alive);
@@ -234,5 +248,6 @@ void run_watchdog_tests(void)
     RUN(corrupt_frames_do_not_feed_the_watchdog);
     RUN(watchdog_survives_the_millisecond_wrap);
     RUN(status_streams_at_10_hz);
+    RUN(status_keeps_its_10_hz_over_a_long_run);
     RUN(random_traffic_never_breaks_the_safety_rules);
 }

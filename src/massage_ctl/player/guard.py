@@ -51,9 +51,10 @@ from massage_ctl.timeline import Timeline
 _EPS = 1e-9
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ChannelLimits:
-    """The active limits of one channel (what the guard enforces)."""
+    """The active limits of one channel (what the guard enforces; read-only, so that nothing
+    loosens them during a session)."""
 
     cap: float
     ramp_per_s: float
@@ -62,7 +63,7 @@ class ChannelLimits:
     rate_hz: tuple[float, float]
     percussion_allowed: bool
     percussion_pulse_hz: float
-    lag_s: float = 0.0  # how far (in time at the ramp rate) a report may trail the drive
+    lag_s: float  # how far (in time at the ramp rate) a report may trail the drive
 
 
 def channel_limits(
@@ -103,7 +104,7 @@ def timeline_caps(timeline: Timeline) -> dict[str, float]:
     }
 
 
-@dataclass(slots=True)
+@dataclass
 class _Course:
     """What the guard last commanded on one channel, with what it cannot know.
 
@@ -112,86 +113,46 @@ class _Course:
     ``target`` over ``ramp_ms``. :meth:`band` gives every value the channel can have at a time.
     """
 
-    lo: float = 0.0
-    hi: float = 0.0
-    start_ms: float = 0.0
-    target: float = 0.0
-    ramp_ms: float = 0.0
-    slack_ms: float = 0.0
+    lo: float
+    hi: float
+    start_ms: float
+    target: float
+    ramp_ms: float
+    slack_ms: float  # never negative
 
-    def _at(self, start: float, arrival_ms: float, t_ms: float) -> float:
-        if t_ms < arrival_ms:
-            return start
-        if self.ramp_ms <= 0:
-            return self.target
-        frac = min(1.0, (t_ms - arrival_ms) / self.ramp_ms)
-        return start + (self.target - start) * frac
+    @classmethod
+    def resting(cls, value: float, t_ms: float) -> _Course:
+        """A channel holding ``value`` from ``t_ms`` on, nothing in flight."""
+        return cls(value, value, t_ms, value, 0.0, 0.0)
+
+    def _ends(self, t_ms: float, arrival_ms: float) -> tuple[float, float]:
+        """Where each start value (``lo``, ``hi``) is at ``t_ms`` if the command landed at
+        ``arrival_ms``."""
+        if t_ms < arrival_ms:  # not landed yet: still at its start value
+            return self.lo, self.hi
+        target, ramp = self.target, self.ramp_ms
+        if ramp <= 0:
+            return target, target
+        frac = min(1.0, (t_ms - arrival_ms) / ramp)
+        return self.lo + (target - self.lo) * frac, self.hi + (target - self.hi) * frac
 
     def band(self, t_ms: float) -> tuple[float, float]:
-        """Lowest and highest value the channel can have at ``t_ms``."""
-        # The extremes over both start values and both arrival times. Called for every channel
-        # on every STATUS, so spelled out: a settled channel (lo == hi) needs two of the four.
-        at, early, late = self._at, self.start_ms, self.start_ms + self.slack_ms
-        ramp, target = self.ramp_ms, self.target
-        if t_ms >= late and (ramp <= 0 or t_ms - late >= ramp):
-            # Settled (the usual case): both arrivals are done ramping, so each start value
-            # gives what _at gives with frac = 1.0 — the same arithmetic, the same floats.
-            if ramp <= 0:
-                return target, target
-            a, b = self.lo + (target - self.lo), self.hi + (target - self.hi)
-            return (a, b) if a <= b else (b, a)
-        lo_early, lo_late = at(self.lo, early, t_ms), at(self.lo, late, t_ms)
-        if self.hi == self.lo:
-            return min(lo_early, lo_late), max(lo_early, lo_late)
-        hi_early, hi_late = at(self.hi, early, t_ms), at(self.hi, late, t_ms)
-        return (
-            min(lo_early, lo_late, hi_early, hi_late),
-            max(lo_early, lo_late, hi_early, hi_late),
-        )
+        """Lowest and highest value the channel can have at ``t_ms``: the extremes over both
+        start values and both arrival times (sent, sent + slack)."""
+        return self.span(t_ms, t_ms)
 
     def span(self, t0_ms: float, t1_ms: float) -> tuple[float, float]:
-        """``(min, max)`` of :meth:`band` at ``t0_ms`` and at ``t1_ms`` — the same floats.
+        """``(min, max)`` of :meth:`band` at ``t0_ms`` and at ``t1_ms`` (``t0_ms <= t1_ms``).
 
-        The telemetry check asks this for a ramping channel on every STATUS, so it is one
-        straight-line pass over the eight (start value, arrival, time) combinations.
+        Of the eight (start value, arrival, time) combinations four decide: the fraction of the
+        ramp done grows with the time and shrinks with the arrival ("not landed" is fraction
+        0), and a start value's position is monotone in the fraction — float rounding keeps
+        that monotone — so the extremes are at the least fraction (``t0_ms``, late arrival)
+        and the greatest (``t1_ms``, early arrival). Asked for every channel on every STATUS.
         """
-        lo, hi, target, ramp = self.lo, self.hi, self.target, self.ramp_ms
-        early = self.start_ms
-        late = early + self.slack_ms
-        if ramp > 0 and t0_ms <= t1_ms and early <= late:
-            # The usual (ramping) case, in four values instead of eight. The fraction of the
-            # ramp done grows with the time and shrinks with the arrival (and "not landed" is
-            # fraction 0), and a start value's position is monotone in the fraction — float
-            # rounding keeps all of that monotone — so the extremes of the eight are among the
-            # least fraction (t0, late) and the greatest (t1, early), computed as below.
-            if t0_ms < late:
-                a0, b0 = lo, hi
-            else:
-                frac = min(1.0, (t0_ms - late) / ramp)
-                a0, b0 = lo + (target - lo) * frac, hi + (target - hi) * frac
-            if t1_ms < early:
-                a1, b1 = lo, hi
-            else:
-                frac = min(1.0, (t1_ms - early) / ramp)
-                a1, b1 = lo + (target - lo) * frac, hi + (target - hi) * frac
-            return min(a0, b0, a1, b1), max(a0, b0, a1, b1)
-        low, high = math.inf, -math.inf
-        for t_ms in (t0_ms, t1_ms):
-            for arrival in (early, late):
-                if t_ms < arrival:  # not landed yet: still at its start value
-                    a, b = lo, hi
-                elif ramp <= 0:
-                    a = b = target
-                else:
-                    frac = min(1.0, (t_ms - arrival) / ramp)
-                    a, b = lo + (target - lo) * frac, hi + (target - hi) * frac
-                if a > b:
-                    a, b = b, a
-                if a < low:
-                    low = a
-                if b > high:
-                    high = b
-        return low, high
+        a0, b0 = self._ends(t0_ms, self.start_ms + self.slack_ms)
+        a1, b1 = self._ends(t1_ms, self.start_ms)
+        return min(a0, b0, a1, b1), max(a0, b0, a1, b1)
 
     def value_at(self, t_ms: float) -> float:
         """The middle of :meth:`band` — the guard's best single estimate."""
@@ -217,7 +178,7 @@ class Guard:
         self.limits: dict[str, ChannelLimits] = {
             spec.id: channel_limits(spec, safety, caps.get(spec.id)) for spec in device.channels
         }
-        self._courses: dict[str, _Course] = {cid: _Course() for cid in self.limits}
+        self._courses: dict[str, _Course] = {}
         self._warnings: Counter[str] = Counter()
         #: How long (ms) the link may hold a setpoint back before the device acts on it.
         self.delivery_slack_ms = 0.0
@@ -226,10 +187,7 @@ class Guard:
         # had that value then (:meth:`_plausible`). With it the way the device was going by the
         # report before: (value, t_ms, may rise, may fall) — a ramp keeps its direction.
         self._last_report: dict[str, tuple[float, float, bool, bool]] = {}
-        # channel → (course, limits, value, settled_ms): the report ``value`` was found
-        # plausible for ``course``, which holds still from ``settled_ms`` on; until the course,
-        # the limits or the value change, later reports get the same answer (:meth:`disagrees`).
-        self._agreed: dict[str, tuple[_Course, ChannelLimits, float, float]] = {}
+        self.reset(0.0)
 
     # -- model ------------------------------------------------------------------------------
     def value_at(self, channel: str, t_ms: float) -> float:
@@ -240,10 +198,10 @@ class Guard:
         """The value ``channel`` is heading to (last guarded target)."""
         return self._courses[channel].target
 
-    def reset(self, t_ms: float = 0.0) -> None:
-        """Every output is at zero now (after a STOP, a fault or a fresh start)."""
-        for cid in self._courses:
-            self._courses[cid] = _Course(0.0, 0.0, t_ms, 0.0, 0.0)
+    def reset(self, t_ms: float) -> None:
+        """Every output is at zero from ``t_ms`` on (after a STOP, a fault or a fresh start)."""
+        for cid in self.limits:
+            self._courses[cid] = _Course.resting(0.0, t_ms)
         self._reported.clear()
         self._last_report.clear()
 
@@ -270,28 +228,13 @@ class Guard:
         """True when the device's last report lies outside every value the guard thinks it can
         have (typically a lost setpoint frame); the player then re-sends that channel's command."""
         rep = self._reported.get(channel)
-        lim = self.limits.get(channel)
-        if rep is None or lim is None:
+        if rep is None:  # no report since the last command (or not a channel of the device)
             return False
         seen, seen_ms = rep
-        course = self._courses[channel]
-        since_ms = seen_ms - REPORT_AGE_S * 1000.0
-        # Every STATUS asks this for every channel; mostly nothing moved. A settled course has
-        # one band for all later times, so the same report value gets the same answer.
-        agreed = self._agreed.get(channel)
-        if (
-            agreed is not None and agreed[0] is course and agreed[1] is lim
-            and agreed[2] == seen and since_ms >= agreed[3]
-        ):
-            return False
-        low, high = course.span(since_ms, seen_ms)
-        tolerance = self._tolerance(lim)
-        if low - tolerance <= seen <= high + tolerance:
-            settled_ms = course.start_ms + course.slack_ms + max(course.ramp_ms, 0.0)
-            if since_ms >= settled_ms:
-                self._agreed[channel] = (course, lim, seen, settled_ms)
-            return False
-        return True
+        # The report is up to REPORT_AGE_S old: any value the channel had in that window fits.
+        low, high = self._courses[channel].span(seen_ms - REPORT_AGE_S * 1000.0, seen_ms)
+        tolerance = self._tolerance(self.limits[channel])
+        return not low - tolerance <= seen <= high + tolerance
 
     def _plausible(self, channel: str, t_ms: float, lim: ChannelLimits) -> tuple[float, float]:
         """Every value ``channel`` may have when a setpoint sent now lands (see module doc)."""
@@ -350,12 +293,12 @@ class Guard:
 
         modelled = self.value_at(sp.channel, t_ms)
         low, high = self._plausible(sp.channel, t_ms, lim)
-        current = low if abs(value - low) >= abs(value - high) else high
+        current = max((low, high), key=lambda start: abs(value - start))  # the farthest start
         ramp_ms = max(0, int(sp.ramp_ms))
         needed_ms = math.ceil(abs(value - current) / lim.ramp_per_s * 1000.0 - 1e-6)
         # Only a ramp too fast by the guard's own model is worth a word to the user; the extra
         # margin for delivery and telemetry is routine.
-        model_needed_ms = math.ceil(abs(value - modelled) / lim.ramp_per_s * 1000.0 - 1e-6)
+        model_needed_ms = abs(value - modelled) / lim.ramp_per_s * 1000.0
         if needed_ms > MAX_RAMP_MS:
             # Even the longest ramp would be too fast: go only as far as the limit allows.
             step = lim.ramp_per_s * MAX_RAMP_MS / 1000.0

@@ -307,7 +307,7 @@ class Player:
         if self._paused:
             self._heal_paused(seen, last_seen, now_ms)
             return
-        # Playing: the 10 Hz path. The guard answers most channels from a memo (nothing moved).
+        # Playing: the 10 Hz path (the guard checks each channel's report in a few float steps).
         disagrees, resent_at = self._guard.disagrees, self._resent_at
         pos: float | None = None
         for ch, cmds in self._by_channel.items():

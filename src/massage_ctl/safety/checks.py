@@ -31,7 +31,8 @@ def start_values(commands: Sequence[Command]) -> list[float]:
         starts.append(value)
         if i + 1 < len(commands):
             nxt = commands[i + 1].t_ms
-            if cmd.ramp_ms <= 0 or nxt >= cmd.t_ms + cmd.ramp_ms:
+            # A jump (ramp 0) has always ended: commands are in time order.
+            if nxt >= cmd.t_ms + cmd.ramp_ms:
                 value = cmd.value
             else:
                 value = value + (cmd.value - value) * (nxt - cmd.t_ms) / cmd.ramp_ms
@@ -68,7 +69,9 @@ def problems(
     grouped = by_channel(timeline)
     for ch in timeline.channels:
         cmds = grouped[ch.id] if not found else []
-        for cmd, start in zip(cmds, start_values(cmds), strict=True):
+        starts = start_values(cmds)
+        for i, cmd in enumerate(cmds):
+            start = starts[i]
             if cmd.value < -_EPS or cmd.value > ch.max + _EPS:
                 found.append(f"{ch.id} at {cmd.t_ms} ms: value {cmd.value} outside 0..{ch.max}")
             if ch.kind == "heat" and heat_max_c is not None and cmd.value > heat_max_c + _EPS:
@@ -121,29 +124,29 @@ def longest_hold_ms(commands: Sequence[Command], threshold: float, end_ms: int) 
     longest = 0
     above_since: float | None = None
     starts = start_values(commands)
-    for i, (cmd, v0) in enumerate(zip(commands, starts, strict=True)):
+    for i, cmd in enumerate(commands):
+        v0 = starts[i]
         seg_end = commands[i + 1].t_ms if i + 1 < len(commands) else end_ms
         ramp_end = cmd.t_ms + cmd.ramp_ms
         cut = min(ramp_end, seg_end)
-        if cmd.ramp_ms <= 0 or cut >= ramp_end:
+        # A jump (ramp 0) ends where it starts, so it takes the first branch.
+        if cut >= ramp_end:
             v_cut = cmd.value
         else:
             v_cut = v0 + (cmd.value - v0) * (cut - cmd.t_ms) / cmd.ramp_ms
-        pieces = [(cmd.t_ms, v0, cut, v_cut)]
-        if cut < seg_end:
-            pieces.append((cut, v_cut, seg_end, v_cut))
-        for ta, va, tb, vb in pieces:
-            if tb < ta:
-                continue
+        # The ramp (or the part of it before the next command), then the hold until the next
+        # command — of length zero when the ramp runs into it, which changes nothing below.
+        for ta, va, tb, vb in ((cmd.t_ms, v0, cut, v_cut), (cut, v_cut, seg_end, v_cut)):
             if va > threshold and vb > threshold:
                 above_since = ta if above_since is None else above_since
             elif va > threshold >= vb:  # falls through the threshold (at once for a jump)
-                cross = ta + (tb - ta) * (va - threshold) / (va - vb) if tb > ta else ta
+                # va > vb here, and a jump (tb == ta) crosses at ta.
+                cross = ta + (tb - ta) * (va - threshold) / (va - vb)
                 start = ta if above_since is None else above_since
                 longest = max(longest, int(cross - start))
                 above_since = None
             elif vb > threshold >= va:  # rises through the threshold
-                above_since = ta + (tb - ta) * (threshold - va) / (vb - va) if tb > ta else ta
+                above_since = ta + (tb - ta) * (threshold - va) / (vb - va)
     if above_since is not None:
         longest = max(longest, int(end_ms - above_since))
     return longest

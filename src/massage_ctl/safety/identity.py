@@ -58,7 +58,8 @@ def _reads_as(seen: str, word: str) -> bool:
     """True when ``word`` appears in ``seen``, where non-ASCII characters match any letter."""
     for start in range(len(seen) - len(word) + 1):
         unknown = 0
-        for ch, want in zip(seen[start : start + len(word)], word, strict=True):
+        for offset, want in enumerate(word):
+            ch = seen[start + offset]
             if ch == want:
                 continue
             if ch.isascii():
