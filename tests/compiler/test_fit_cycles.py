@@ -272,10 +272,10 @@ def test_a_press_never_rises_while_the_previous_phase_is_still_releasing(
 def test_a_fitted_press_keeps_half_its_hold_or_the_phase_is_refused() -> None:
     """A 1-minute fit played trigger-point "presses" with hold 0 s (taps, not the technique)."""
     tl = compile_program(load_program("quick-10-minute"), DEVICES["chair"], STANDARD, minutes=1)
-    assert any("too short for one press with a sustained hold" in w for w in tl.warnings)
-    span = next(s for s in tl.phases if s.technique == "trigger-point")
-    for cid in ("air.lower-back.left", "air.lower-back.right"):
-        assert presses(list(tl.commands_for(cid)), span.start_ms, span.end_ms) == 0
+    # Not one press with half its hold fits: the phase is left out, named, and its time goes
+    # to the others (tests/compiler/test_short_fits.py) rather than play taps or nothing.
+    assert any("(trigger-point): left out" in w for w in tl.warnings)
+    assert all(s.technique != "trigger-point" for s in tl.phases)
     for pid in builtin_program_ids():
         for dev in sorted(DEVICES):
             for minutes in (1, 3, 5, 8):

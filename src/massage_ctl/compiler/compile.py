@@ -118,9 +118,19 @@ def compile_program(
     excluded = _check_options(intensity, minutes, exclude)
     check_hard_rules(program, safety)
     limit = _limit_ms(safety)
+    fitted = minutes is not None or program.duration is not None
     shorten = 0
-    for _attempt in range(FIT_ATTEMPTS):
-        timeline, session = _build(program, device, safety, intensity, minutes, excluded, shorten)
+    dropped: frozenset[int] = frozenset()
+    attempts = FIT_ATTEMPTS + len(program.phases)
+    for _attempt in range(attempts):
+        timeline, session, silent = _build(
+            program, device, safety, intensity, minutes, excluded, shorten, dropped
+        )
+        if fitted and silent - dropped and len(dropped | silent) < _foreground_count(program):
+            # A phase squeezed so short that it plays nothing would leave the session dead for
+            # its whole slot (issue 11 §3): plan again without it, its time given to the rest.
+            dropped |= silent
+            continue
         over = timeline.duration_ms - limit
         if over <= 0:
             break
@@ -146,8 +156,10 @@ def _build(
     minutes: float | None,
     excluded: frozenset[str],
     shorten_ms: int,
-) -> tuple[Timeline, Compilation]:
-    """Plan and expand once (``shorten_ms``: see :func:`make_fitting`)."""
+    dropped: frozenset[int] = frozenset(),
+) -> tuple[Timeline, Compilation, frozenset[int]]:
+    """Plan and expand once (``shorten_ms``, ``dropped``: see :func:`make_fitting`); also the
+    indices of the program's phases that got a slot and played nothing in it."""
     gap = channel_gap_ms(device)
     tracks: dict[str, Track] = {}
     infos: list[TimelineChannel] = []
@@ -170,7 +182,7 @@ def _build(
     )
     _check_zones(session)
     park_ms = _park_ms(session)
-    plan = make_fitting(program, safety, minutes, park_ms, shorten_ms)
+    plan = make_fitting(program, safety, minutes, park_ms, shorten_ms, dropped)
     session.warnings.extend(plan.warnings)
 
     spans: list[PhaseSpan] = []
@@ -180,15 +192,17 @@ def _build(
         n for p, n in zip(program.phases, plan.lengths, strict=True) if not _background(p)
     )
     session_end = body_end + ((plan.cool_down.duration or 0) if plan.cool_down else 0)
-    steps: list[tuple[str, object, int]] = []
+    steps: list[tuple[str, object, int, int | None]] = []
     if plan.warm_up:
-        steps.append(("warm-up", plan.warm_up, plan.warm_up.duration or 0))
+        steps.append(("warm-up", plan.warm_up, plan.warm_up.duration or 0, None))
     for i, (phase, length) in enumerate(zip(program.phases, plan.lengths, strict=True)):
-        steps.append((phase_label(i, phase.technique), phase, length))
+        if i not in dropped:
+            steps.append((phase_label(i, phase.technique), phase, length, i))
     if plan.cool_down:
-        steps.append(("cool-down", plan.cool_down, plan.cool_down.duration or 0))
+        steps.append(("cool-down", plan.cool_down, plan.cool_down.duration or 0, None))
 
-    for label, step, length in steps:
+    silent: set[int] = set()
+    for label, step, length, index in steps:
         technique = getattr(step, "technique", "")
         if _background(step):
             ctx = PhaseCtx(session, label, t, min(t + length, session_end))
@@ -205,6 +219,8 @@ def _build(
             session.warnings.append(
                 f"{label}: too short to do anything on this device; nothing plays"
             )
+            if index is not None:
+                silent.add(index)
         ctx.release_all()
         name = getattr(step, "name", None) or label
         spans.append(PhaseSpan(len(spans), name, technique, t, t + length))
@@ -224,7 +240,12 @@ def _build(
         warnings=tuple(session.warnings),
         intensity=intensity,
     )
-    return timeline, session
+    return timeline, session, frozenset(silent)
+
+
+def _foreground_count(program: Program) -> int:
+    """How many of the program's phases take a slot of their own (not background heat)."""
+    return sum(1 for p in program.phases if not _background(p))
 
 
 def _limit_ms(safety: SafetyProfile) -> int:

@@ -24,6 +24,7 @@ from massage_ctl.safety.limits import (
     GENTLE_START_INTENSITY,
     WARM_UP_INTENSITY,
 )
+from massage_ctl.safety.rules import phase_label
 from massage_ctl.techniques._phase import _ActivePhase
 from massage_ctl.techniques.gentle_strokes import GentlePhase
 from massage_ctl.techniques.heat import HeatPhase
@@ -98,15 +99,24 @@ def make_fitting(
     minutes: float | None,
     park_ms: int,
     shorten_ms: int = 0,
+    dropped: frozenset[int] = frozenset(),
 ) -> Fitting:
     """Decide warm-up/cool-down and every phase's length (see module docstring).
 
     ``shorten_ms``: fit the session that much shorter than it would be; the compiler asks for
-    it when the expanded phases ran past their slots and over the session limit.
+    it when the expanded phases ran past their slots and over the session limit. ``dropped``:
+    indices of phases left out (length 0, with a warning) because at their fitted length they
+    played nothing; their time goes to the others.
     """
-    warnings: list[str] = []
-    natural = [p.natural_ms() for p in program.phases]
-    idx = [i for i, p in enumerate(program.phases) if not _background(p)]
+    warnings: list[str] = [
+        f"{phase_label(i, program.phases[i].technique)}: left out, too short at this session "
+        "length to play anything; its time goes to the other phases"
+        for i in sorted(dropped)
+    ]
+    natural = [0 if i in dropped else p.natural_ms() for i, p in enumerate(program.phases)]
+    idx = [
+        i for i, p in enumerate(program.phases) if not _background(p) and i not in dropped
+    ]
     if not idx:
         # Only background heat: nothing to fit, nothing that would give the session a length.
         raise CompileError(
