@@ -161,8 +161,10 @@ void mp_device_set_temp_sensor(mp_device_t *dev, mp_temp_sensor_fn read_temp)
 void mp_device_raise_fault(mp_device_t *dev, uint8_t code, uint8_t channel, int32_t detail)
 {
     uint16_t bit;
-    if (code < 1u || code > 16u) {
-        code = MP_FAULT_INTERNAL; /* an integrator bug must still stop the device */
+    if (code < 1u || code > MP_FAULT_INTERNAL) {
+        /* Not a FaultCode of PROTOCOL.md (an integrator's bug, or a code the controller could
+         * not decode): reported as INTERNAL, and it still stops the device. */
+        code = MP_FAULT_INTERNAL;
     }
     bit = (uint16_t)(1u << (code - 1u));
     dev->fault_bits |= bit;
@@ -181,7 +183,9 @@ void mp_device_stop(mp_device_t *dev)
 
 void mp_device_fault_gone(mp_device_t *dev, uint8_t code)
 {
-    if (code >= 1u && code <= 16u) {
+    /* Only a FaultCode frees its own cause; any other code frees nothing (the device stays
+     * off until the code it was stopped under is reported gone). */
+    if (code >= 1u && code <= MP_FAULT_INTERNAL) {
         dev->fault_active &= (uint16_t)~(1u << (code - 1u));
     }
 }

@@ -147,6 +147,7 @@ void mp_device_tick(mp_device_t *dev);
 /*
  * The board detected a fault (MP_FAULT_OVER_TEMPERATURE, ...): outputs to zero, heat off,
  * FAULT latched and reported. `channel` is a channel index or 255; `detail` code-specific.
+ * A code that is not an MP_FAULT_* (1..MP_FAULT_INTERNAL) is reported as MP_FAULT_INTERNAL.
  */
 void mp_device_raise_fault(mp_device_t *dev, uint8_t code, uint8_t channel, int32_t detail);
 
@@ -156,7 +157,8 @@ void mp_device_set_temp_sensor(mp_device_t *dev, mp_temp_sensor_fn read_temp);
 /* A local STOP (the board's own stop button, power going down): exactly like a STOP frame. */
 void mp_device_stop(mp_device_t *dev);
 
-/* The cause of fault `code` has gone; a CLEAR may now leave FAULT. */
+/* The cause of fault `code` has gone; a CLEAR may now leave FAULT. Report it under the code
+ * the device was stopped with (MP_FAULT_INTERNAL for a code that was not an MP_FAULT_*). */
 void mp_device_fault_gone(mp_device_t *dev, uint8_t code);
 
 /* The current state (MP_STATE_*). */
