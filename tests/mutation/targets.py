@@ -55,6 +55,11 @@ TARGETS: dict[str, Target] = {
             ("tests/safety/test_final_checks.py", "tests/safety/test_rules_table.py"),
         ),
         Target(
+            "limits",
+            "src/massage_ctl/safety/limits.py",
+            _GUARD_TESTS + ("tests/compiler/test_compile.py", "tests/safety/"),
+        ),
+        Target(
             "rules",
             "src/massage_ctl/safety/rules.py",
             ("tests/safety/test_rules_table.py",),
