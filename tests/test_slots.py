@@ -35,13 +35,19 @@ def test_status(state: DeviceState, bits: int, seq: int, values: tuple[int, ...]
     st.lists(st.text(max_size=5), max_size=3).map(tuple),
     st.integers(0, 0xFFFF),
     floats,
+    st.dictionaries(st.text(max_size=5), floats, max_size=2),
 )
 def test_link_status(
-    state: str, actual: dict[str, float], faults: tuple[str, ...], seq: int, t: float
+    state: str,
+    actual: dict[str, float],
+    faults: tuple[str, ...],
+    seq: int,
+    t: float,
+    measured: dict[str, float],
 ) -> None:
-    made = frozen_maker(LinkStatus)(state, actual, faults, seq, t)
-    assert made == LinkStatus(state, actual, faults, seq, t)
-    assert made.actual is actual  # the same objects, not copies
+    made = frozen_maker(LinkStatus)(state, actual, faults, seq, t, measured)
+    assert made == LinkStatus(state, actual, faults, seq, t, measured)
+    assert made.actual is actual and made.measured_c is measured  # the same objects, not copies
     with pytest.raises(dataclasses.FrozenInstanceError):
         made.state = "fault"  # type: ignore[misc]
 
