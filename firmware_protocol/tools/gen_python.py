@@ -1,8 +1,9 @@
 """Generate the Python message set (enums.py, messages.py) from messages.toml.
 
 Usage: python firmware_protocol/tools/gen_python.py [--check]
-  without arguments: (re)write src/massage_ctl/protocol/enums.py and messages.py from
-  messages.toml (the newest version) and messages_v1.toml (frozen version 1)
+  without arguments: (re)write src/massage_ctl/protocol/enums.py, messages.py and
+  constraint_table.py from messages.toml (the newest version) and messages_v1.toml (frozen
+  version 1)
   --check: exit 1 if either differs from what the .toml files give (tests/protocol runs this)
 
 messages.toml is the single definition of the message set; the C side is generated from it by
@@ -26,6 +27,7 @@ OLD_TOMLS = {1: HERE.parent / "messages_v1.toml"}
 OUT_DIR = ROOT / "src" / "massage_ctl" / "protocol"
 OUT_ENUMS = OUT_DIR / "enums.py"
 OUT_MESSAGES = OUT_DIR / "messages.py"
+OUT_CONSTRAINTS = OUT_DIR / "constraint_table.py"
 WIDTH = 100
 
 #: Python class name of each message (the .toml names them in SCREAMING_CASE).
@@ -59,6 +61,19 @@ DEFAULTS = {
     ("FAULT", "channel"): "NO_CHANNEL",
     ("FAULT", "detail"): "0",
 }
+
+#: Field attributes that are value constraints (PROTOCOL.md §3.4 check 9), in the order of
+#: ``massage_ctl.protocol.constraints.CONSTRAINT_KEYS`` (tests/protocol/test_constraints.py
+#: compares the generated table with what that module reads from the .toml).
+CONSTRAINT_KEYS = (
+    "value_min",
+    "value_max",
+    "value_min_field",
+    "value_max_field",
+    "regex",
+    "exclude",
+    "required_bits",
+)
 
 DIRECTIONS = {
     "controller->device": "Controller → device",
@@ -307,11 +322,62 @@ def gen_messages(schema: dict[str, Any], old: dict[int, dict[str, Any]]) -> str:
     return "\n".join(out) + "\n"
 
 
+# ------------------------------------------------------------------------ constraint_table.py
+
+
+def _literal(value: Any) -> str:
+    if isinstance(value, str):
+        return _q(value)
+    if isinstance(value, list):
+        return "(" + "".join(f"{_literal(v)}, " for v in value).rstrip(" ") + ")"
+    return repr(value)
+
+
+def gen_constraints(schema: dict[str, Any]) -> str:
+    """The text of constraint_table.py: each message's field constraints as plain data."""
+    out = _header("messages.toml")
+    out += [
+        '"""Value constraints of messages.toml as data; :mod:`massage_ctl.protocol.constraints`',
+        'turns them into ``FieldConstraint`` rows and checks frames against them."""',
+        "",
+        "from __future__ import annotations",
+        "",
+        "from typing import Any",
+        "",
+        "#: Message name → (field name, its constraints) in field order.",
+        "CONSTRAINT_ROWS: dict[str, tuple[tuple[str, dict[str, Any]], ...]] = {",
+    ]
+    for message in schema["messages"]:
+        rows = []
+        for row in message["fields"]:
+            kw = {k: row[k] for k in CONSTRAINT_KEYS if k in row}
+            if not kw:
+                continue
+            members = schema["enums"].get(row.get("enum", ""), {}).get("values", {})
+            unknown = [m for m in kw.get("exclude", ()) if m not in members]
+            if unknown:
+                raise SystemExit(f"{message['name']}.{row['name']}: no {row.get('enum')} {unknown}")
+            body = ", ".join(f"{_q(k)}: {_literal(v)}" for k, v in kw.items())
+            line = f"        ({_q(row['name'])}, {{{body}}}),"
+            if len(line) > WIDTH:
+                pad = " " * 12
+                line = f"        (\n{pad}{_q(row['name'])},\n{pad}{{{body}}},\n        ),"
+            rows.append(line)
+        if rows:
+            out += [f"    {_q(message['name'])}: (", *rows, "    ),"]
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
 def outputs() -> dict[Path, str]:
     """Every generated file and the text it must have."""
     schema = tomllib.loads(TOML.read_text("utf-8"))
     old = {v: tomllib.loads(p.read_text("utf-8")) for v, p in OLD_TOMLS.items()}
-    return {OUT_ENUMS: gen_enums(schema), OUT_MESSAGES: gen_messages(schema, old)}
+    return {
+        OUT_ENUMS: gen_enums(schema),
+        OUT_MESSAGES: gen_messages(schema, old),
+        OUT_CONSTRAINTS: gen_constraints(schema),
+    }
 
 
 def main(argv: list[str]) -> int:
