@@ -8,8 +8,9 @@ Usage: python firmware_protocol/tools/gen_python.py [--check]
 
 messages.toml is the single definition of the message set; the C side is generated from it by
 c/tools/gen_messages.py, the Python side by this script. Only what the .toml cannot say lives
-here: the Python class names of messages and the defaults of trailing fields (so that
-``Heartbeat()`` or ``Fault(code)`` stay short to write). Needs only Python >= 3.11.
+here: the defaults of trailing fields (so that ``Heartbeat()`` or ``Fault(code)`` stay short
+to write). A message's class name is its name in CamelCase (DEVICE_INFO → DeviceInfo).
+Needs only Python >= 3.11.
 """
 
 from __future__ import annotations
@@ -29,23 +30,6 @@ OUT_ENUMS = OUT_DIR / "enums.py"
 OUT_MESSAGES = OUT_DIR / "messages.py"
 OUT_CONSTRAINTS = OUT_DIR / "constraint_table.py"
 WIDTH = 100
-
-#: Python class name of each message (the .toml names them in SCREAMING_CASE).
-CLASS_NAMES = {
-    "HELLO": "Hello",
-    "DEVICE_INFO": "DeviceInfo",
-    "CHANNEL_INFO": "ChannelInfo",
-    "SESSION_START": "SessionStart",
-    "SESSION_END": "SessionEnd",
-    "SETPOINT": "Setpoint",
-    "HEARTBEAT": "Heartbeat",
-    "STOP": "Stop",
-    "CLEAR": "Clear",
-    "STATUS": "Status",
-    "ACK": "Ack",
-    "FAULT": "Fault",
-    "TEMPERATURE": "Temperature",
-}
 
 #: Defaults of trailing fields, as Python source (a field without one is required).
 DEFAULTS = {
@@ -86,6 +70,11 @@ def _q(text: str) -> str:
     """A string literal in double quotes, as the project's style has it."""
     assert '"' not in text and "\\" not in text, text
     return f'"{text}"'
+
+
+def class_name(message_name: str) -> str:
+    """The Python class of a message: ``DEVICE_INFO`` → ``DeviceInfo``."""
+    return "".join(part.capitalize() for part in message_name.split("_"))
 
 
 def _type_code(message: dict[str, Any]) -> int:
@@ -280,7 +269,7 @@ def gen_messages(schema: dict[str, Any], old: dict[int, dict[str, Any]]) -> str:
                 emit_struct(row["type"][:-2])
         name = msg["name"]
         doc = DIRECTIONS[msg["direction"]] + ": " + (msg.get("doc") or f"{name} (PROTOCOL.md)")
-        out += ["", "@dataclass(frozen=True, slots=True)", f"class {CLASS_NAMES[name]}(Message):"]
+        out += ["", "@dataclass(frozen=True, slots=True)", f"class {class_name(name)}(Message):"]
         out.extend(_docstring(doc, "    "))
         out.append("")
         out.append(f"    TYPE: ClassVar[int] = 0x{msg['type']:02X}")
@@ -299,7 +288,7 @@ def gen_messages(schema: dict[str, Any], old: dict[int, dict[str, Any]]) -> str:
         "",
         "#: Every message class, in type-code order.",
         "MESSAGE_CLASSES: tuple[type[Message], ...] = (",
-        *(f"    {CLASS_NAMES[m['name']]}," for m in sorted(schema["messages"], key=_type_code)),
+        *(f"    {class_name(m['name'])}," for m in sorted(schema["messages"], key=_type_code)),
         ")",
         "",
         "#: Struct types usable as array elements, by name.",
