@@ -20,6 +20,7 @@ from massage_ctl.protocol.cobs import cobs_encode
 from massage_ctl.protocol.codec import decode_frame_generic
 from massage_ctl.protocol.schema import PROTOCOL_VERSION
 from massage_ctl.protocol.shortcuts import (
+    StatusFields,
     encode_heartbeat,
     encode_status,
     read_heartbeat,
@@ -100,6 +101,19 @@ def test_feed_with_a_shortcut_yields_the_same_frames_and_errors(
             assert type(a) is type(b) and str(a) == str(b)
         else:
             assert a == b
+
+
+@settings(max_examples=200)
+@given(struct_strategy(Status), st.integers(0, 0xFFFF))
+def test_read_status_names_each_field(message: Status, seq: int) -> None:
+    # Receivers read the fields by name, never by position (issue 13): each name holds the
+    # field of the same name in the codec's Status.
+    got = read_status(encode_frame(message, seq)[:-1])
+    assert isinstance(got, StatusFields)
+    assert got.seq == seq
+    assert got.state == message.state and got.fault_bits == message.fault_bits
+    assert got.last_seq == message.last_seq and got.values == message.values
+    assert got._fields == ("seq", *(fd.name for fd in Status.LAYOUT))
 
 
 def test_a_status_with_an_unknown_state_or_a_heartbeat_flag_above_one_is_declined() -> None:

@@ -99,9 +99,10 @@ class ReceivingSide:
         # STATUS (10 Hz, most of what arrives) comes as its fields, without Frame and Status
         # objects in between; everything else as a Frame (docs/LINK.md, "Telemetry").
         for item in self._decoder.feed_with(data, self._read_status):
-            if isinstance(item, tuple):
-                _seq, state, fault_bits, last_seq, values = item
-                self._status_received(state, fault_bits, last_seq, values, now)
+            if isinstance(item, StatusFields):
+                self._status_received(
+                    item.state, item.fault_bits, item.last_seq, item.values, now
+                )
                 continue
             if isinstance(item, FrameError):
                 if (

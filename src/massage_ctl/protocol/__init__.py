@@ -39,7 +39,8 @@ Encoding and decoding
     raises for bad input, resynchronises at the next 0x00, buffers at most MAX_FRAME_BYTES - 1.
     ``cobs_encode``, ``cobs_decode``, ``crc16`` — the primitives.
     ``FrameDecoder().feed_with(data, shortcut)`` with ``protocol.shortcuts.read_status`` /
-    ``read_heartbeat``: the 10 Hz frames as plain fields, everything else as by ``feed``;
+    ``read_heartbeat``: the 10 Hz frames as their fields (STATUS as the named tuple
+    ``shortcuts.StatusFields``), everything else as by ``feed``;
     ``shortcuts.encode_status`` / ``encode_heartbeat`` — the same bytes as ``encode_frame``.
 Units
     ``value_to_raw(value, range_max) -> int`` / ``raw_to_value(raw, range_max) -> float`` —

@@ -44,7 +44,6 @@ from massage_ctl.protocol.messages import (
     STRUCT_CLASSES,
     Frame,
     Message,
-    layout_for,
 )
 from massage_ctl.protocol.schema import (
     MAX_DECODED_BYTES,
@@ -53,6 +52,7 @@ from massage_ctl.protocol.schema import (
     PROTOCOL_VERSION,
     SUPPORTED_VERSIONS,
 )
+from massage_ctl.protocol.versions import layout_for
 
 _HEADER = struct.Struct("<BBH")
 _MIN_DECODED = _HEADER.size + 2  # header + CRC, empty payload

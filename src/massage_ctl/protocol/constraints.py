@@ -15,6 +15,7 @@ import tomllib
 from dataclasses import dataclass
 from typing import Any
 
+from massage_ctl.protocol.constraint_table import CONSTRAINT_ROWS
 from massage_ctl.protocol.enums import ENUMS
 
 #: Attribute names a field of ``messages.toml`` may carry as a constraint.
@@ -68,27 +69,12 @@ class FieldConstraint:
         return None
 
 
-def _field(name: str, **kw: Any) -> FieldConstraint:
-    return FieldConstraint(name, **kw)
-
-
-#: Message name → the constraints of its fields, in field order (what ``messages.toml`` says;
-#: tests/protocol/test_constraints.py checks the two agree).
+#: Message name → the constraints of its fields, in field order: the table generated from
+#: ``messages.toml`` (constraint_table.py); tests/protocol/test_constraints.py checks it against
+#: :func:`constraints_from_toml`, this module's own reading of the file.
 CONSTRAINTS: dict[str, tuple[FieldConstraint, ...]] = {
-    "DEVICE_INFO": (
-        _field("channel_count", value_min=1, value_max=32),
-        _field("profile_id", regex="[a-z0-9][a-z0-9_-]*"),
-    ),
-    "CHANNEL_INFO": (
-        _field("index", value_max=31),
-        _field("channel_id", regex="[a-z0-9][a-z0-9._-]*"),
-        _field("zone", exclude=("NONE",)),
-        _field("range_max_milli", value_min=1),
-        _field("hard_max_milli", value_min_field="min_milli", value_max_field="range_max_milli"),
-        _field("max_ramp_milli_per_s", value_min=1),
-        _field("patterns", required_bits=1),
-        _field("rate_max_chz", value_min_field="rate_min_chz"),
-    ),
+    name: tuple(FieldConstraint(field, **kw) for field, kw in rows)
+    for name, rows in CONSTRAINT_ROWS.items()
 }
 
 

@@ -19,7 +19,8 @@ from typing import Any
 
 from massage_ctl.protocol.enums import ENUM_WIRE_TYPES, ENUMS
 from massage_ctl.protocol.layout import FieldDef
-from massage_ctl.protocol.messages import MESSAGE_CLASSES, layout_for, structs_for
+from massage_ctl.protocol.messages import MESSAGE_CLASSES
+from massage_ctl.protocol.versions import layout_for, structs_for
 
 PROTOCOL_VERSION = 2
 """Version byte of every frame massage_ctl offers first (PROTOCOL.md §9)."""
