@@ -57,7 +57,7 @@ TARGETS: dict[str, Target] = {
         Target(
             "limits",
             "src/massage_ctl/safety/limits.py",
-            _GUARD_TESTS + ("tests/compiler/test_compile.py", "tests/safety/"),
+            (*_GUARD_TESTS, "tests/compiler/test_compile.py", "tests/safety/"),
         ),
         Target(
             "rules",
