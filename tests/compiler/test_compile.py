@@ -260,3 +260,28 @@ def test_a_program_of_only_background_heat_is_a_clear_compile_error() -> None:
     for minutes in (None, 10):
         with pytest.raises(CompileError, match="only background"):
             compile_on(program(heat), "chair", minutes=minutes)
+
+
+@pytest.mark.parametrize(("minutes", "envelope_ms"), [(20, 60_000), (5, 30_000)])
+def test_a_firm_session_eases_in_at_0_25_and_out_at_0_2_for_a_tenth_of_it_at_most_a_minute(
+    minutes: int, envelope_ms: int
+) -> None:
+    """docs/SAFETY.md: a firm first or last phase gets a light rocking warm-up (0.25) and
+    cool-down (0.2), each 10 % of the session and never longer than 60 s."""
+    tl = compile_on(program(TP), "chair", minutes=minutes)
+    warm, cool = tl.phases[0], tl.phases[-1]
+    assert (warm.name, cool.name) == ("warm-up", "cool-down")
+    assert warm.end_ms - warm.start_ms == envelope_ms
+    assert cool.end_ms - cool.start_ms == envelope_ms
+
+    def intensities(span: Any) -> set[float]:
+        return {
+            round(c.value, 6)
+            for c in tl.commands
+            if span.start_ms <= c.t_ms < span.end_ms
+            and c.value > 0
+            and not c.channel.startswith(("roller.position", "heat"))
+        }
+
+    assert intensities(warm) == {0.25}
+    assert intensities(cool) == {0.2}
