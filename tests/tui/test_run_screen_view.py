@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import Label, Static
 
 from massage_ctl.devices.registry import BUILTIN_PROFILES, load_device_profile
+from massage_ctl.player.events import ProgressEvent
 from massage_ctl.program import load_program
 from massage_ctl.tui.screens.run import RunScreen
 from massage_ctl.tui.setup import SessionSetup, compile_setup
@@ -108,3 +109,21 @@ def test_run_screen_120x40(snap_compare: Any, tmp_path: Path) -> None:
     app = make_app("sim://bed?speed=max", tmp_path)
     assert snap_compare(app, terminal_size=(120, 40),
                         run_before=_run_screen("trigger-point-lower-back"))
+
+
+async def test_what_the_player_says_during_a_session_is_shown_once(tmp_path: Path) -> None:
+    # A version-1 device's note and the guard's warnings reach the run screen as `warning`
+    # events; `run` prints them, so the UI must show them too (each once, not on every event).
+    app = make_app("sim://pad?speed=max", tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _run_screen("quick-10-minute")(pilot)
+        run = app.screen
+        assert isinstance(run, RunScreen)
+        note = "this device enforces only its own hard limits"
+        event = ProgressEvent(kind="warning", state="playing", elapsed_ms=0,
+                              duration_ms=60_000, message=note)
+        for _ in range(3):
+            run.post_message(RunScreen.Update(event))
+        await pilot.pause(0.2)
+        shown = [n.message for n in app._notifications]
+        assert shown.count(note) == 1

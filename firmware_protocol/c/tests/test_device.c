@@ -389,6 +389,53 @@ static void fault_codes_outside_the_fault_code_list_still_stop_as_internal(void)
     CHECK_EQ_INT(mp_device_state(&dev), MP_STATE_FAULT);
 }
 
+#if MP_PROTOCOL_VERSION >= 2
+static int pad_at_31_5_c(void *ctx, uint8_t channel, int32_t *milli)
+{
+    (void)ctx;
+    (void)channel;
+    *milli = 31500;
+    return 1;
+}
+
+/* PROTOCOL.md §5.14: with a sensor hook, TEMPERATURE every 1000 ms (not 1010, not 2000), naming
+ * each heat channel with what its sensor measures. */
+static void temperature_is_sent_every_second_with_each_heat_channel(void)
+{
+    uint32_t at[3];
+    unsigned seen = 0u;
+    unsigned before;
+    const mp_message_t *m;
+    fake_init(&f, &dev, &mp_profile_chair, 0u);
+    mp_device_set_temp_sensor(&dev, pad_at_31_5_c);
+    fake_start_session(&f, &dev);
+    fake_clear_sent(&f);
+    before = 0u;
+    while (seen < 3u && f.now_ms < 10000u) {
+        fake_run(&f, &dev, 10u);
+        if (fake_count(&f, MP_MSG_TEMPERATURE) != before) {
+            before = fake_count(&f, MP_MSG_TEMPERATURE);
+            at[seen++] = f.now_ms;
+        }
+        if (f.n_sent > FAKE_MAX_SENT - 8u) {
+            fake_clear_sent(&f);
+            before = 0u;
+        }
+    }
+    CHECK_EQ_INT(seen, 3);
+    CHECK_EQ_INT(at[1] - at[0], 1000);
+    CHECK_EQ_INT(at[2] - at[1], 1000);
+    m = fake_last(&f, MP_MSG_TEMPERATURE);
+    CHECK(m != NULL);
+    if (m != NULL) {
+        CHECK(m->u.temperature.readings_count >= 1u);
+        CHECK_EQ_INT(m->u.temperature.readings[0].temp_milli, 31500);
+        CHECK_EQ_INT(mp_profile_chair.channels[m->u.temperature.readings[0].channel].kind,
+                     MP_KIND_HEAT);
+    }
+}
+#endif
+
 void run_device_tests(void)
 {
     RUN(handshake_reports_the_channel_table);
@@ -408,5 +455,8 @@ void run_device_tests(void)
     RUN(watchdog_at_its_limits_is_granted_as_asked);
     RUN(acks_answer_as_the_protocol_says);
     RUN(fault_codes_outside_the_fault_code_list_still_stop_as_internal);
+#if MP_PROTOCOL_VERSION >= 2
+    RUN(temperature_is_sent_every_second_with_each_heat_channel);
+#endif
     run_watchdog_tests();
 }

@@ -87,6 +87,7 @@ class RunScreen(Screen[None]):
         self.paused = False
         self._shown: dict[str, str] = {}  # label selector → the text it shows
         self._heat: HeatTargets | None = None  # made on mount: only devices with heat need it
+        self._told: set[str] = set()  # session notes already shown (each once)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -133,6 +134,11 @@ class RunScreen(Screen[None]):
         ev = message.event
         if self.finished_state is not None:
             return  # the session is over; nothing may make it look alive again
+        if ev.kind == "warning" and ev.message and ev.message not in self._told:
+            # What the player says during the session (the guard slowed or clamped something;
+            # a version-1 device enforces only its hard limits): as `run` prints it, once.
+            self._told.add(ev.message)
+            self.notify(ev.message, title="Note", severity="warning", timeout=12)
         # Only what visibly changed is redrawn: a changed label re-lays out the screen, which
         # is most of the UI's CPU while a session runs (docs/TUI.md, "CPU").
         # Heat: the temperature the device reports, and where the program takes it now (a
